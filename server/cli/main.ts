@@ -1,0 +1,261 @@
+// The maillab command line, modelled on Red Hat's `lab`: lab start|grade|solve|finish|shell|reset,
+// images build, doctor, serve. Every command works without a browser.
+import { spawn } from 'node:child_process';
+import type { GradeReport } from '../checker/result.ts';
+import { compose, engineStatus, type Services } from '../compose.ts';
+import { readConfig } from '../config.ts';
+import { errorMessage, MaillabError } from '../errors.ts';
+import { buildClient } from '../http/client-build.ts';
+import { serve } from '../http/serve.ts';
+import type { LabState } from '../labs/lab-service.ts';
+import { GRADER_HOST } from '../runtime/runtime.ts';
+import { parseArgs } from './args.ts';
+
+const OWNER = 'local';
+
+const USAGE = `maillab: interactive labs for Linux mail services (postfix, dovecot)
+
+Usage:
+  maillab serve [--host 127.0.0.1] [--port 8080]   start the web app (builds the lab image on first use)
+  maillab lab start <lesson>                       create the lab and print its hosts
+  maillab lab grade <lesson> [--exercise ID] [--json]
+                                                   run the checks; exit 0 only if every criterion passes
+  maillab lab answer <lesson> <exercise> <question>=<choice>...
+                                                   answer quiz questions
+  maillab lab solve <lesson> [--exercise ID]       apply the reference solution (instructors, tests)
+  maillab lab reset <lesson>                       recreate the lab from scratch
+  maillab lab finish <lesson>                      destroy the lab and everything it created
+  maillab lab shell <lesson> <host>                an interactive root shell on a host
+  maillab lessons                                  list the lessons
+  maillab images build [--force] [--flavor auto|rhel9|offline]
+  maillab doctor                                   is the engine reachable? which image, built?
+
+A lesson is named by its folder (06-null-client) or its number (06).`;
+
+function out(line = ''): void {
+  process.stdout.write(`${line}\n`);
+}
+
+async function startLab(services: Services, lesson: string): Promise<LabState> {
+  const lab = await services.labs.start(OWNER, lesson);
+  let shown = 0;
+  const show = () => {
+    while (shown < lab.progress.length) out(`  ${lab.progress[shown++]}`);
+  };
+  const timer = setInterval(show, 200);
+  try {
+    await lab.ready;
+  } finally {
+    clearInterval(timer);
+    show();
+  }
+  return lab;
+}
+
+async function requireLab(services: Services, lesson: string): Promise<LabState> {
+  const lab = await services.labs.find(OWNER, lesson);
+  if (!lab) {
+    const id = services.lessons.get(lesson).number;
+    throw new MaillabError(
+      'lab_not_found',
+      `No lab is running for lesson ${id}. Start it: npx maillab lab start ${id}`,
+    );
+  }
+  return services.labs.readyLab(lab.labId);
+}
+
+function printReport(report: GradeReport, title: string): void {
+  out(`Lesson ${report.lesson}: ${title}`);
+  for (const exercise of report.exercises) {
+    out(`\n  ${exercise.title} (${exercise.id})`);
+    for (const c of exercise.criteria) {
+      out(`    ${c.pass ? 'PASS' : 'FAIL'}  ${c.title}`);
+      out(`          ${c.message}`);
+      if (!c.pass && c.hint) out(`          hint: ${c.hint}`);
+    }
+  }
+  out(`\nScore: ${report.score}%`);
+}
+
+async function lab(
+  services: Services,
+  words: string[],
+  flags: Record<string, string | true>,
+): Promise<number> {
+  const [verb, lessonName, ...rest] = words;
+  if (!verb || !lessonName) throw new MaillabError('bad_request', `Usage:\n${USAGE}`);
+  const lesson = services.lessons.get(lessonName);
+  switch (verb) {
+    case 'start': {
+      out(`Starting lab for lesson ${lesson.number}: ${lesson.title}`);
+      const state = await startLab(services, lesson.id);
+      out(`\nLab ${state.labId} is ready. Hosts:`);
+      for (const host of lesson.hosts)
+        out(`  ${host.padEnd(8)} ${host}.example.com${host === 'server' ? ' (mail.example.com)' : ''}`);
+      out(`\nOpen a shell:  npx maillab lab shell ${lesson.number} ${lesson.hosts[0]}`);
+      out(`Check work:    npx maillab lab grade ${lesson.number}`);
+      return 0;
+    }
+    case 'grade': {
+      const state = await requireLab(services, lesson.id);
+      const exerciseId = typeof flags.exercise === 'string' ? flags.exercise : undefined;
+      let report: GradeReport;
+      if (exerciseId) {
+        const result = await services.checker.checkExercise(
+          state.labId,
+          lesson,
+          services.lessons.exercise(lesson, exerciseId),
+        );
+        report = { lesson: lesson.id, exercises: [result], score: result.score };
+      } else report = await services.checker.gradeLesson(state.labId, lesson);
+      if (flags.json) out(JSON.stringify(report, null, 2));
+      else printReport(report, lesson.title);
+      return report.exercises.every((e) => e.criteria.every((c) => c.pass)) ? 0 : 1;
+    }
+    case 'answer': {
+      const state = await requireLab(services, lesson.id);
+      const [exerciseId, ...pairs] = rest;
+      const exercise = services.lessons.exercise(lesson, exerciseId ?? '');
+      if (exercise.kind !== 'quiz')
+        throw new MaillabError('bad_request', `Exercise ${exercise.id} is not a quiz.`);
+      const answers: Record<string, string> = {};
+      for (const pair of pairs) {
+        const eq = pair.indexOf('=');
+        if (eq < 1) throw new MaillabError('bad_request', `Answer as question=choice, not "${pair}".`);
+        answers[pair.slice(0, eq)] = pair.slice(eq + 1);
+      }
+      for (const q of exercise.questions) {
+        out(`  ${q.id}: ${q.text}\n      choices: ${q.choices.map((c) => `"${c}"`).join(', ')}`);
+      }
+      await services.checker.saveAnswers(state.labId, exercise, answers);
+      out(`Answers saved. Grade them with: npx maillab lab grade ${lesson.number}`);
+      return 0;
+    }
+    case 'solve': {
+      const state = await requireLab(services, lesson.id);
+      const exerciseId = typeof flags.exercise === 'string' ? flags.exercise : undefined;
+      const exercises = exerciseId ? [services.lessons.exercise(lesson, exerciseId)] : lesson.exercises;
+      for (const exercise of exercises) {
+        out(`Applying the reference solution of ${exercise.id}…`);
+        await services.checker.solve(state.labId, lesson, exercise);
+      }
+      return 0;
+    }
+    case 'reset': {
+      const state = await requireLab(services, lesson.id);
+      out(`Resetting lab ${state.labId}…`);
+      const fresh = await services.labs.reset(state.labId);
+      await fresh.ready;
+      out('Lab is fresh again.');
+      return 0;
+    }
+    case 'finish': {
+      const state = await services.labs.find(OWNER, lesson.id);
+      if (state) await services.labs.finish(state.labId);
+      out(
+        state
+          ? `Lab ${state.labId} finished: containers and network removed.`
+          : `No lab was running for lesson ${lesson.number}.`,
+      );
+      return 0;
+    }
+    case 'shell': {
+      const host = rest[0];
+      if (!host || host === GRADER_HOST || !lesson.hosts.includes(host)) {
+        throw new MaillabError('bad_request', `Name a host of this lesson: ${lesson.hosts.join(', ')}.`);
+      }
+      const state = await requireLab(services, lesson.id);
+      const command = await services.runtime.shellCommand(state.labId, host);
+      const child = spawn(command.file, command.args, {
+        stdio: 'inherit',
+        env: { ...process.env, ...command.env },
+      });
+      return new Promise((resolve) => child.on('exit', (code) => resolve(code ?? 1)));
+    }
+    default:
+      throw new MaillabError('bad_request', `Unknown command "lab ${verb}".\n${USAGE}`);
+  }
+}
+
+async function doctor(services: Services): Promise<number> {
+  let ok = true;
+  const engine = await engineStatus(services.runtime);
+  if (engine.ok) {
+    const info = await services.runtime.info();
+    out(`✓ Engine: ${info.product} ${info.version} at ${info.endpoint}, cgroup v${info.cgroupVersion}`);
+  } else {
+    ok = false;
+    out(`✗ Engine: ${engine.message}`);
+  }
+  if (engine.ok) {
+    const image = await services.images.find();
+    if (image) out(`✓ Lab image: ${image.image} (${services.images.status().description})`);
+    else out('• Lab image: not built yet. Build it: npx maillab images build (or just start a lab)');
+    const labs = await services.runtime.listLabs();
+    out(
+      `• Labs running: ${labs.length}${labs.map((l) => `\n    ${l.labId}  lesson ${l.lesson}  owner ${l.owner}`).join('')}`,
+    );
+  }
+  out(
+    `✓ Lessons: ${services.lessons
+      .list()
+      .map((l) => l.id)
+      .join(', ')}`,
+  );
+  return ok ? 0 : 1;
+}
+
+async function main(argv: string[]): Promise<number> {
+  const { positional, flags } = parseArgs(argv);
+  const [command, ...words] = positional;
+  if (!command || flags.help || command === 'help') {
+    out(USAGE);
+    return command ? 0 : 2;
+  }
+  const flavor = typeof flags.flavor === 'string' ? flags.flavor : undefined;
+  const config = readConfig(flavor ? { ...process.env, MAILLAB_IMAGE: flavor } : process.env);
+  if (command === 'build-client') {
+    await buildClient({ outdir: `${config.root}/client/dist`, minify: true });
+    return 0;
+  }
+  const services = await compose(config);
+  switch (command) {
+    case 'lab':
+      return lab(services, words, flags);
+    case 'lessons':
+      for (const l of services.lessons.list()) out(`${l.number}  ${l.title}\n    ${l.summary}`);
+      return 0;
+    case 'doctor':
+      return doctor(services);
+    case 'images': {
+      if (words[0] !== 'build')
+        throw new MaillabError('bad_request', 'Usage: maillab images build [--force]');
+      const choice = await services.images.ensure((line) => out(`  ${line}`), Boolean(flags.force));
+      out(`${choice.built ? 'Built' : 'Up to date'}: ${choice.image}\n  ${choice.reason}`);
+      return 0;
+    }
+    case 'serve': {
+      const host = typeof flags.host === 'string' ? flags.host : config.host;
+      const port = typeof flags.port === 'string' ? Number(flags.port) : config.port;
+      const running = await serve(services, { host, port });
+      out(`\nmaillab is ready: open ${running.url}`);
+      const stop = () => {
+        out('Stopping (labs keep running; `npx maillab lab finish <lesson>` removes one).');
+        running.close().then(() => process.exit(0));
+      };
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+      return new Promise<number>(() => {});
+    }
+    default:
+      throw new MaillabError('bad_request', `Unknown command "${command}".\n${USAGE}`);
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (err) => {
+    process.stderr.write(`maillab: ${errorMessage(err)}\n`);
+    process.exit(err instanceof MaillabError && err.code === 'bad_request' ? 2 : 1);
+  },
+);

@@ -1,0 +1,157 @@
+// The HTTP API and the static client, built by a factory so tests run it in-process. Routes call
+// services only; they never reach the engine directly.
+import express, { type Request } from 'express';
+import type { Answers, Checker } from '../checker/checker.ts';
+import { badRequest, MaillabError } from '../errors.ts';
+import type { LabService, LabState } from '../labs/lab-service.ts';
+import type { LessonCatalog } from '../lessons/catalog.ts';
+import type { Lesson } from '../lessons/schema.ts';
+import { errorHandler } from './error-mapping.ts';
+
+export interface ImageStatus {
+  flavor: 'rhel9' | 'offline' | null;
+  tag: string | null;
+  description: string;
+}
+
+export interface StatusSource {
+  engine(): Promise<{ ok: boolean; message?: string; product?: string; version?: string }>;
+  image(): ImageStatus;
+}
+
+export interface AppOptions {
+  lessons: LessonCatalog;
+  labs: LabService;
+  checker: Checker;
+  status: StatusSource;
+  /** Folder with the built client (index.html, app.js, app.css); omitted in API-only tests. */
+  clientDir?: string;
+  /** Every lab belongs to an owner; one implicit local owner until classrooms arrive. */
+  ownerOf?: (req: Request) => string;
+}
+
+export function labView(lab: LabState, lessons: LessonCatalog, image: ImageStatus) {
+  const lesson = lessons.get(lab.lesson);
+  return {
+    labId: lab.labId,
+    lesson: lab.lesson,
+    status: lab.status,
+    progress: lab.progress,
+    ...(lab.error ? { error: lab.error } : {}),
+    hosts: lesson.hosts.map((name) => ({ name, fqdn: `${name}.example.com` })),
+    token: lab.token,
+    image: { flavor: image.flavor, description: image.description },
+  };
+}
+
+function lessonSummary(lesson: Lesson) {
+  return {
+    id: lesson.id,
+    number: lesson.number,
+    title: lesson.title,
+    summary: lesson.summary,
+    hosts: lesson.hosts,
+    exercises: lesson.exercises.map((e) => ({ id: e.id, title: e.title, kind: e.kind })),
+  };
+}
+
+function exerciseView(lesson: Lesson) {
+  return lesson.exercises.map((e) =>
+    e.kind === 'quiz'
+      ? {
+          id: e.id,
+          title: e.title,
+          kind: e.kind,
+          criteria: e.questions.map((q) => ({ id: q.id, title: q.text, weight: q.weight })),
+          questions: e.questions.map((q) => ({ id: q.id, text: q.text, choices: q.choices })),
+        }
+      : { id: e.id, title: e.title, kind: e.kind, criteria: e.criteria },
+  );
+}
+
+export function createApp(opts: AppOptions): express.Express {
+  const { lessons, labs, checker, status } = opts;
+  const ownerOf = opts.ownerOf ?? (() => 'local');
+  const app = express();
+  app.disable('x-powered-by');
+  app.use(express.json({ limit: '64kb' }));
+  app.use((_req, res, next) => {
+    res.setHeader('X-Content-Type-Options', 'nosniff');
+    res.setHeader('Referrer-Policy', 'no-referrer');
+    next();
+  });
+
+  const api = express.Router();
+  const ownedLab = (req: Request) => {
+    const lab = labs.get(String(req.params.labId));
+    if (lab.owner !== ownerOf(req)) throw badRequest('This lab belongs to someone else.');
+    return lab;
+  };
+
+  api.get('/status', async (_req, res) => {
+    res.json({ engine: await status.engine(), image: status.image() });
+  });
+  api.get('/lessons', (_req, res) => {
+    res.json(lessons.list().map(lessonSummary));
+  });
+  api.get('/lessons/:lesson', async (req, res) => {
+    const lesson = lessons.get(req.params.lesson);
+    const lab = await labs.find(ownerOf(req), lesson.id).catch(() => undefined);
+    res.json({
+      ...lessonSummary(lesson),
+      html: lesson.html,
+      exercises: exerciseView(lesson),
+      lab: lab ? labView(lab, lessons, status.image()) : null,
+    });
+  });
+  api.post('/lessons/:lesson/lab', async (req, res) => {
+    const lab = await labs.start(ownerOf(req), req.params.lesson);
+    res.status(lab.status === 'starting' ? 202 : 200).json(labView(lab, lessons, status.image()));
+  });
+  api.get('/labs/:labId', (req, res) => {
+    res.json(labView(ownedLab(req), lessons, status.image()));
+  });
+  api.post('/labs/:labId/reset', async (req, res) => {
+    const lab = await labs.reset(ownedLab(req).labId);
+    res.status(202).json(labView(lab, lessons, status.image()));
+  });
+  api.delete('/labs/:labId', async (req, res) => {
+    await labs.finish(ownedLab(req).labId);
+    res.status(204).end();
+  });
+  api.post('/labs/:labId/exercises/:exercise/check', async (req, res) => {
+    const lab = await labs.readyLab(ownedLab(req).labId);
+    const lesson = lessons.get(lab.lesson);
+    const exercise = lessons.exercise(lesson, req.params.exercise);
+    res.json(await checker.checkExercise(lab.labId, lesson, exercise));
+  });
+  api.put('/labs/:labId/exercises/:exercise/answers', async (req, res) => {
+    const lab = await labs.readyLab(ownedLab(req).labId);
+    const lesson = lessons.get(lab.lesson);
+    const exercise = lessons.exercise(lesson, req.params.exercise);
+    if (exercise.kind !== 'quiz') throw badRequest(`Exercise ${exercise.id} is not a quiz.`);
+    const answers = (req.body as { answers?: unknown })?.answers;
+    if (!answers || typeof answers !== 'object' || Array.isArray(answers)) {
+      throw badRequest('Send {"answers": {"<question id>": "<choice>"}}.');
+    }
+    const clean: Answers = {};
+    for (const [key, value] of Object.entries(answers)) if (typeof value === 'string') clean[key] = value;
+    await checker.saveAnswers(lab.labId, exercise, clean);
+    res.status(204).end();
+  });
+  api.use((_req, _res) => {
+    throw new MaillabError('not_found', 'No such API route.');
+  });
+
+  app.use('/api', api);
+  if (opts.clientDir) {
+    const dir = opts.clientDir;
+    app.use(express.static(dir, { index: false, maxAge: 0 }));
+    // The client routes (/ and /lessons/:id) all load the same page.
+    app.get(['/', '/lessons/:lesson'], (_req, res) => {
+      res.sendFile('index.html', { root: dir });
+    });
+  }
+  app.use(errorHandler);
+  return app;
+}

@@ -1,0 +1,99 @@
+// `maillab serve`: the image (built on first use, progress on the console), the client bundle, the
+// HTTP API and the terminal WebSockets in one process.
+import { createServer, type Server } from 'node:http';
+import path from 'node:path';
+import { engineStatus, type Services } from '../compose.ts';
+import { attachTerminalServer, sameOriginOrLoopback } from '../terminal/terminal-server.ts';
+import { TerminalSessions } from '../terminal/terminal-sessions.ts';
+import { createApp } from './app.ts';
+import { buildClient } from './client-build.ts';
+
+export interface RunningServer {
+  server: Server;
+  url: string;
+  terminals: TerminalSessions;
+  close(): Promise<void>;
+}
+
+export async function serve(
+  services: Services,
+  opts: { host: string; port: number; log?: (line: string) => void; buildImage?: boolean },
+): Promise<RunningServer> {
+  const log = opts.log ?? ((line: string) => console.log(line));
+  const { config, runtime, labs, lessons, checker, images } = services;
+
+  const clientDir = path.join(config.root, 'client', 'dist');
+  await buildClient({ outdir: clientDir, minify: true });
+
+  const engine = await engineStatus(runtime);
+  if (!engine.ok) {
+    log(`! ${engine.message}`);
+    log('  The page will show this too; labs start once the engine answers.');
+  } else {
+    log(`Engine: ${engine.product} ${engine.version}`);
+    if (!(await images.find()) && opts.buildImage !== false) {
+      log('Building the lab image (first use only; about 3 minutes on a fresh machine)…');
+      const choice = await images.ensure((line) => log(`  ${line}`));
+      log(`Lab image: ${choice.image} (${choice.reason})`);
+    } else if (images.status().tag) {
+      log(`Lab image: ${images.status().tag}`);
+    }
+    const { adopted, removed } = await labs.adopt();
+    if (adopted || removed)
+      log(`Labs from an earlier run: ${adopted} re-adopted, ${removed} broken ones removed.`);
+  }
+
+  const terminals = new TerminalSessions({
+    shellCommand: (labId, host) => runtime.shellCommand(labId, host),
+    graceMs: config.terminalGraceMs,
+  });
+  services.labs.setOnLabGone((labId) => terminals.closeLab(labId));
+
+  const app = createApp({
+    lessons,
+    labs,
+    checker,
+    clientDir,
+    status: { engine: () => engineStatus(runtime), image: () => images.status() },
+  });
+  const server = createServer(app);
+  const ws = attachTerminalServer(server, {
+    sessions: terminals,
+    authorize: async (labId, host, token) => {
+      try {
+        const lab = labs.get(labId);
+        return lab.status === 'ready' && lab.token === token && labs.isStudentHost(labId, host);
+      } catch {
+        return false;
+      }
+    },
+    isAllowedOrigin: (origin, hostHeader) =>
+      sameOriginOrLoopback(origin, hostHeader) ||
+      (origin !== undefined && config.allowedOrigins.includes(origin)),
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', (err: NodeJS.ErrnoException) =>
+      reject(
+        err.code === 'EADDRINUSE'
+          ? new Error(`Port ${opts.port} on ${opts.host} is in use: stop what runs there or pass --port.`)
+          : err,
+      ),
+    );
+    server.listen(opts.port, opts.host, resolve);
+  });
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : opts.port;
+  const url = `http://${opts.host}:${port}`;
+  return {
+    server,
+    url,
+    terminals,
+    close: async () => {
+      ws.close();
+      terminals.closeAll();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeAllConnections();
+    },
+  };
+}

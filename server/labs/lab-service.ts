@@ -1,0 +1,211 @@
+// Owns the life of labs: start (or reuse) a lab for an owner and lesson, track its progress, reset,
+// finish, and re-adopt labs left running by an earlier process. Ids and tokens are unguessable.
+import { randomBytes } from 'node:crypto';
+import type { Checker } from '../checker/checker.ts';
+import { errorMessage, labNotFound, MaillabError } from '../errors.ts';
+import type { LessonCatalog } from '../lessons/catalog.ts';
+import { GRADER_HOST, type LabInfo, type LabRuntime } from '../runtime/runtime.ts';
+
+export type LabStatus = 'starting' | 'ready' | 'failed';
+
+export interface LabState {
+  labId: string;
+  lesson: string;
+  owner: string;
+  token: string;
+  status: LabStatus;
+  progress: string[];
+  error?: string;
+  info?: LabInfo;
+  /** Settles when the lab is ready (resolves) or failed (rejects). */
+  ready: Promise<LabState>;
+}
+
+export interface LabServiceOptions {
+  runtime: LabRuntime;
+  lessons: LessonCatalog;
+  checker: Checker;
+  /** The lab image to use; may build it on first use. */
+  image: (onProgress: (message: string) => void) => Promise<string>;
+  maxLabs?: number;
+  /** Told when a lab's hosts go away (reset, finish), e.g. to close its terminals. */
+  onLabGone?: (labId: string) => void;
+}
+
+export const newLabId = () => randomBytes(10).toString('hex');
+export const newToken = () => randomBytes(24).toString('base64url');
+
+export class LabService {
+  private readonly labs = new Map<string, LabState>();
+  private readonly opts: LabServiceOptions;
+
+  constructor(opts: LabServiceOptions) {
+    this.opts = { ...opts };
+  }
+
+  /** Wired after construction because terminals are created by the server, later than labs. */
+  setOnLabGone(fn: (labId: string) => void): void {
+    this.opts.onLabGone = fn;
+  }
+
+  /** Takes over labs that an earlier process (or the CLI) left running; removes broken ones. */
+  async adopt(): Promise<{ adopted: number; removed: number }> {
+    let adopted = 0;
+    let removed = 0;
+    for (const info of await this.opts.runtime.listLabs()) {
+      if (this.labs.has(info.labId)) continue;
+      const healthy = info.hosts.length > 0 && info.hosts.every((h) => h.running) && info.token;
+      if (!healthy) {
+        await this.opts.runtime.destroyLab(info.labId);
+        removed++;
+        continue;
+      }
+      this.track(info);
+      adopted++;
+    }
+    return { adopted, removed };
+  }
+
+  private track(info: LabInfo): LabState {
+    const state: LabState = {
+      labId: info.labId,
+      lesson: info.lesson,
+      owner: info.owner,
+      token: info.token,
+      status: 'ready',
+      progress: ['Lab re-adopted'],
+      info,
+      ready: Promise.resolve(undefined as unknown as LabState),
+    };
+    state.ready = Promise.resolve(state);
+    this.labs.set(info.labId, state);
+    return state;
+  }
+
+  list(owner?: string): LabState[] {
+    return [...this.labs.values()].filter((l) => owner === undefined || l.owner === owner);
+  }
+
+  get(labId: string): LabState {
+    const lab = this.labs.get(labId);
+    if (!lab) throw labNotFound(labId);
+    return lab;
+  }
+
+  /** The owner's lab for a lesson, also one created by another process (the CLI) since start-up. */
+  async find(owner: string, lessonName: string): Promise<LabState | undefined> {
+    const lesson = this.opts.lessons.get(lessonName);
+    const known = this.list(owner).find((l) => l.lesson === lesson.id);
+    if (known) return known;
+    const info = (await this.opts.runtime.listLabs()).find(
+      (l) => l.owner === owner && l.lesson === lesson.id,
+    );
+    return info?.token ? this.track(info) : undefined;
+  }
+
+  /** Starts the owner's lab for a lesson, or returns the one already there. Does not wait. */
+  async start(owner: string, lessonName: string): Promise<LabState> {
+    const lesson = this.opts.lessons.get(lessonName);
+    const existing = await this.find(owner, lesson.id);
+    if (existing && existing.status !== 'failed') return existing;
+    if (existing) this.labs.delete(existing.labId);
+    const max = this.opts.maxLabs ?? 20;
+    if (this.list().filter((l) => l.status !== 'failed').length >= max) {
+      throw new MaillabError(
+        'capacity_exceeded',
+        `This maillab already runs ${max} labs, its limit. Finish a lab you no longer need, or raise MAILLAB_MAX_LABS.`,
+      );
+    }
+    return this.launch(owner, lesson.id, newLabId(), newToken());
+  }
+
+  private launch(owner: string, lesson: string, labId: string, token: string): LabState {
+    const state: LabState = {
+      labId,
+      lesson,
+      owner,
+      token,
+      status: 'starting',
+      progress: [],
+      ready: Promise.resolve(undefined as unknown as LabState),
+    };
+    const say = (message: string) => {
+      state.progress.push(message);
+      if (state.progress.length > 50) state.progress.shift();
+    };
+    this.labs.set(labId, state);
+    state.ready = this.create(state, say).then(
+      () => {
+        state.status = 'ready';
+        say('Lab ready');
+        return state;
+      },
+      (err: unknown) => {
+        state.status = 'failed';
+        state.error = errorMessage(err);
+        say(`Failed: ${state.error}`);
+        throw err;
+      },
+    );
+    // Callers that don't await still must not crash the process on failure.
+    state.ready.catch(() => {});
+    return state;
+  }
+
+  private async create(state: LabState, say: (m: string) => void): Promise<void> {
+    const lesson = this.opts.lessons.get(state.lesson);
+    const image = await this.opts.image(say);
+    state.info = await this.opts.runtime.createLab(
+      {
+        labId: state.labId,
+        lesson: lesson.id,
+        owner: state.owner,
+        token: state.token,
+        hosts: lesson.hosts,
+        image,
+      },
+      say,
+    );
+    if (lesson.setup.length) {
+      say(`Preparing the lab for lesson ${lesson.number}`);
+      await this.opts.checker.setup(state.labId, lesson);
+    }
+  }
+
+  /** Recreates the lab from scratch under the same id and token, so open pages reconnect. */
+  async reset(labId: string): Promise<LabState> {
+    const old = this.get(labId);
+    await old.ready.catch(() => {});
+    this.opts.onLabGone?.(labId);
+    await this.opts.runtime.destroyLab(labId);
+    return this.launch(old.owner, old.lesson, labId, old.token);
+  }
+
+  async finish(labId: string): Promise<void> {
+    const lab = this.labs.get(labId);
+    await lab?.ready.catch(() => {});
+    this.opts.onLabGone?.(labId);
+    await this.opts.runtime.destroyLab(labId);
+    this.labs.delete(labId);
+  }
+
+  /** Waits until the lab is ready; throws its failure. */
+  async ready(labId: string): Promise<LabState> {
+    return this.get(labId).ready;
+  }
+
+  async readyLab(labId: string): Promise<LabState> {
+    const lab = this.get(labId);
+    if (lab.status === 'starting') await lab.ready;
+    if (lab.status === 'failed')
+      throw new MaillabError('lab_failed', lab.error ?? 'The lab failed to start.');
+    return lab;
+  }
+
+  isStudentHost(labId: string, host: string): boolean {
+    const lab = this.labs.get(labId);
+    if (!lab || host === GRADER_HOST) return false;
+    const lesson = this.opts.lessons.get(lab.lesson);
+    return lesson.hosts.includes(host);
+  }
+}

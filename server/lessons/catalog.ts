@@ -1,0 +1,183 @@
+// Loads and validates every lesson folder under lessons/ at start-up. A broken lesson fails loudly
+// with its file and the field at fault, so an author never ships a lesson that cannot run.
+import { readdir, readFile, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import type { ZodIssue } from 'zod';
+import { lessonNotFound, MaillabError } from '../errors.ts';
+import { GRADER_HOST } from '../runtime/runtime.ts';
+import { renderLessonMarkdown } from './render.ts';
+import {
+  criteriaOf,
+  type Exercise,
+  type FrontMatter,
+  frontMatterSchema,
+  type Lesson,
+  type Step,
+} from './schema.ts';
+
+const LESSON_DIR = /^(\d{2})-[a-z0-9-]+$/;
+
+export class LessonCatalog {
+  constructor(private readonly lessons: Lesson[]) {}
+
+  list(): Lesson[] {
+    return this.lessons;
+  }
+
+  /** Finds a lesson by folder name ("06-null-client") or number ("06" or "6"). */
+  get(name: string): Lesson {
+    const number = /^\d{1,2}$/.test(name) ? name.padStart(2, '0') : undefined;
+    const lesson = this.lessons.find((l) => l.id === name || l.number === number);
+    if (!lesson)
+      throw lessonNotFound(
+        name,
+        this.lessons.map((l) => l.id),
+      );
+    return lesson;
+  }
+
+  exercise(lesson: Lesson, exerciseId: string): Exercise {
+    const exercise = lesson.exercises.find((e) => e.id === exerciseId);
+    if (!exercise) {
+      throw new MaillabError(
+        'bad_request',
+        `Lesson ${lesson.id} has no exercise "${exerciseId}"; its exercises are ${lesson.exercises.map((e) => e.id).join(', ')}.`,
+      );
+    }
+    return exercise;
+  }
+}
+
+export async function loadLessons(root: string): Promise<LessonCatalog> {
+  const entries = await readdir(root, { withFileTypes: true }).catch((err) => {
+    throw new MaillabError('lesson_invalid', `Cannot read the lessons folder ${root}: ${err.message}`);
+  });
+  const dirs = entries.filter((e) => e.isDirectory() && LESSON_DIR.test(e.name)).map((e) => e.name);
+  dirs.sort();
+  const lessons = await Promise.all(dirs.map((name) => loadLesson(path.join(root, name))));
+  return new LessonCatalog(lessons);
+}
+
+export async function loadLesson(dir: string): Promise<Lesson> {
+  const id = path.basename(dir);
+  const number = LESSON_DIR.exec(id)?.[1];
+  const file = path.join(dir, 'lesson.md');
+  const where = path.relative(process.cwd(), file) || file;
+  if (!number) throw invalid(where, 'folder', 'the folder name must look like "06-null-client"');
+  const text = await readFile(file, 'utf8').catch(() => {
+    throw invalid(where, 'lesson.md', 'the file is missing or unreadable');
+  });
+  const match = /^---\r?\n([\s\S]*?)\r?\n---\r?\n?([\s\S]*)$/.exec(text);
+  if (!match)
+    throw invalid(where, 'front matter', 'the file must start with YAML front matter between --- lines');
+  let data: unknown;
+  try {
+    data = parseYaml(match[1] ?? '');
+  } catch (err) {
+    throw invalid(where, 'front matter', `not valid YAML: ${(err as Error).message}`);
+  }
+  const parsed = frontMatterSchema.safeParse(data);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0] as ZodIssue;
+    throw invalid(where, fieldPath(issue, data), issue.message);
+  }
+  const front = parsed.data;
+  checkReferences(where, front);
+  const scripts: Record<string, string> = {};
+  for (const [field, step] of stepsOf(front)) {
+    if (scripts[step.script] !== undefined) continue;
+    const scriptPath = path.join(dir, step.script);
+    if (!scriptPath.startsWith(dir + path.sep))
+      throw invalid(where, field, 'script must stay inside the lesson folder');
+    const ok = await stat(scriptPath).then(
+      (s) => s.isFile(),
+      () => false,
+    );
+    if (!ok) throw invalid(where, `${field}.script`, `no file ${step.script} in ${id}/`);
+    scripts[step.script] = await readFile(scriptPath, 'utf8');
+  }
+  const markdown = match[2] ?? '';
+  const { html } = renderLessonMarkdown(markdown);
+  return { ...front, id, number, dir, markdown, html, scripts };
+}
+
+function invalid(file: string, field: string, message: string): MaillabError {
+  return new MaillabError('lesson_invalid', `${file}: field "${field}": ${message}`);
+}
+
+/** Names the failing field the way an author wrote it: exercises[0] → exercises.null-client. */
+function fieldPath(issue: ZodIssue, data: unknown): string {
+  const parts: string[] = [];
+  let node: unknown = data;
+  for (const key of issue.path) {
+    const child = (node as Record<string | number, unknown> | undefined)?.[key];
+    const named =
+      child && typeof child === 'object' && 'id' in child ? String((child as { id: unknown }).id) : undefined;
+    parts.push(typeof key === 'number' && named ? named : String(key));
+    node = child;
+  }
+  return parts.join('.') || '(top level)';
+}
+
+function* stepsOf(front: FrontMatter): Generator<[string, Step]> {
+  for (const [i, step] of front.setup.entries()) yield [`setup.${i}`, step];
+  for (const exercise of front.exercises) {
+    if (exercise.kind !== 'quiz') {
+      for (const [i, step] of exercise.check.entries()) yield [`exercises.${exercise.id}.check.${i}`, step];
+      for (const [i, step] of exercise.solution.entries())
+        yield [`exercises.${exercise.id}.solution.${i}`, step];
+    }
+    for (const mistake of exercise.mistakes) {
+      for (const [i, step] of mistake.steps.entries()) {
+        yield [`exercises.${exercise.id}.mistakes.${mistake.id}.steps.${i}`, step];
+      }
+    }
+  }
+}
+
+function checkReferences(where: string, front: FrontMatter): void {
+  const hosts = new Set([...front.hosts, GRADER_HOST]);
+  for (const [field, step] of stepsOf(front)) {
+    if (!hosts.has(step.host)) {
+      throw invalid(
+        where,
+        `${field}.host`,
+        `"${step.host}" is not one of this lesson's hosts (${[...hosts].join(', ')})`,
+      );
+    }
+  }
+  const exerciseIds = new Set<string>();
+  for (const exercise of front.exercises) {
+    if (exerciseIds.has(exercise.id))
+      throw invalid(where, `exercises.${exercise.id}`, 'exercise ids must be unique');
+    exerciseIds.add(exercise.id);
+    const criteria = new Set<string>();
+    for (const c of criteriaOf(exercise)) {
+      if (criteria.has(c.id))
+        throw invalid(where, `exercises.${exercise.id}.${c.id}`, 'criterion ids must be unique');
+      criteria.add(c.id);
+    }
+    for (const mistake of exercise.mistakes) {
+      for (const e of mistake.expect) {
+        if (!criteria.has(e.criterion)) {
+          throw invalid(
+            where,
+            `exercises.${exercise.id}.mistakes.${mistake.id}.expect`,
+            `no criterion "${e.criterion}" in this exercise`,
+          );
+        }
+      }
+      if (exercise.kind === 'quiz' && !mistake.answers) {
+        throw invalid(
+          where,
+          `exercises.${exercise.id}.mistakes.${mistake.id}`,
+          'a quiz mistake needs answers',
+        );
+      }
+      if (exercise.kind !== 'quiz' && mistake.steps.length === 0) {
+        throw invalid(where, `exercises.${exercise.id}.mistakes.${mistake.id}`, 'a mistake needs steps');
+      }
+    }
+  }
+}

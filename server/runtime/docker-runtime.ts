@@ -1,0 +1,348 @@
+// The Docker (or Podman Docker-API) implementation of LabRuntime: the only code that talks to the
+// engine. A lab is one internal network (no route out) plus one systemd container per host.
+import { PassThrough } from 'node:stream';
+import type Docker from 'dockerode';
+import { engineUnreachable, hostNotFound, MaillabError } from '../errors.ts';
+import { containerName, hostNames, LABEL, networkName } from './labels.ts';
+import {
+  type EngineInfo,
+  type ExecOptions,
+  type ExecResult,
+  GRADER_HOST,
+  type LabHost,
+  type LabInfo,
+  type LabRuntime,
+  type LabSpec,
+  type ProgressFn,
+  type ShellCommand,
+} from './runtime.ts';
+import { systemdHostConfig } from './systemd-flags.ts';
+
+export interface ResourceLimits {
+  memoryBytes: number;
+  pids: number;
+  /** CPU time as a fraction of one core. */
+  cpus: number;
+}
+
+/** Per container. A systemd host with postfix and dovecot idles near 20 MB; checks peak well below. */
+export const DEFAULT_LIMITS: ResourceLimits = { memoryBytes: 384 * 1024 * 1024, pids: 512, cpus: 1 };
+
+export interface DockerRuntimeOptions {
+  docker: Docker;
+  /** For messages and for the exec client's environment, e.g. unix:///var/run/docker.sock. */
+  endpoint: string;
+  /** The engine's exec client spawned for interactive shells: `docker` (works for Podman via DOCKER_HOST). */
+  execClient?: string;
+  limits?: ResourceLimits;
+  readyTimeoutMs?: number;
+}
+
+const MAX_OUTPUT = 4 * 1024 * 1024;
+
+export class DockerRuntime implements LabRuntime {
+  private readonly docker: Docker;
+  private readonly endpoint: string;
+  private readonly execClient: string;
+  private readonly limits: ResourceLimits;
+  private readonly readyTimeoutMs: number;
+  private engine?: EngineInfo;
+
+  constructor(options: DockerRuntimeOptions) {
+    this.docker = options.docker;
+    this.endpoint = options.endpoint;
+    this.execClient = options.execClient ?? 'docker';
+    this.limits = options.limits ?? DEFAULT_LIMITS;
+    this.readyTimeoutMs = options.readyTimeoutMs ?? 90_000;
+  }
+
+  /** Asks the engine now (info() is cached); throws engine_unreachable with what to start. */
+  async ping(): Promise<void> {
+    await this.call(() => this.docker.ping());
+  }
+
+  async info(): Promise<EngineInfo> {
+    if (this.engine) return this.engine;
+    try {
+      const [version, info] = await Promise.all([this.docker.version(), this.docker.info()]);
+      const components: { Name?: string }[] =
+        (version as { Components?: { Name?: string }[] }).Components ?? [];
+      const podman = components.some((c) => /podman/i.test(c.Name ?? ''));
+      const cgroup = String((info as { CgroupVersion?: string }).CgroupVersion ?? '1') === '2' ? '2' : '1';
+      this.engine = {
+        endpoint: this.endpoint,
+        product: podman ? 'podman' : 'docker',
+        version: version.Version,
+        cgroupVersion: cgroup,
+      };
+      return this.engine;
+    } catch (err) {
+      throw engineUnreachable(this.endpoint, err);
+    }
+  }
+
+  async createLab(spec: LabSpec, onProgress: ProgressFn = () => {}): Promise<LabInfo> {
+    const engine = await this.info();
+    const hosts = [...spec.hosts.filter((h) => h !== GRADER_HOST), GRADER_HOST];
+    const common = {
+      [LABEL.lab]: spec.labId,
+      [LABEL.lesson]: spec.lesson,
+      [LABEL.owner]: spec.owner,
+      [LABEL.token]: spec.token,
+      [LABEL.created]: new Date().toISOString(),
+      [LABEL.image]: spec.image,
+    };
+    const net = networkName(spec.labId);
+    try {
+      onProgress(`Creating private network ${net} (no route out)`);
+      await this.docker.createNetwork({
+        Name: net,
+        Driver: 'bridge',
+        Internal: true,
+        CheckDuplicate: true,
+        Labels: { [LABEL.lab]: spec.labId, [LABEL.lesson]: spec.lesson },
+      });
+      const flags = systemdHostConfig(engine);
+      for (const host of hosts) {
+        const { fqdn, aliases } = hostNames(host);
+        onProgress(`Creating host ${fqdn}`);
+        const container = await this.docker.createContainer({
+          name: containerName(spec.labId, host),
+          Image: spec.image,
+          Hostname: fqdn,
+          Labels: { ...common, [LABEL.host]: host },
+          Env: ['container=docker'],
+          StopSignal: 'SIGRTMIN+3',
+          HostConfig: {
+            NetworkMode: net,
+            Memory: this.limits.memoryBytes,
+            MemorySwap: this.limits.memoryBytes,
+            PidsLimit: this.limits.pids,
+            NanoCpus: Math.round(this.limits.cpus * 1e9),
+            Privileged: false,
+            // firewalld acts only inside the lab host's own network namespace.
+            CapAdd: ['NET_ADMIN'],
+            Tmpfs: flags.Tmpfs,
+            Binds: flags.Binds,
+            ...(flags.CgroupnsMode ? { CgroupnsMode: flags.CgroupnsMode } : {}),
+          },
+          NetworkingConfig: { EndpointsConfig: { [net]: { Aliases: aliases } } },
+        });
+        await container.start();
+      }
+      onProgress('Waiting for systemd to finish booting on every host');
+      await Promise.all(hosts.map((host) => this.waitForSystemd(spec.labId, host)));
+    } catch (err) {
+      await this.destroyLab(spec.labId).catch(() => {});
+      if (err instanceof MaillabError) throw err;
+      throw new MaillabError('lab_failed', `Could not create the lab: ${(err as Error).message}`, {
+        cause: err,
+      });
+    }
+    const lab = await this.getLab(spec.labId);
+    if (!lab) throw new MaillabError('lab_failed', `Lab ${spec.labId} vanished while it was being created.`);
+    return lab;
+  }
+
+  private async waitForSystemd(labId: string, host: string): Promise<void> {
+    const seconds = Math.ceil(this.readyTimeoutMs / 1000);
+    const result = await this.exec(labId, host, ['systemctl', 'is-system-running', '--wait'], {
+      timeoutMs: this.readyTimeoutMs,
+    });
+    const state = result.stdout.trim();
+    if (state === 'running' || state === 'degraded') return;
+    throw new MaillabError(
+      'lab_failed',
+      `Host ${host} did not finish booting within ${seconds} s (systemd says "${state || result.stderr.trim()}"). ` +
+        `Run \`npx maillab doctor\`; on a cgroup v2 or rootless host, check that systemd containers can run.`,
+    );
+  }
+
+  async listLabs(): Promise<LabInfo[]> {
+    const containers = await this.call(() =>
+      this.docker.listContainers({ all: true, filters: { label: [LABEL.lab] } }),
+    );
+    const byLab = new Map<string, LabInfo>();
+    for (const c of containers) {
+      const labels = c.Labels ?? {};
+      const labId = labels[LABEL.lab];
+      const host = labels[LABEL.host];
+      if (!labId || !host) continue;
+      let lab = byLab.get(labId);
+      if (!lab) {
+        lab = {
+          labId,
+          lesson: labels[LABEL.lesson] ?? '',
+          owner: labels[LABEL.owner] ?? '',
+          token: labels[LABEL.token] ?? '',
+          image: labels[LABEL.image] ?? c.Image,
+          createdAt: labels[LABEL.created] ?? new Date(c.Created * 1000).toISOString(),
+          network: networkName(labId),
+          hosts: [],
+        };
+        byLab.set(labId, lab);
+      }
+      const { fqdn, aliases } = hostNames(host);
+      const entry: LabHost = {
+        name: host,
+        fqdn,
+        aliases,
+        containerId: c.Id,
+        containerName: (c.Names[0] ?? '').replace(/^\//, ''),
+        running: c.State === 'running',
+      };
+      lab.hosts.push(entry);
+    }
+    for (const lab of byLab.values()) lab.hosts.sort((a, b) => hostOrder(a.name) - hostOrder(b.name));
+    return [...byLab.values()];
+  }
+
+  async getLab(labId: string): Promise<LabInfo | undefined> {
+    return (await this.listLabs()).find((lab) => lab.labId === labId);
+  }
+
+  async destroyLab(labId: string): Promise<void> {
+    const containers = await this.call(() =>
+      this.docker.listContainers({ all: true, filters: { label: [`${LABEL.lab}=${labId}`] } }),
+    );
+    await Promise.all(
+      containers.map((c) =>
+        this.docker
+          .getContainer(c.Id)
+          .remove({ force: true, v: true })
+          .catch((err: { statusCode?: number }) => {
+            if (err.statusCode !== 404 && err.statusCode !== 409) throw err;
+          }),
+      ),
+    );
+    const networks = await this.call(() =>
+      this.docker.listNetworks({ filters: { label: [`${LABEL.lab}=${labId}`] } }),
+    );
+    await Promise.all(
+      networks.map((n) =>
+        this.docker
+          .getNetwork(n.Id)
+          .remove()
+          .catch((err: { statusCode?: number }) => {
+            if (err.statusCode !== 404) throw err;
+          }),
+      ),
+    );
+    const volumes = await this.call(() =>
+      this.docker.listVolumes({ filters: { label: [`${LABEL.lab}=${labId}`] } }),
+    );
+    await Promise.all(
+      (volumes.Volumes ?? []).map((v) =>
+        this.docker
+          .getVolume(v.Name)
+          .remove()
+          .catch(() => {}),
+      ),
+    );
+  }
+
+  async exec(labId: string, host: string, argv: string[], options: ExecOptions = {}): Promise<ExecResult> {
+    const target = await this.container(labId, host);
+    const timeoutMs = options.timeoutMs ?? 30_000;
+    // `timeout` inside the host ends a runaway command; the timer below is the backstop if the
+    // stream itself hangs.
+    const seconds = Math.max(1, Math.ceil(timeoutMs / 1000));
+    const cmd = ['timeout', '-k', '2', String(seconds), ...argv];
+    const exec = await this.call(() =>
+      this.docker.getContainer(target.containerId).exec({
+        Cmd: cmd,
+        AttachStdin: options.stdin !== undefined,
+        AttachStdout: true,
+        AttachStderr: true,
+        Tty: false,
+        User: options.user ?? 'root',
+        Env: Object.entries(options.env ?? {}).map(([k, v]) => `${k}=${v}`),
+      }),
+    );
+    const stream = await exec.start({ hijack: true, stdin: options.stdin !== undefined });
+    const stdout = collect();
+    const stderr = collect();
+    this.docker.modem.demuxStream(stream, stdout.sink, stderr.sink);
+    let timedOut = false;
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(() => {
+        timedOut = true;
+        stream.destroy();
+        resolve();
+      }, timeoutMs + 5000);
+      const done = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+      stream.on('end', done);
+      stream.on('close', done);
+      stream.on('error', done);
+      if (options.stdin !== undefined) stream.end(options.stdin);
+    });
+    const inspected = await exec.inspect().catch(() => undefined);
+    const exitCode = inspected?.ExitCode ?? -1;
+    if (exitCode === 124) timedOut = true;
+    return { exitCode, stdout: stdout.text(), stderr: stderr.text(), timedOut };
+  }
+
+  async shellCommand(labId: string, host: string): Promise<ShellCommand> {
+    const target = await this.container(labId, host);
+    const env: Record<string, string> = {};
+    if (process.env.DOCKER_HOST) env.DOCKER_HOST = process.env.DOCKER_HOST;
+    return {
+      file: this.execClient,
+      args: [
+        'exec',
+        '-it',
+        '-e',
+        'TERM=xterm-256color',
+        '-w',
+        '/root',
+        target.containerName,
+        '/bin/bash',
+        '-l',
+      ],
+      env,
+    };
+  }
+
+  private async container(labId: string, host: string): Promise<LabHost> {
+    const lab = await this.getLab(labId);
+    if (!lab) throw new MaillabError('lab_not_found', `No lab with id ${labId}: it may have been finished.`);
+    const target = lab.hosts.find((h) => h.name === host);
+    if (!target)
+      throw hostNotFound(
+        labId,
+        host,
+        lab.hosts.map((h) => h.name),
+      );
+    return target;
+  }
+
+  private async call<T>(fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (err) {
+      const code = (err as { code?: string }).code;
+      if (code === 'ECONNREFUSED' || code === 'ENOENT' || code === 'EACCES') {
+        throw engineUnreachable(this.endpoint, err);
+      }
+      throw err;
+    }
+  }
+}
+
+function hostOrder(host: string): number {
+  return host === 'server' ? 0 : host === 'desktop' ? 1 : host === GRADER_HOST ? 9 : 5;
+}
+
+function collect() {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  const sink = new PassThrough();
+  sink.on('data', (chunk: Buffer) => {
+    if (size < MAX_OUTPUT) chunks.push(chunk);
+    size += chunk.length;
+  });
+  return { sink, text: () => Buffer.concat(chunks).toString('utf8') };
+}

@@ -1,0 +1,82 @@
+// The one boundary to the container engine. Everything outside server/runtime talks to a lab through
+// this interface; the Docker implementation is runtime/docker-runtime.ts, the fake for unit tests is
+// test/unit/fake-runtime.ts.
+
+/** A lab host as lessons name it. `grader` is always present and hidden from students. */
+export type HostName = string;
+
+export const GRADER_HOST = 'grader';
+
+export interface EngineInfo {
+  /** Where the engine answers, for messages: unix:///var/run/docker.sock, tcp://… */
+  endpoint: string;
+  product: 'docker' | 'podman';
+  version: string;
+  cgroupVersion: '1' | '2';
+}
+
+export interface LabSpec {
+  labId: string;
+  lesson: string;
+  owner: string;
+  /** Secret that terminal WebSockets must present; kept as a label so a restarted server re-adopts it. */
+  token: string;
+  /** Student-visible hosts, e.g. ['server', 'desktop']; the grader is added by the runtime. */
+  hosts: HostName[];
+  image: string;
+}
+
+export interface LabHost {
+  name: HostName;
+  fqdn: string;
+  aliases: string[];
+  containerId: string;
+  containerName: string;
+  running: boolean;
+}
+
+export interface LabInfo {
+  labId: string;
+  lesson: string;
+  owner: string;
+  token: string;
+  image: string;
+  createdAt: string;
+  network: string;
+  hosts: LabHost[];
+}
+
+export interface ExecOptions {
+  /** Bytes written to the command's stdin, then closed: how check scripts are streamed in. */
+  stdin?: string;
+  user?: string;
+  env?: Record<string, string>;
+  timeoutMs?: number;
+}
+
+export interface ExecResult {
+  exitCode: number;
+  stdout: string;
+  stderr: string;
+  timedOut: boolean;
+}
+
+export type ProgressFn = (message: string) => void;
+
+/** argv of the engine's own exec client for an interactive login shell (spawned by node-pty). */
+export interface ShellCommand {
+  file: string;
+  args: string[];
+  env: Record<string, string>;
+}
+
+export interface LabRuntime {
+  info(): Promise<EngineInfo>;
+  createLab(spec: LabSpec, onProgress?: ProgressFn): Promise<LabInfo>;
+  listLabs(): Promise<LabInfo[]>;
+  getLab(labId: string): Promise<LabInfo | undefined>;
+  /** Idempotent: removing a lab that is already gone succeeds. */
+  destroyLab(labId: string): Promise<void>;
+  exec(labId: string, host: HostName, argv: string[], options?: ExecOptions): Promise<ExecResult>;
+  shellCommand(labId: string, host: HostName): Promise<ShellCommand>;
+}

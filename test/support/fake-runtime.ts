@@ -1,0 +1,90 @@
+// An in-memory LabRuntime for unit tests only: records what was asked and answers exec with
+// scripted replies. Integration tests use the real engine.
+import type {
+  EngineInfo,
+  ExecOptions,
+  ExecResult,
+  LabInfo,
+  LabRuntime,
+  LabSpec,
+  ProgressFn,
+  ShellCommand,
+} from '../../server/runtime/runtime.ts';
+import { GRADER_HOST } from '../../server/runtime/runtime.ts';
+
+export type ExecReply = (
+  host: string,
+  argv: string[],
+  options: ExecOptions,
+) => Partial<ExecResult> | undefined;
+
+export class FakeRuntime implements LabRuntime {
+  readonly labs = new Map<string, LabInfo>();
+  readonly execs: { labId: string; host: string; argv: string[]; options: ExecOptions }[] = [];
+  readonly files = new Map<string, string>();
+  reply: ExecReply = () => undefined;
+  failCreate?: Error;
+
+  async info(): Promise<EngineInfo> {
+    return { endpoint: 'fake://', product: 'docker', version: '0-fake', cgroupVersion: '1' };
+  }
+
+  async createLab(spec: LabSpec, onProgress: ProgressFn = () => {}): Promise<LabInfo> {
+    onProgress('fake: creating');
+    if (this.failCreate) throw this.failCreate;
+    const hosts = [...spec.hosts, GRADER_HOST].map((name) => ({
+      name,
+      fqdn: `${name}.example.com`,
+      aliases: [],
+      containerId: `${spec.labId}-${name}`,
+      containerName: `maillab-${spec.labId}-${name}`,
+      running: true,
+    }));
+    const info: LabInfo = {
+      labId: spec.labId,
+      lesson: spec.lesson,
+      owner: spec.owner,
+      token: spec.token,
+      image: spec.image,
+      createdAt: new Date(0).toISOString(),
+      network: `maillab-${spec.labId}`,
+      hosts,
+    };
+    this.labs.set(spec.labId, info);
+    return info;
+  }
+
+  async listLabs(): Promise<LabInfo[]> {
+    return [...this.labs.values()];
+  }
+
+  async getLab(labId: string): Promise<LabInfo | undefined> {
+    return this.labs.get(labId);
+  }
+
+  async destroyLab(labId: string): Promise<void> {
+    this.labs.delete(labId);
+  }
+
+  async exec(labId: string, host: string, argv: string[], options: ExecOptions = {}): Promise<ExecResult> {
+    this.execs.push({ labId, host, argv, options });
+    // Quiz answers are files on the grader: emulate `cat > file` and `cat file`.
+    if (argv[0] === 'bash' && argv[3] === 'save-answers') {
+      this.files.set(`${labId}:${argv[4]}`, options.stdin ?? '');
+      return { exitCode: 0, stdout: '', stderr: '', timedOut: false };
+    }
+    if (argv[0] === 'cat' && argv[1]?.startsWith('/var/lib/maillab/answers/')) {
+      const key = `${labId}:${argv[1].replace(/^.*\//, '').replace(/\.json$/, '')}`;
+      const content = this.files.get(key);
+      return content === undefined
+        ? { exitCode: 1, stdout: '', stderr: 'No such file', timedOut: false }
+        : { exitCode: 0, stdout: content, stderr: '', timedOut: false };
+    }
+    const scripted = this.reply(host, argv, options) ?? {};
+    return { exitCode: 0, stdout: '', stderr: '', timedOut: false, ...scripted };
+  }
+
+  async shellCommand(labId: string, host: string): Promise<ShellCommand> {
+    return { file: '/bin/echo', args: [labId, host], env: {} };
+  }
+}

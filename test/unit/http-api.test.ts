@@ -1,0 +1,238 @@
+import type { AddressInfo } from 'node:net';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { Checker } from '../../server/checker/checker.ts';
+import { MaillabError } from '../../server/errors.ts';
+import { createApp } from '../../server/http/app.ts';
+import { LabService } from '../../server/labs/lab-service.ts';
+import { loadLessons } from '../../server/lessons/catalog.ts';
+import { FakeRuntime } from '../support/fake-runtime.ts';
+import { tempLessons, VALID_FRONT_MATTER, writeLesson } from '../support/lesson-fixture.ts';
+
+let runtime: FakeRuntime;
+let base: string;
+let close: () => Promise<void>;
+let labs: LabService;
+
+async function call(method: string, path: string, body?: unknown) {
+  const res = await fetch(`${base}${path}`, {
+    method,
+    headers: body ? { 'content-type': 'application/json' } : {},
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  const text = await res.text();
+  return { status: res.status, body: text ? JSON.parse(text) : undefined };
+}
+
+async function startReadyLab() {
+  const started = await call('POST', '/api/lessons/03/lab');
+  await labs.ready(started.body.labId);
+  return started.body.labId as string;
+}
+
+beforeEach(async () => {
+  const root = await tempLessons();
+  await writeLesson(root, '03-receiving', VALID_FRONT_MATTER);
+  const lessons = await loadLessons(root);
+  runtime = new FakeRuntime();
+  const checker = new Checker(runtime);
+  labs = new LabService({ runtime, lessons, checker, image: async () => 'maillab/lab:test', maxLabs: 2 });
+  let engineOk = true;
+  const app = createApp({
+    lessons,
+    labs,
+    checker,
+    status: {
+      engine: async () =>
+        engineOk ? { ok: true, product: 'docker', version: '0' } : { ok: false, message: 'down' },
+      image: () => ({ flavor: 'offline', tag: 'maillab/lab:test', description: 'Offline image' }),
+    },
+  });
+  engineOk = true;
+  const server = app.listen(0, '127.0.0.1');
+  await new Promise((resolve) => server.once('listening', resolve));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  close = () => new Promise((resolve) => server.close(() => resolve()));
+});
+
+afterEach(async () => {
+  await close();
+});
+
+describe('HTTP API', () => {
+  it('lists lessons with their exercises', async () => {
+    const res = await call('GET', '/api/lessons');
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual([
+      expect.objectContaining({
+        id: '03-receiving',
+        number: '03',
+        exercises: [
+          { id: 'listen', title: 'Make postfix listen', kind: 'check' },
+          { id: 'roles', title: 'Who does what', kind: 'quiz' },
+        ],
+      }),
+    ]);
+  });
+
+  it('serves a lesson with its HTML and quiz questions but not the answers', async () => {
+    const res = await call('GET', '/api/lessons/03-receiving');
+    expect(res.body.html).toContain('data-host="desktop"');
+    const quiz = res.body.exercises.find((e: { id: string }) => e.id === 'roles');
+    expect(quiz.questions).toEqual([
+      { id: 'mta', text: 'Which program is the MTA?', choices: ['postfix', 'mutt'] },
+    ]);
+    expect(JSON.stringify(res.body)).not.toContain('"answer"');
+    expect(res.body.lab).toBeNull();
+  });
+
+  it('answers 404 with a readable message for an unknown lesson', async () => {
+    const res = await call('GET', '/api/lessons/42');
+    expect(res.status).toBe(404);
+    expect(res.body.error).toEqual({
+      code: 'lesson_not_found',
+      message: expect.stringContaining('Known lessons: 03-receiving'),
+    });
+  });
+
+  it('starts a lab, reports progress, and runs the lesson setup on it', async () => {
+    const started = await call('POST', '/api/lessons/03/lab');
+    expect(started.status).toBe(202);
+    expect(started.body).toMatchObject({ lesson: '03-receiving', status: 'starting' });
+    expect(started.body.labId).toMatch(/^[0-9a-f]{20}$/);
+    expect(started.body.token.length).toBeGreaterThanOrEqual(32);
+    await labs.ready(started.body.labId);
+    const view = await call('GET', `/api/labs/${started.body.labId}`);
+    expect(view.body.status).toBe('ready');
+    expect(view.body.progress).toContain('Lab ready');
+    const setup = runtime.execs.find((e) => e.options.stdin?.includes('echo setup/server.sh'));
+    expect(setup?.host).toBe('server');
+  });
+
+  it('returns the same lab when a lesson is started twice', async () => {
+    const first = await call('POST', '/api/lessons/03/lab');
+    const second = await call('POST', '/api/lessons/03-receiving/lab');
+    expect(second.body.labId).toBe(first.body.labId);
+    expect((await call('GET', '/api/lessons/03')).body.lab.labId).toBe(first.body.labId);
+  });
+
+  it('shows a failed start as a readable error instead of hanging', async () => {
+    runtime.failCreate = new MaillabError(
+      'engine_unreachable',
+      'The container engine is not answering. Start it.',
+    );
+    const started = await call('POST', '/api/lessons/03/lab');
+    await labs.ready(started.body.labId).catch(() => {});
+    const view = await call('GET', `/api/labs/${started.body.labId}`);
+    expect(view.body).toMatchObject({
+      status: 'failed',
+      error: 'The container engine is not answering. Start it.',
+    });
+  });
+
+  it('grades a check exercise per criterion with weights from the script report', async () => {
+    const labId = await startReadyLab();
+    runtime.reply = (host, argv, options) =>
+      host === 'grader' && argv[0] === 'bash' && options.stdin?.includes('checks/probe.sh')
+        ? {
+            stdout:
+              '::maillab::\tpass\tlistening\tport 25 answered\t\n::maillab::\tfail\tdelivered\tno nonce\tcheck mydestination\n',
+          }
+        : undefined;
+    const res = await call('POST', `/api/labs/${labId}/exercises/listen/check`);
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({
+      id: 'listen',
+      title: 'Make postfix listen',
+      score: 66.7,
+      criteria: [
+        { id: 'listening', title: 'port 25 answers', weight: 2, pass: true, message: 'port 25 answered' },
+        {
+          id: 'delivered',
+          title: 'the nonce arrived',
+          weight: 1,
+          pass: false,
+          message: 'no nonce',
+          hint: 'check mydestination',
+        },
+      ],
+    });
+    const checkExec = runtime.execs.find((e) => e.options.stdin?.includes('checks/probe.sh'));
+    expect(checkExec?.options.env?.MAILLAB_NONCE).toMatch(/^ml[0-9a-f]{16}$/);
+  });
+
+  it('fails a criterion the check never reported instead of passing it', async () => {
+    const labId = await startReadyLab();
+    runtime.reply = () => ({ exitCode: 2, stderr: 'bash: swaks: command not found' });
+    const res = await call('POST', `/api/labs/${labId}/exercises/listen/check`);
+    expect(res.body.criteria.map((c: { pass: boolean }) => c.pass)).toEqual([false, false]);
+    expect(res.body.criteria[0].message).toContain('swaks: command not found');
+    expect(res.body.score).toBe(0);
+  });
+
+  it('stores quiz answers on the grader and marks them', async () => {
+    const labId = await startReadyLab();
+    const wrong = await call('POST', `/api/labs/${labId}/exercises/roles/check`);
+    expect(wrong.body.criteria[0]).toMatchObject({ pass: false, message: 'Not answered yet.' });
+    expect(
+      (await call('PUT', `/api/labs/${labId}/exercises/roles/answers`, { answers: { mta: 'mutt' } })).status,
+    ).toBe(204);
+    const again = await call('POST', `/api/labs/${labId}/exercises/roles/check`);
+    expect(again.body.criteria[0]).toMatchObject({
+      pass: false,
+      hint: 'The MTA moves mail between servers.',
+    });
+    await call('PUT', `/api/labs/${labId}/exercises/roles/answers`, { answers: { mta: 'postfix' } });
+    const right = await call('POST', `/api/labs/${labId}/exercises/roles/check`);
+    expect(right.body).toMatchObject({ score: 100, criteria: [{ id: 'mta', pass: true }] });
+  });
+
+  it('rejects answers that are not an object', async () => {
+    const labId = await startReadyLab();
+    const res = await call('PUT', `/api/labs/${labId}/exercises/roles/answers`, { answers: 'postfix' });
+    expect(res.status).toBe(400);
+  });
+
+  it('resets a lab under the same id and finishes it', async () => {
+    const labId = await startReadyLab();
+    const reset = await call('POST', `/api/labs/${labId}/reset`);
+    expect(reset.body).toMatchObject({ labId, status: 'starting' });
+    await labs.ready(labId);
+    expect((await call('DELETE', `/api/labs/${labId}`)).status).toBe(204);
+    expect(runtime.labs.size).toBe(0);
+    expect((await call('GET', `/api/labs/${labId}`)).status).toBe(404);
+  });
+
+  it('refuses a lab beyond capacity with a message saying what to do', async () => {
+    const root = await tempLessons();
+    for (const name of ['03-a', '04-b', '05-c']) await writeLesson(root, name, VALID_FRONT_MATTER);
+    const lessons = await loadLessons(root);
+    const service = new LabService({
+      runtime,
+      lessons,
+      checker: new Checker(runtime),
+      image: async () => 'x',
+      maxLabs: 2,
+    });
+    await service.start('local', '03');
+    await service.start('local', '04');
+    await expect(service.start('local', '05')).rejects.toThrow(/limit\. Finish a lab you no longer need/);
+  });
+
+  it('re-adopts labs left running by an earlier process', async () => {
+    const labId = await startReadyLab();
+    const fresh = new LabService({
+      runtime,
+      lessons: await loadLessons(
+        await (async () => {
+          const root = await tempLessons();
+          await writeLesson(root, '03-receiving', VALID_FRONT_MATTER);
+          return root;
+        })(),
+      ),
+      checker: new Checker(runtime),
+      image: async () => 'x',
+    });
+    expect(await fresh.adopt()).toEqual({ adopted: 1, removed: 0 });
+    expect(fresh.get(labId).status).toBe('ready');
+  });
+});
