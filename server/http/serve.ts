@@ -2,6 +2,7 @@
 // HTTP API and the terminal WebSockets in one process.
 import { createServer, type Server } from 'node:http';
 import path from 'node:path';
+import type { Request } from 'express';
 import { engineStatus, type Services } from '../compose.ts';
 import { attachTerminalServer, sameOriginOrLoopback } from '../terminal/terminal-server.ts';
 import { TerminalSessions } from '../terminal/terminal-sessions.ts';
@@ -17,7 +18,14 @@ export interface RunningServer {
 
 export async function serve(
   services: Services,
-  opts: { host: string; port: number; log?: (line: string) => void; buildImage?: boolean },
+  opts: {
+    host: string;
+    port: number;
+    log?: (line: string) => void;
+    buildImage?: boolean;
+    /** Who owns the labs a request touches; one implicit local owner until classrooms arrive. */
+    ownerOf?: (req: Request) => string;
+  },
 ): Promise<RunningServer> {
   const log = opts.log ?? ((line: string) => console.log(line));
   const { config, runtime, labs, lessons, checker, images } = services;
@@ -54,6 +62,7 @@ export async function serve(
     labs,
     checker,
     clientDir,
+    ...(opts.ownerOf ? { ownerOf: opts.ownerOf } : {}),
     status: { engine: () => engineStatus(runtime), image: () => images.status() },
   });
   const server = createServer(app);

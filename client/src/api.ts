@@ -1,0 +1,144 @@
+// The HTTP API as the browser sees it: one typed function per endpoint, and one way errors surface
+// (a non-2xx answer's `{error: {code, message}}` becomes an ApiError carrying that message).
+
+export interface Status {
+  engine: { ok: boolean; message?: string; product?: string; version?: string };
+  image: { flavor: 'rhel9' | 'offline' | null; tag: string | null; description: string };
+}
+
+export interface LessonSummary {
+  id: string;
+  number: string;
+  title: string;
+  summary: string;
+  hosts: string[];
+  exercises: { id: string; title: string; kind: 'check' | 'quiz' }[];
+}
+
+export interface Criterion {
+  id: string;
+  title: string;
+  weight: number;
+}
+
+export interface Question {
+  id: string;
+  text: string;
+  choices: string[];
+}
+
+export interface Exercise {
+  id: string;
+  title: string;
+  kind: 'check' | 'quiz';
+  criteria: Criterion[];
+  questions?: Question[];
+}
+
+export interface LessonDetail {
+  id: string;
+  number: string;
+  title: string;
+  summary: string;
+  hosts: string[];
+  /** Sanitized by the server. */
+  html: string;
+  exercises: Exercise[];
+  lab: LabView | null;
+}
+
+export interface LabView {
+  labId: string;
+  lesson: string;
+  status: 'starting' | 'ready' | 'failed';
+  progress: string[];
+  error?: string;
+  hosts: { name: string; fqdn: string }[];
+  token: string;
+  image: { flavor: string | null; description: string };
+}
+
+export interface CriterionResult {
+  id: string;
+  title: string;
+  pass: boolean;
+  weight: number;
+  message: string;
+  hint?: string;
+}
+
+export interface ExerciseResult {
+  id: string;
+  title: string;
+  /** Weighted percentage, 0–100. */
+  score: number;
+  criteria: CriterionResult[];
+}
+
+export class ApiError extends Error {
+  constructor(
+    message: string,
+    readonly status: number,
+    readonly code: string | undefined,
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}
+
+async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
+  let response: Response;
+  try {
+    response = await fetch(path, {
+      method,
+      headers: body === undefined ? { accept: 'application/json' } : { 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+  } catch {
+    throw new ApiError(
+      'Cannot reach the maillab server. Check that it is still running, then try again.',
+      0,
+      undefined,
+    );
+  }
+  if (response.status === 204) return undefined as T;
+  const text = await response.text();
+  let json: unknown;
+  try {
+    json = text ? JSON.parse(text) : undefined;
+  } catch {
+    json = undefined;
+  }
+  if (!response.ok) {
+    const error = (json as { error?: { code?: string; message?: string } } | undefined)?.error;
+    throw new ApiError(
+      error?.message ?? `The server answered ${response.status} ${response.statusText} to ${method} ${path}.`,
+      response.status,
+      error?.code,
+    );
+  }
+  return json as T;
+}
+
+const lab = (labId: string) => `/api/labs/${encodeURIComponent(labId)}`;
+const exercise = (labId: string, exerciseId: string) =>
+  `${lab(labId)}/exercises/${encodeURIComponent(exerciseId)}`;
+
+export const api = {
+  status: () => request<Status>('GET', '/api/status'),
+  lessons: () => request<LessonSummary[]>('GET', '/api/lessons'),
+  lesson: (id: string) => request<LessonDetail>('GET', `/api/lessons/${encodeURIComponent(id)}`),
+  startLab: (lessonId: string) =>
+    request<LabView>('POST', `/api/lessons/${encodeURIComponent(lessonId)}/lab`),
+  lab: (labId: string) => request<LabView>('GET', lab(labId)),
+  resetLab: (labId: string) => request<LabView>('POST', `${lab(labId)}/reset`),
+  finishLab: (labId: string) => request<void>('DELETE', lab(labId)),
+  saveAnswers: (labId: string, exerciseId: string, answers: Record<string, string>) =>
+    request<void>('PUT', `${exercise(labId, exerciseId)}/answers`, { answers }),
+  check: (labId: string, exerciseId: string) =>
+    request<ExerciseResult>('POST', `${exercise(labId, exerciseId)}/check`),
+};
+
+export function errorMessage(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}

@@ -1,0 +1,190 @@
+// The Exercises area under the lesson text: per exercise, what is checked (or the quiz questions), a
+// Check button, and the result as one line per criterion.
+import { api, type Exercise, type ExerciseResult, errorMessage } from './api.ts';
+import { h, icon, icons, setBusy } from './dom.ts';
+
+export interface ExercisesContext {
+  /** The running lab, when there is one that can be checked. */
+  labId(): string | undefined;
+}
+
+export function renderExercises(
+  exercises: Exercise[],
+  ctx: ExercisesContext,
+): { element: HTMLElement; refresh(): void } {
+  const cards = exercises.map((exercise, index) => exerciseCard(exercise, index + 1, ctx));
+  const element = h(
+    'section',
+    { class: 'exercises', 'aria-labelledby': 'exercises-title' },
+    h('h2', { id: 'exercises-title' }, 'Exercises'),
+    h(
+      'p',
+      { class: 'exercises-intro' },
+      'Work in the terminals, then press Check: each line below tells you what the checker saw on the lab machines.',
+    ),
+    cards.map((card) => card.element),
+  );
+  const refresh = () => {
+    for (const card of cards) card.refresh();
+  };
+  refresh();
+  return { element, refresh };
+}
+
+function exerciseCard(exercise: Exercise, index: number, ctx: ExercisesContext) {
+  const result = h('div', {
+    class: 'exercise-result',
+    'data-testid': `result-${exercise.id}`,
+    'aria-live': 'polite',
+  });
+  const note = h('span', { class: 'exercise-note' });
+  const button = h(
+    'button',
+    { type: 'button', class: 'button primary check-button', 'data-testid': `check-${exercise.id}` },
+    icon(icons.check),
+    h('span', { class: 'label' }, 'Check'),
+  );
+  const questions = exercise.kind === 'quiz' ? (exercise.questions ?? []) : [];
+  const quizForm = questions.length > 0 ? quiz(exercise.id, questions) : undefined;
+  const titleId = `exercise-${exercise.id}-title`;
+
+  const element = h(
+    'article',
+    { class: 'exercise-card', id: `exercise-${exercise.id}`, 'aria-labelledby': titleId },
+    h(
+      'header',
+      { class: 'exercise-head' },
+      h('span', { class: 'exercise-index' }, `Exercise ${index}`),
+      h('h3', { id: titleId }, exercise.title),
+      h('span', { class: `badge ${exercise.kind}` }, exercise.kind === 'quiz' ? 'Quiz' : 'Hands-on'),
+    ),
+    exercise.kind === 'check' && exercise.criteria.length > 0
+      ? h(
+          'div',
+          { class: 'criteria-preview' },
+          h('p', { class: 'criteria-label' }, 'What is checked'),
+          h(
+            'ul',
+            {},
+            exercise.criteria.map((c) => h('li', {}, c.title)),
+          ),
+        )
+      : null,
+    quizForm,
+    h('div', { class: 'exercise-actions' }, button, note),
+    result,
+  );
+
+  button.addEventListener('click', async () => {
+    const labId = ctx.labId();
+    if (!labId || button.getAttribute('aria-busy') === 'true') return;
+    setBusy(button, true, 'Checking…');
+    result.replaceChildren(h('p', { class: 'result-pending' }, 'Checking the lab machines…'));
+    try {
+      if (quizForm) await api.saveAnswers(labId, exercise.id, answersOf(quizForm));
+      renderResult(result, await api.check(labId, exercise.id));
+    } catch (err) {
+      result.replaceChildren(
+        h(
+          'div',
+          { class: 'result-error', role: 'alert' },
+          icon(icons.alert),
+          h('span', {}, `The check could not run: ${errorMessage(err)}`),
+        ),
+      );
+    } finally {
+      setBusy(button, false);
+      refresh();
+    }
+  });
+
+  const refresh = () => {
+    const ready = ctx.labId() !== undefined;
+    if (button.getAttribute('aria-busy') !== 'true') button.disabled = !ready;
+    note.textContent = ready ? '' : 'Start the lab to check your work.';
+  };
+  return { element, refresh };
+}
+
+function quiz(exerciseId: string, questions: NonNullable<Exercise['questions']>): HTMLFormElement {
+  return h(
+    'form',
+    { class: 'quiz', onsubmit: (event: Event) => event.preventDefault() },
+    questions.map((question, qIndex) =>
+      h(
+        'fieldset',
+        {
+          class: 'quiz-question',
+          'data-testid': `quiz-${exerciseId}-${question.id}`,
+          'data-question': question.id,
+        },
+        h('legend', {}, h('span', { class: 'quiz-number' }, `${qIndex + 1}.`), ` ${question.text}`),
+        question.choices.map((choice, cIndex) => {
+          const id = `quiz-${exerciseId}-${question.id}-${cIndex}`;
+          return h(
+            'div',
+            { class: 'quiz-choice' },
+            h('input', { type: 'radio', id, name: `${exerciseId}:${question.id}`, value: choice }),
+            h('label', { for: id }, choice),
+          );
+        }),
+      ),
+    ),
+  );
+}
+
+function answersOf(form: HTMLFormElement): Record<string, string> {
+  const answers: Record<string, string> = {};
+  for (const fieldset of form.querySelectorAll<HTMLFieldSetElement>('fieldset[data-question]')) {
+    const checked = fieldset.querySelector<HTMLInputElement>('input:checked');
+    if (checked && fieldset.dataset.question) answers[fieldset.dataset.question] = checked.value;
+  }
+  return answers;
+}
+
+function renderResult(container: HTMLElement, result: ExerciseResult): void {
+  const passed = result.criteria.filter((c) => c.pass).length;
+  const complete = passed === result.criteria.length;
+  container.replaceChildren(
+    h(
+      'div',
+      { class: `result-summary ${complete ? 'pass' : 'fail'}` },
+      h('span', { class: 'score', 'data-testid': 'score' }, `${Math.round(result.score)}%`),
+      h(
+        'span',
+        {},
+        complete
+          ? 'All criteria met. Well done!'
+          : `${passed} of ${result.criteria.length} criteria met. Read the hints, fix, and check again.`,
+      ),
+      h(
+        'span',
+        { class: 'score-bar', 'aria-hidden': 'true' },
+        h('span', { style: `width: ${result.score}%` }),
+      ),
+    ),
+    h(
+      'ul',
+      { class: 'criteria-results' },
+      result.criteria.map((c) =>
+        h(
+          'li',
+          {
+            class: `criterion ${c.pass ? 'pass' : 'fail'}`,
+            'data-testid': `criterion-${c.id}`,
+            'data-pass': String(c.pass),
+          },
+          h('span', { class: 'criterion-mark' }, icon(c.pass ? icons.check : icons.cross)),
+          h(
+            'div',
+            { class: 'criterion-text' },
+            h('span', { class: 'visually-hidden' }, c.pass ? 'Passed: ' : 'Failed: '),
+            h('strong', {}, c.title),
+            c.message ? h('span', { class: 'criterion-message' }, c.message) : null,
+            !c.pass && c.hint ? h('span', { class: 'criterion-hint' }, h('b', {}, 'Hint: '), c.hint) : null,
+          ),
+        ),
+      ),
+    ),
+  );
+}

@@ -1,0 +1,160 @@
+import { randomBytes } from 'node:crypto';
+import { type AddressInfo, createServer } from 'node:net';
+import Docker from 'dockerode';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Services } from '../../server/compose.ts';
+import { newLabId, newToken } from '../../server/labs/lab-service.ts';
+import type { LabInfo } from '../../server/runtime/runtime.ts';
+import { realEngine } from '../support/engine.ts';
+
+const services = await realEngine();
+const created: string[] = [];
+
+async function createLab(hosts = ['server', 'desktop']): Promise<LabInfo> {
+  if (!services) throw new Error('no engine');
+  const image = (await services.images.ensure()).image;
+  const labId = newLabId();
+  created.push(labId);
+  return services.runtime.createLab({
+    labId,
+    lesson: 'test-runtime',
+    owner: 'test',
+    token: newToken(),
+    hosts,
+    image,
+  });
+}
+
+describe.runIf(services)('lab runtime on the real engine', () => {
+  const s = services as Services;
+  const docker = new Docker({ socketPath: '/var/run/docker.sock' });
+  let lab: LabInfo;
+
+  beforeAll(async () => {
+    lab = await createLab();
+  });
+
+  afterAll(async () => {
+    for (const id of created) await s.runtime.destroyLab(id);
+  });
+
+  it('boots every host with systemd and the lab hostnames', async () => {
+    expect(lab.hosts.map((h) => h.name)).toEqual(['server', 'desktop', 'grader']);
+    for (const host of ['server', 'desktop', 'grader']) {
+      const state = await s.runtime.exec(lab.labId, host, ['systemctl', 'is-system-running']);
+      expect(state.stdout.trim()).toBe('running');
+      const name = await s.runtime.exec(lab.labId, host, ['hostname', '-f']);
+      expect(name.stdout.trim()).toBe(`${host}.example.com`);
+    }
+  });
+
+  it('labels containers and the network so the engine tools can find them', async () => {
+    const containers = await docker.listContainers({
+      all: true,
+      filters: { label: [`maillab.lab=${lab.labId}`] },
+    });
+    expect(containers.map((c) => c.Labels['maillab.host']).sort()).toEqual(['desktop', 'grader', 'server']);
+    for (const c of containers) expect(c.Labels['maillab.lesson']).toBe('test-runtime');
+    const networks = await docker.listNetworks({ filters: { label: [`maillab.lab=${lab.labId}`] } });
+    expect(networks).toHaveLength(1);
+    expect(networks[0]?.Labels?.['maillab.lesson']).toBe('test-runtime');
+  });
+
+  it('runs hosts unprivileged with memory, pids and CPU limits on an internal network', async () => {
+    for (const host of lab.hosts) {
+      const inspect = await docker.getContainer(host.containerId).inspect();
+      expect(inspect.HostConfig.Privileged).toBe(false);
+      expect(inspect.HostConfig.Memory).toBeGreaterThan(0);
+      expect(inspect.HostConfig.PidsLimit).toBeGreaterThan(0);
+      expect(inspect.HostConfig.NanoCpus).toBeGreaterThan(0);
+    }
+    const net = await docker.getNetwork(lab.network).inspect();
+    expect(net.Internal).toBe(true);
+  });
+
+  it('resolves the lab names between hosts at once, including mail.example.com', async () => {
+    const started = Date.now();
+    const result = await s.runtime.exec(lab.labId, 'desktop', ['getent', 'ahostsv4', 'mail.example.com']);
+    expect(result.exitCode).toBe(0);
+    const server = await s.runtime.exec(lab.labId, 'desktop', ['getent', 'ahostsv4', 'server.example.com']);
+    expect(result.stdout.split(/\s+/)[0]).toBe(server.stdout.split(/\s+/)[0]);
+    // Both look-ups answer from /etc/hosts; a DNS wait would take seconds.
+    expect(Date.now() - started).toBeLessThan(2000);
+  });
+
+  it('streams stdin into a command and returns its exit code and output', async () => {
+    const nonce = randomBytes(6).toString('hex');
+    const result = await s.runtime.exec(lab.labId, 'server', ['bash', '-s'], {
+      stdin: `echo "got $MARK"; echo oops >&2; exit 3\n`,
+      env: { MARK: nonce },
+    });
+    expect(result).toMatchObject({
+      exitCode: 3,
+      stdout: `got ${nonce}\n`,
+      stderr: 'oops\n',
+      timedOut: false,
+    });
+  });
+
+  it('ends a command that runs past its timeout', async () => {
+    const started = Date.now();
+    const result = await s.runtime.exec(lab.labId, 'server', ['sleep', '30'], { timeoutMs: 1000 });
+    expect(result.timedOut).toBe(true);
+    expect(Date.now() - started).toBeLessThan(10_000);
+  });
+
+  it('isolates labs from each other', async () => {
+    const other = await createLab(['server']);
+    const otherServer = other.hosts.find((h) => h.name === 'server');
+    const inspect = await docker.getContainer(otherServer?.containerId ?? '').inspect();
+    const ip = Object.values(inspect.NetworkSettings.Networks)[0]?.IPAddress;
+    expect(ip).toBeTruthy();
+    // The other lab's server is neither reachable by address nor by name from this lab.
+    const connect = await s.runtime.exec(lab.labId, 'desktop', ['bash', '-c', `exec 3<>/dev/tcp/${ip}/22`], {
+      timeoutMs: 4000,
+    });
+    expect(connect.exitCode).not.toBe(0);
+    const ping = await s.runtime.exec(lab.labId, 'desktop', ['ping', '-c', '1', '-W', '2', String(ip)]);
+    expect(ping.exitCode).not.toBe(0);
+    await s.runtime.destroyLab(other.labId);
+  });
+
+  it('gives a lab no way out of its network, not even to the host', async () => {
+    // A listener on this machine, reachable through the lab's gateway address if anything leaked.
+    const listener = createServer((socket) => socket.end('leak\n'));
+    await new Promise<void>((resolve) => listener.listen(0, '0.0.0.0', resolve));
+    const port = (listener.address() as AddressInfo).port;
+    try {
+      const net = await docker.getNetwork(lab.network).inspect();
+      const gateway = net.IPAM?.Config?.[0]?.Gateway;
+      expect(gateway).toBeTruthy();
+      const attempt = await s.runtime.exec(
+        lab.labId,
+        'desktop',
+        ['bash', '-c', `exec 3<>/dev/tcp/${gateway}/${port} && cat <&3`],
+        {
+          timeoutMs: 3000,
+        },
+      );
+      expect(attempt.stdout).not.toContain('leak');
+      expect(attempt.exitCode).not.toBe(0);
+    } finally {
+      listener.close();
+    }
+  });
+
+  it('tears a lab down completely, and again without error', async () => {
+    const doomed = await createLab(['server']);
+    await s.runtime.destroyLab(doomed.labId);
+    await s.runtime.destroyLab(doomed.labId);
+    const containers = await docker.listContainers({
+      all: true,
+      filters: { label: [`maillab.lab=${doomed.labId}`] },
+    });
+    const networks = await docker.listNetworks({ filters: { label: [`maillab.lab=${doomed.labId}`] } });
+    const volumes = await docker.listVolumes({ filters: { label: [`maillab.lab=${doomed.labId}`] } });
+    expect(containers).toEqual([]);
+    expect(networks).toEqual([]);
+    expect(volumes.Volumes ?? []).toEqual([]);
+  });
+});
