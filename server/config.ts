@@ -16,6 +16,8 @@ export interface Config {
   imageFlavor: 'auto' | 'rhel9' | 'offline';
   /** Extra origins allowed to open terminal WebSockets, e.g. behind a reverse proxy. */
   allowedOrigins: string[];
+  /** Extra Host names the server answers to besides loopback and its bind address. */
+  allowedHosts: string[];
 }
 
 export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -35,5 +37,6 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     terminalGraceMs: Number(env.MAILLAB_TERMINAL_GRACE_S ?? 600) * 1000,
     imageFlavor: flavor,
     allowedOrigins: (env.MAILLAB_ALLOWED_ORIGINS ?? '').split(',').filter(Boolean),
+    allowedHosts: (env.MAILLAB_ALLOWED_HOSTS ?? '').split(',').filter(Boolean),
   };
 }

@@ -7,6 +7,7 @@ import type { LabService, LabState } from '../labs/lab-service.ts';
 import type { LessonCatalog } from '../lessons/catalog.ts';
 import type { Lesson } from '../lessons/schema.ts';
 import { errorHandler } from './error-mapping.ts';
+import { isAllowedHost } from './host-check.ts';
 
 export interface ImageStatus {
   flavor: 'rhel9' | 'offline' | null;
@@ -28,6 +29,8 @@ export interface AppOptions {
   clientDir?: string;
   /** Every lab belongs to an owner; one implicit local owner until classrooms arrive. */
   ownerOf?: (req: Request) => string;
+  /** Host header names to answer (DNS-rebinding guard); all names when omitted (in-process tests). */
+  allowedHosts?: Set<string>;
 }
 
 export function labView(lab: LabState, lessons: LessonCatalog, image: ImageStatus) {
@@ -75,7 +78,17 @@ export function createApp(opts: AppOptions): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.use(express.json({ limit: '64kb' }));
-  app.use((_req, res, next) => {
+  const allowedHosts = opts.allowedHosts;
+  app.use((req, res, next) => {
+    if (allowedHosts && !isAllowedHost(req.headers.host, allowedHosts)) {
+      res.status(403).json({
+        error: {
+          code: 'forbidden',
+          message: `This maillab answers to ${[...allowedHosts].join(', ')}, not "${req.headers.host}". Add the name to MAILLAB_ALLOWED_HOSTS.`,
+        },
+      });
+      return;
+    }
     res.setHeader('X-Content-Type-Options', 'nosniff');
     res.setHeader('Referrer-Policy', 'no-referrer');
     next();

@@ -8,6 +8,7 @@ import { attachTerminalServer, sameOriginOrLoopback } from '../terminal/terminal
 import { TerminalSessions } from '../terminal/terminal-sessions.ts';
 import { createApp } from './app.ts';
 import { buildClient } from './client-build.ts';
+import { allowedHostNames, isAllowedHost } from './host-check.ts';
 
 export interface RunningServer {
   server: Server;
@@ -57,7 +58,9 @@ export async function serve(
   });
   services.labs.setOnLabGone((labId) => terminals.closeLab(labId));
 
+  const allowedHosts = allowedHostNames(opts.host, config.allowedHosts);
   const app = createApp({
+    allowedHosts,
     lessons,
     labs,
     checker,
@@ -77,8 +80,9 @@ export async function serve(
       }
     },
     isAllowedOrigin: (origin, hostHeader) =>
-      sameOriginOrLoopback(origin, hostHeader) ||
-      (origin !== undefined && config.allowedOrigins.includes(origin)),
+      isAllowedHost(hostHeader, allowedHosts) &&
+      (sameOriginOrLoopback(origin, hostHeader) ||
+        (origin !== undefined && config.allowedOrigins.includes(origin))),
   });
 
   await new Promise<void>((resolve, reject) => {

@@ -1,8 +1,10 @@
+import { request } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Checker } from '../../server/checker/checker.ts';
 import { MaillabError } from '../../server/errors.ts';
 import { createApp } from '../../server/http/app.ts';
+import { allowedHostNames } from '../../server/http/host-check.ts';
 import { LabService } from '../../server/labs/lab-service.ts';
 import { loadLessons } from '../../server/lessons/catalog.ts';
 import { FakeRuntime } from '../support/fake-runtime.ts';
@@ -234,5 +236,48 @@ describe('HTTP API', () => {
     });
     expect(await fresh.adopt()).toEqual({ adopted: 1, removed: 0 });
     expect(fresh.get(labId).status).toBe('ready');
+  });
+});
+
+describe('DNS rebinding guard', () => {
+  it('refuses a request whose Host header names another site', async () => {
+    const root = await tempLessons();
+    await writeLesson(root, '03-receiving', VALID_FRONT_MATTER);
+    const lessons = await loadLessons(root);
+    const rt = new FakeRuntime();
+    const app = createApp({
+      lessons,
+      labs: new LabService({ runtime: rt, lessons, checker: new Checker(rt), image: async () => 'x' }),
+      checker: new Checker(rt),
+      status: {
+        engine: async () => ({ ok: true }),
+        image: () => ({ flavor: null, tag: null, description: '' }),
+      },
+      allowedHosts: allowedHostNames('127.0.0.1', []),
+    });
+    const server = app.listen(0, '127.0.0.1');
+    await new Promise((resolve) => server.once('listening', resolve));
+    const port = (server.address() as AddressInfo).port;
+    try {
+      const ok = await fetch(`http://127.0.0.1:${port}/api/lessons`);
+      expect(ok.status).toBe(200);
+      // fetch() will not forge a Host header; a raw request does, as a rebound browser would send it.
+      const evil = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+        const headers = { host: `evil.example:${port}` };
+        const req = request({ host: '127.0.0.1', port, path: '/api/lessons', headers }, (res) => {
+          let body = '';
+          res.on('data', (chunk) => {
+            body += chunk;
+          });
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+        });
+        req.on('error', reject);
+        req.end();
+      });
+      expect(evil.status).toBe(403);
+      expect(evil.body).toContain('MAILLAB_ALLOWED_HOSTS');
+    } finally {
+      server.close();
+    }
   });
 });

@@ -1,0 +1,125 @@
+// A student's path through lesson 06 in a real browser (Debian chromium via playwright-core), on
+// real containers: start the lab, type in the desktop terminal, run the lesson's steps from the page,
+// press Check and see every criterion pass, then reload and find the same shell.
+import { existsSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Services } from '../../server/compose.ts';
+import { type RunningServer, serve } from '../../server/http/serve.ts';
+import { realEngine } from '../support/engine.ts';
+
+const CHROMIUM = '/usr/bin/chromium';
+const services = await realEngine();
+const OWNER = `e2e-${process.pid}`;
+const LESSON = '06-null-client';
+
+if (services && !existsSync(CHROMIUM) && process.env.CI === 'true') {
+  throw new Error(`CI=true but no browser at ${CHROMIUM}: apt-get install chromium`);
+}
+const canRun = Boolean(services) && existsSync(CHROMIUM);
+
+async function terminalText(page: Page, host: string): Promise<string> {
+  return page.evaluate(
+    (h) =>
+      (globalThis as unknown as { __maillab: { readTerminal(h: string): string } }).__maillab.readTerminal(h),
+    host,
+  );
+}
+
+async function waitForTerminal(
+  page: Page,
+  host: string,
+  pattern: RegExp,
+  timeoutMs = 30_000,
+): Promise<string> {
+  const deadline = Date.now() + timeoutMs;
+  let text = '';
+  while (Date.now() < deadline) {
+    text = await terminalText(page, host);
+    if (pattern.test(text)) return text;
+    await page.waitForTimeout(200);
+  }
+  throw new Error(`terminal ${host} never showed ${pattern}; it shows:\n${text.slice(-2000)}`);
+}
+
+async function typeInto(page: Page, host: string, line: string): Promise<void> {
+  await page.getByTestId(`terminal-tab-${host}`).click();
+  await page.getByTestId(`terminal-${host}`).click();
+  await page.keyboard.type(line);
+  await page.keyboard.press('Enter');
+}
+
+describe.runIf(canRun)('lesson page in a real browser', () => {
+  const s = services as Services;
+  let server: RunningServer;
+  let browser: Browser;
+  let page: Page;
+
+  beforeAll(async () => {
+    server = await serve(s, { host: '127.0.0.1', port: 0, log: () => {}, ownerOf: () => OWNER });
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
+    });
+    page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    const lab = await s.labs.find(OWNER, LESSON).catch(() => undefined);
+    if (lab) await s.labs.finish(lab.labId);
+    await server?.close();
+  });
+
+  it('starts lesson 06, runs its steps from the page and passes every check', async () => {
+    await page.goto(server.url);
+    await page.getByTestId(`lesson-link-${LESSON}`).click();
+    await page.getByTestId('start-lab').click();
+    await expect
+      .poll(() => page.getByTestId('lab-status').textContent(), { timeout: 120_000 })
+      .toMatch(/ready/i);
+
+    await typeInto(page, 'desktop', 'echo TYPED-$((6*7)) on $(hostname -f)');
+    await waitForTerminal(page, 'desktop', /TYPED-42 on desktop\.example\.com/);
+
+    const runButtons = page.locator('.code-block[data-host] [data-testid="run-button"]');
+    const count = await runButtons.count();
+    expect(count).toBeGreaterThan(3);
+    for (let i = 0; i < count; i++) await runButtons.nth(i).click();
+    await typeInto(page, 'desktop', 'echo STEPS-$((1+1))-DONE');
+    await waitForTerminal(page, 'desktop', /STEPS-2-DONE/, 60_000);
+
+    await page.getByTestId('check-null-client').click();
+    const rows = page.getByTestId('result-null-client').locator('[data-testid^="criterion-"]');
+    await expect.poll(() => rows.count(), { timeout: 90_000 }).toBeGreaterThan(0);
+    const passes = await rows.evaluateAll((els) =>
+      els.map((el) => `${el.getAttribute('data-testid')}=${el.getAttribute('data-pass')}`),
+    );
+    expect(
+      passes.every((p) => p.endsWith('=true')),
+      passes.join(', '),
+    ).toBe(true);
+
+    await mkdir('docs', { recursive: true });
+    await page.screenshot({ path: 'docs/screenshot.png' });
+  });
+
+  it('finds the same shell with its recent output after a reload', async () => {
+    await typeInto(page, 'desktop', 'echo SHELL-PID=$$');
+    const before = /SHELL-PID=(\d+)/.exec(await waitForTerminal(page, 'desktop', /SHELL-PID=\d+/))?.[1];
+    await page.reload();
+    await page.getByTestId('terminal-tab-desktop').click();
+    await waitForTerminal(page, 'desktop', new RegExp(`SHELL-PID=${before}`));
+    await typeInto(page, 'desktop', 'echo AFTER-PID=$$');
+    const after = /AFTER-PID=(\d+)/.exec(await waitForTerminal(page, 'desktop', /AFTER-PID=\d+/))?.[1];
+    expect(after).toBe(before);
+  });
+});
