@@ -18,6 +18,8 @@ export interface Config {
   allowedOrigins: string[];
   /** Extra Host names the server answers to besides loopback and its bind address. */
   allowedHosts: string[];
+  /** Whose labs the CLI works on: one implicit local owner until classrooms arrive. */
+  owner: string;
 }
 
 export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -38,5 +40,6 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     imageFlavor: flavor,
     allowedOrigins: (env.MAILLAB_ALLOWED_ORIGINS ?? '').split(',').filter(Boolean),
     allowedHosts: (env.MAILLAB_ALLOWED_HOSTS ?? '').split(',').filter(Boolean),
+    owner: env.MAILLAB_OWNER || 'local',
   };
 }

@@ -11,8 +11,6 @@ import type { LabState } from '../labs/lab-service.ts';
 import { GRADER_HOST } from '../runtime/runtime.ts';
 import { parseArgs } from './args.ts';
 
-const OWNER = 'local';
-
 const USAGE = `maillab: interactive labs for Linux mail services (postfix, dovecot)
 
 Usage:
@@ -37,7 +35,7 @@ function out(line = ''): void {
 }
 
 async function startLab(services: Services, lesson: string): Promise<LabState> {
-  const lab = await services.labs.start(OWNER, lesson);
+  const lab = await services.labs.start(services.config.owner, lesson);
   let shown = 0;
   const show = () => {
     while (shown < lab.progress.length) out(`  ${lab.progress[shown++]}`);
@@ -53,7 +51,7 @@ async function startLab(services: Services, lesson: string): Promise<LabState> {
 }
 
 async function requireLab(services: Services, lesson: string): Promise<LabState> {
-  const lab = await services.labs.find(OWNER, lesson);
+  const lab = await services.labs.find(services.config.owner, lesson);
   if (!lab) {
     const id = services.lessons.get(lesson).number;
     throw new MaillabError(
@@ -150,7 +148,7 @@ async function lab(
       return 0;
     }
     case 'finish': {
-      const state = await services.labs.find(OWNER, lesson.id);
+      const state = await services.labs.find(services.config.owner, lesson.id);
       if (state) await services.labs.finish(state.labId);
       out(
         state

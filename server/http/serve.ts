@@ -65,7 +65,7 @@ export async function serve(
     labs,
     checker,
     clientDir,
-    ...(opts.ownerOf ? { ownerOf: opts.ownerOf } : {}),
+    ownerOf: opts.ownerOf ?? (() => config.owner),
     status: { engine: () => engineStatus(runtime), image: () => images.status() },
   });
   const server = createServer(app);

@@ -329,8 +329,8 @@ export class DockerRuntime implements LabRuntime {
 
   async shellCommand(labId: string, host: string): Promise<ShellCommand> {
     const target = await this.container(labId, host);
-    const env: Record<string, string> = {};
-    if (process.env.DOCKER_HOST) env.DOCKER_HOST = process.env.DOCKER_HOST;
+    // The exec client must reach the same engine as dockerode does.
+    const env: Record<string, string> = { DOCKER_HOST: this.endpoint };
     return {
       file: this.execClient,
       args: [
