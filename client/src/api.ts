@@ -58,22 +58,10 @@ export interface LabView {
   image: { flavor: string | null; description: string };
 }
 
-export interface CriterionResult {
-  id: string;
-  title: string;
-  pass: boolean;
-  weight: number;
-  message: string;
-  hint?: string;
-}
+// The check-result format is the server's own: one definition for both sides.
+import type { ExerciseResult } from '../../server/checker/result.ts';
 
-export interface ExerciseResult {
-  id: string;
-  title: string;
-  /** Weighted percentage, 0–100. */
-  score: number;
-  criteria: CriterionResult[];
-}
+export type { CriterionResult, ExerciseResult } from '../../server/checker/result.ts';
 
 export class ApiError extends Error {
   constructor(
