@@ -16,7 +16,21 @@ export function newNonce(): string {
 }
 
 export class Checker {
+  /** The last run queued per lab: runs on one lab never overlap (a double-clicked Check, CLI and page). */
+  private readonly queues = new Map<string, Promise<unknown>>();
+
   constructor(private readonly runtime: LabRuntime) {}
+
+  private serialize<T>(labId: string, run: () => Promise<T>): Promise<T> {
+    const previous = this.queues.get(labId) ?? Promise.resolve();
+    const next = previous.catch(() => {}).then(run);
+    this.queues.set(labId, next);
+    const forget = () => {
+      if (this.queues.get(labId) === next) this.queues.delete(labId);
+    };
+    next.then(forget, forget);
+    return next;
+  }
 
   async gradeLesson(labId: string, lesson: Lesson): Promise<GradeReport> {
     const exercises: ExerciseResult[] = [];
@@ -25,7 +39,11 @@ export class Checker {
     return { lesson: lesson.id, exercises, score: weightedScore(exercises.flatMap((e) => e.criteria)) };
   }
 
-  async checkExercise(labId: string, lesson: Lesson, exercise: Exercise): Promise<ExerciseResult> {
+  checkExercise(labId: string, lesson: Lesson, exercise: Exercise): Promise<ExerciseResult> {
+    return this.serialize(labId, () => this.runExercise(labId, lesson, exercise));
+  }
+
+  private async runExercise(labId: string, lesson: Lesson, exercise: Exercise): Promise<ExerciseResult> {
     const criteria =
       exercise.kind === 'quiz'
         ? this.markQuiz(exercise, await this.loadAnswers(labId, exercise.id))

@@ -281,3 +281,28 @@ describe('DNS rebinding guard', () => {
     }
   });
 });
+
+describe('checker', () => {
+  it('never runs two checks on one lab at the same time', async () => {
+    const root = await tempLessons();
+    await writeLesson(root, '03-receiving', VALID_FRONT_MATTER);
+    const lessons = await loadLessons(root);
+    const rt = new FakeRuntime();
+    let running = 0;
+    let overlapped = false;
+    const slow = rt.exec.bind(rt);
+    rt.exec = async (...args) => {
+      running++;
+      if (running > 1) overlapped = true;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      running--;
+      return slow(...args);
+    };
+    const checker = new Checker(rt);
+    const lesson = lessons.get('03');
+    const exercise = lessons.exercise(lesson, 'listen');
+    const results = await Promise.all([1, 2, 3].map(() => checker.checkExercise('lab1', lesson, exercise)));
+    expect(results).toHaveLength(3);
+    expect(overlapped).toBe(false);
+  });
+});
