@@ -23,6 +23,8 @@ const MAX_RETRY_MS = 5000;
 // Acknowledge rendered output in batches: at 32 KiB, or 20 ms after the first unacknowledged byte.
 const ACK_BYTES = 32 * 1024;
 const ACK_DELAY_MS = 20;
+// Keys typed while the socket is down: enough for a command or a paste, not a runaway stream.
+const TYPE_AHEAD_CHARS = 4096;
 
 /** Terminals on the page by host, for the browser tests' `window.__maillab` hook. */
 export const liveTerminals = new Map<string, LabTerminal>();
@@ -70,6 +72,8 @@ export class LabTerminal {
   private lastError: string | undefined;
   private disposed = false;
   private state: ConnectionState = 'connecting';
+  /** Keys typed while (re)connecting, sent once the shell is back, so a network blip loses nothing. */
+  private typedAhead = '';
 
   constructor(private readonly opts: LabTerminalOptions) {
     this.host = opts.host;
@@ -88,7 +92,7 @@ export class LabTerminal {
     opts.element.append(screen, this.overlay);
     this.term.open(screen);
 
-    this.term.onData((data) => this.send({ t: 'in', d: data }));
+    this.term.onData((data) => this.type(data));
     this.term.onResize(({ cols, rows }) => this.send({ t: 'resize', cols, rows }));
     // Fit whenever the pane changes size (window resize, split drag, tab shown); one fit per frame.
     let frame = 0;
@@ -107,6 +111,16 @@ export class LabTerminal {
     if (!this.ready) return false;
     this.send({ t: 'in', d: text });
     return true;
+  }
+
+  private type(data: string): void {
+    if (this.ready) {
+      this.send({ t: 'in', d: data });
+      return;
+    }
+    // An exited or refused shell takes no input; while reconnecting, keep a bounded amount.
+    if (this.state !== 'connecting' && this.state !== 'reconnecting') return;
+    this.typedAhead = (this.typedAhead + data).slice(-TYPE_AHEAD_CHARS);
   }
 
   get connectionState(): ConnectionState {
@@ -210,6 +224,10 @@ export class LabTerminal {
         this.hideOverlay();
         this.setState('open');
         this.fit();
+        if (this.typedAhead) {
+          this.send({ t: 'in', d: this.typedAhead });
+          this.typedAhead = '';
+        }
         break;
       case 'exit':
         this.exitReason = message.reason;
@@ -235,7 +253,7 @@ export class LabTerminal {
   }
 
   private send(message: ClientMessage): void {
-    // Until 'ready', only hello may be sent (protocol.ts); keystrokes typed meanwhile go nowhere.
+    // Until 'ready', only hello may be sent (protocol.ts); keystrokes typed meanwhile wait in typedAhead.
     if (!this.ready || this.socket?.readyState !== WebSocket.OPEN) return;
     this.socket.send(JSON.stringify(message));
   }

@@ -3,6 +3,7 @@
 // press Check and see every criterion pass, then reload and find the same shell.
 import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
+import type { Socket } from 'node:net';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Services } from '../../server/compose.ts';
@@ -55,9 +56,11 @@ describe.runIf(canRun)('lesson page in a real browser', () => {
   let server: RunningServer;
   let browser: Browser;
   let page: Page;
+  const connections = new Set<Socket>();
 
   beforeAll(async () => {
     server = await serve(s, { host: '127.0.0.1', port: 0, log: () => {}, ownerOf: () => OWNER });
+    server.server.on('connection', (socket) => connections.add(socket));
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       args: [
@@ -121,5 +124,37 @@ describe.runIf(canRun)('lesson page in a real browser', () => {
     await typeInto(page, 'desktop', 'echo AFTER-PID=$$');
     const after = /AFTER-PID=(\d+)/.exec(await waitForTerminal(page, 'desktop', /AFTER-PID=\d+/))?.[1];
     expect(after).toBe(before);
+  });
+
+  it('reattaches to the same shell after the connection drops for a while', async () => {
+    await typeInto(page, 'desktop', 'echo BEFORE-DROP=$$');
+    const before = /BEFORE-DROP=(\d+)/.exec(await waitForTerminal(page, 'desktop', /BEFORE-DROP=\d+/))?.[1];
+    // Cut every TCP connection the browser has to the server, as a lost network does, then let the
+    // page reconnect on its own.
+    const open = [...connections].filter((c) => !c.destroyed);
+    expect(open.length).toBeGreaterThan(0);
+    for (const c of open) c.destroy();
+    await typeInto(page, 'desktop', 'echo AFTER-DROP=$$');
+    const after = /AFTER-DROP=(\d+)/.exec(await waitForTerminal(page, 'desktop', /AFTER-DROP=\d+/))?.[1];
+    expect(after).toBe(before);
+  });
+
+  it('resets the lab to a clean state with fresh shells', async () => {
+    await typeInto(page, 'desktop', 'echo OLD-SHELL=$$ relay=[$(postconf -h relayhost)]');
+    await waitForTerminal(page, 'desktop', /OLD-SHELL=\d+ relay=\[\[server\.example\.com\]\]/);
+    await page.getByTestId('reset-lab').click();
+    await page.getByTestId('confirm-accept').click();
+    const status = () => page.getByTestId('lab-status').getAttribute('data-status');
+    await expect.poll(status, { timeout: 30_000 }).toBe('starting');
+    await expect
+      .poll(() => page.getByTestId('lab-status').getAttribute('data-status'), { timeout: 120_000 })
+      .toBe('ready');
+    await page.getByTestId('terminal-tab-desktop').click();
+    await typeInto(page, 'desktop', 'echo NEW-SHELL=$$ relay=[$(postconf -h relayhost)]');
+    const text = await waitForTerminal(page, 'desktop', /NEW-SHELL=\d+ relay=\[/, 60_000);
+    // A new shell on a new host: the old screen is gone (PIDs say nothing: a fresh host reuses them).
+    expect(text).not.toContain('OLD-SHELL=');
+    // The solution set a relayhost; a reset lab is back to the lesson's starting point.
+    expect(text).toMatch(/NEW-SHELL=\d+ relay=\[\]/);
   });
 });
