@@ -6,14 +6,9 @@ import { badRequest, MaillabError } from '../errors.ts';
 import type { LabService, LabState } from '../labs/lab-service.ts';
 import type { LessonCatalog } from '../lessons/catalog.ts';
 import type { Lesson } from '../lessons/schema.ts';
+import type { ImageStatus } from '../runtime/image-manager.ts';
 import { errorHandler } from './error-mapping.ts';
 import { isAllowedHost } from './host-check.ts';
-
-export interface ImageStatus {
-  flavor: 'rhel9' | 'offline' | null;
-  tag: string | null;
-  description: string;
-}
 
 export interface StatusSource {
   engine(): Promise<{ ok: boolean; message?: string; product?: string; version?: string }>;

@@ -67,7 +67,7 @@ export class LabService {
   }
 
   private track(info: LabInfo): LabState {
-    const state: LabState = {
+    const state = {
       labId: info.labId,
       lesson: info.lesson,
       owner: info.owner,
@@ -75,8 +75,7 @@ export class LabService {
       status: 'ready',
       progress: ['Lab re-adopted'],
       info,
-      ready: Promise.resolve(undefined as unknown as LabState),
-    };
+    } as LabState;
     state.ready = Promise.resolve(state);
     this.labs.set(info.labId, state);
     return state;
@@ -120,15 +119,7 @@ export class LabService {
   }
 
   private launch(owner: string, lesson: string, labId: string, token: string): LabState {
-    const state: LabState = {
-      labId,
-      lesson,
-      owner,
-      token,
-      status: 'starting',
-      progress: [],
-      ready: Promise.resolve(undefined as unknown as LabState),
-    };
+    const state = { labId, lesson, owner, token, status: 'starting', progress: [] } as unknown as LabState;
     const say = (message: string) => {
       state.progress.push(message);
       if (state.progress.length > 50) state.progress.shift();
@@ -189,11 +180,7 @@ export class LabService {
     this.labs.delete(labId);
   }
 
-  /** Waits until the lab is ready; throws its failure. */
-  async ready(labId: string): Promise<LabState> {
-    return this.get(labId).ready;
-  }
-
+  /** Waits until the lab is ready; throws its failure as a lab_failed error. */
   async readyLab(labId: string): Promise<LabState> {
     const lab = this.get(labId);
     if (lab.status === 'starting') await lab.ready;

@@ -27,7 +27,7 @@ async function call(method: string, path: string, body?: unknown) {
 
 async function startReadyLab() {
   const started = await call('POST', '/api/lessons/03/lab');
-  await labs.ready(started.body.labId);
+  await labs.readyLab(started.body.labId);
   return started.body.labId as string;
 }
 
@@ -102,7 +102,7 @@ describe('HTTP API', () => {
     expect(started.body).toMatchObject({ lesson: '03-receiving', status: 'starting' });
     expect(started.body.labId).toMatch(/^[0-9a-f]{20}$/);
     expect(started.body.token.length).toBeGreaterThanOrEqual(32);
-    await labs.ready(started.body.labId);
+    await labs.readyLab(started.body.labId);
     const view = await call('GET', `/api/labs/${started.body.labId}`);
     expect(view.body.status).toBe('ready');
     expect(view.body.progress).toContain('Lab ready');
@@ -123,7 +123,7 @@ describe('HTTP API', () => {
       'The container engine is not answering. Start it.',
     );
     const started = await call('POST', '/api/lessons/03/lab');
-    await labs.ready(started.body.labId).catch(() => {});
+    await labs.readyLab(started.body.labId).catch(() => {});
     const view = await call('GET', `/api/labs/${started.body.labId}`);
     expect(view.body).toMatchObject({
       status: 'failed',
@@ -198,7 +198,7 @@ describe('HTTP API', () => {
     const labId = await startReadyLab();
     const reset = await call('POST', `/api/labs/${labId}/reset`);
     expect(reset.body).toMatchObject({ labId, status: 'starting' });
-    await labs.ready(labId);
+    await labs.readyLab(labId);
     expect((await call('DELETE', `/api/labs/${labId}`)).status).toBe(204);
     expect(runtime.labs.size).toBe(0);
     expect((await call('GET', `/api/labs/${labId}`)).status).toBe(404);
