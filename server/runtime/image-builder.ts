@@ -2,10 +2,19 @@
 // else the offline recipe (containers/offline), Debian bookworm from mmdebstrap made to behave like RHEL 9.
 // An image is tagged with the hash of its recipe files, so a rebuild happens only when a recipe changes.
 import { spawn } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type Docker from 'dockerode';
+import {
+  type BaseSpec,
+  baseTag,
+  hostAptSources,
+  mirrorLines,
+  mmdebstrapArgs,
+  parseBaseSpec,
+} from './image-builder/debian-base.ts';
+import { LineTail } from './image-builder/line-tail.ts';
+import { recipeFiles, recipeHash } from './image-builder/recipe.ts';
 
 export type ImageFlavor = 'rhel9' | 'offline';
 
@@ -35,216 +44,14 @@ export interface EnsureImageOptions {
   aptDir?: string;
 }
 
-/** The offline base's mmdebstrap settings, read from containers/offline/base.json. */
-export interface BaseSpec {
-  suite: string;
-  variant: string;
-  components: string[];
-  include: string[];
-  dpkgopt: string[];
-}
-
-export interface AptSource {
-  uri: string;
-  suites: string[];
-  components: string[];
-}
-
 export const LAB_REPOSITORY = 'maillab/lab';
-export const BASE_REPOSITORY = 'maillab/base';
 export const RECIPE_LABEL = 'maillab.image.recipe';
 export const FLAVOR_LABEL = 'maillab.image.flavor';
 const RECIPE_FILE: Record<ImageFlavor, string> = { rhel9: 'Containerfile', offline: 'Dockerfile' };
 const DEFAULT_PULL_TIMEOUT_MS = 20_000;
-/** Lines of build output kept to explain a failure. */
-const TAIL_LINES = 25;
 
 export function imageTag(flavor: ImageFlavor, hash: string): string {
   return `${LAB_REPOSITORY}:${flavor}-${hash}`;
-}
-
-// ---------------------------------------------------------------------------------------------
-// Recipe hashing
-
-/** Every file under dir, as sorted '/'-separated relative paths. */
-export async function recipeFiles(dir: string): Promise<string[]> {
-  const files: string[] = [];
-  async function walk(rel: string): Promise<void> {
-    const entries = await readdir(path.join(dir, rel), { withFileTypes: true });
-    for (const entry of entries) {
-      const child = rel ? `${rel}/${entry.name}` : entry.name;
-      if (entry.isDirectory()) await walk(child);
-      else if (entry.isFile() || entry.isSymbolicLink()) files.push(child);
-    }
-  }
-  await walk('');
-  return files.sort();
-}
-
-/**
- * sha256 over the sorted relative paths, each file's executable bit (the only mode git keeps, and
- * scripts need it) and contents; the first 12 hex digits.
- */
-export async function recipeHash(dir: string): Promise<string> {
-  const hash = createHash('sha256');
-  for (const file of await recipeFiles(dir)) {
-    const full = path.join(dir, file);
-    const mode = (await stat(full)).mode;
-    hash.update(`${file}\0${mode & 0o111 ? 'x' : '-'}\0`);
-    hash.update(await readFile(full));
-    hash.update('\0');
-  }
-  return hash.digest('hex').slice(0, 12);
-}
-
-// ---------------------------------------------------------------------------------------------
-// Debian mirror detection and mmdebstrap arguments (pure, unit-tested)
-
-/** Parses apt sources in either format: one-line (`deb [opts] uri suite comp...`) or deb822 stanzas. */
-export function parseAptSources(text: string): AptSource[] {
-  const lines = text.split(/\r?\n/);
-  const isDeb822 = lines.some((line) => /^\s*(Types|URIs)\s*:/i.test(line));
-  return isDeb822 ? parseDeb822(lines) : parseOneLine(lines);
-}
-
-function parseOneLine(lines: string[]): AptSource[] {
-  const sources: AptSource[] = [];
-  for (const raw of lines) {
-    const line = raw.replace(/#.*/, '').trim();
-    if (!line.startsWith('deb ') && !line.startsWith('deb\t')) continue;
-    const words = line
-      .replace(/\[[^\]]*\]/, ' ')
-      .split(/\s+/)
-      .slice(1);
-    const [uri, suite, ...components] = words;
-    if (uri && suite) sources.push({ uri, suites: [suite], components });
-  }
-  return sources;
-}
-
-function parseDeb822(lines: string[]): AptSource[] {
-  const sources: AptSource[] = [];
-  let fields = new Map<string, string>();
-  const flush = () => {
-    const types = (fields.get('types') ?? '').split(/\s+/);
-    const enabled = (fields.get('enabled') ?? 'yes').toLowerCase() !== 'no';
-    const uris = (fields.get('uris') ?? '').split(/\s+/).filter(Boolean);
-    const suites = (fields.get('suites') ?? '').split(/\s+/).filter(Boolean);
-    const components = (fields.get('components') ?? '').split(/\s+/).filter(Boolean);
-    if (types.includes('deb') && enabled) {
-      for (const uri of uris) sources.push({ uri, suites, components });
-    }
-    fields = new Map();
-  };
-  let last: string | undefined;
-  for (const raw of lines) {
-    if (raw.trim() === '') {
-      flush();
-      last = undefined;
-      continue;
-    }
-    if (raw.trimStart().startsWith('#')) continue;
-    if (/^\s/.test(raw) && last) {
-      fields.set(last, `${fields.get(last) ?? ''} ${raw.trim()}`);
-      continue;
-    }
-    const match = /^([A-Za-z0-9-]+)\s*:\s*(.*)$/.exec(raw);
-    if (!match?.[1]) continue;
-    last = match[1].toLowerCase();
-    fields.set(last, (match[2] ?? '').trim());
-  }
-  flush();
-  return sources;
-}
-
-/** The Debian archive and security mirrors the host uses, when the default ones are only a fallback. */
-export const FALLBACK_MIRRORS = {
-  archive: 'http://deb.debian.org/debian',
-  security: 'http://deb.debian.org/debian-security',
-};
-
-/**
- * The `deb ...` lines to hand mmdebstrap: the host's own mirror for `suite`, `suite-updates` and
- * `suite-security`, limited to the components the base wants. Falls back to Debian's default mirrors
- * when the host has no source for the suite (e.g. a non-Debian host).
- */
-export function mirrorLines(sources: AptSource[], suite: string, components: string[]): string[] {
-  const wanted = [suite, `${suite}-updates`, `${suite}-security`];
-  const lines: string[] = [];
-  for (const source of sources) {
-    const comps = source.components.filter((c) => components.includes(c));
-    if (comps.length === 0) continue;
-    for (const s of source.suites) {
-      if (!wanted.includes(s)) continue;
-      const line = `deb ${source.uri} ${s} ${comps.join(' ')}`;
-      if (!lines.includes(line)) lines.push(line);
-    }
-  }
-  if (!lines.some((line) => line.split(' ')[2] === suite)) {
-    const comps = components.join(' ');
-    return [
-      `deb ${FALLBACK_MIRRORS.archive} ${suite} ${comps}`,
-      `deb ${FALLBACK_MIRRORS.archive} ${suite}-updates ${comps}`,
-      `deb ${FALLBACK_MIRRORS.security} ${suite}-security ${comps}`,
-    ];
-  }
-  return lines;
-}
-
-/** Reads /etc/apt/sources.list and sources.list.d/*.{list,sources}; missing files count as empty. */
-export async function hostAptSources(aptDir = '/etc/apt'): Promise<AptSource[]> {
-  const files = [path.join(aptDir, 'sources.list')];
-  try {
-    const dir = path.join(aptDir, 'sources.list.d');
-    for (const name of (await readdir(dir)).sort()) {
-      if (name.endsWith('.list') || name.endsWith('.sources')) files.push(path.join(dir, name));
-    }
-  } catch {
-    // no sources.list.d: only sources.list counts
-  }
-  const sources: AptSource[] = [];
-  for (const file of files) {
-    try {
-      sources.push(...parseAptSources(await readFile(file, 'utf8')));
-    } catch {
-      // unreadable or absent: skip it
-    }
-  }
-  return sources;
-}
-
-export function parseBaseSpec(json: string): BaseSpec {
-  const raw = JSON.parse(json) as Partial<BaseSpec>;
-  const strings = (v: unknown, name: string): string[] => {
-    if (v === undefined) return [];
-    if (!Array.isArray(v) || !v.every((x) => typeof x === 'string'))
-      throw new Error(`base.json: ${name} must be a list of strings`);
-    return v;
-  };
-  if (typeof raw.suite !== 'string' || !/^[a-z]+$/.test(raw.suite))
-    throw new Error('base.json: suite must be a Debian codename');
-  return {
-    suite: raw.suite,
-    variant: typeof raw.variant === 'string' ? raw.variant : 'minbase',
-    components: raw.components === undefined ? ['main'] : strings(raw.components, 'components'),
-    include: strings(raw.include, 'include'),
-    dpkgopt: strings(raw.dpkgopt, 'dpkgopt'),
-  };
-}
-
-/** mmdebstrap's argv (no shell): writes the root file system as a tarball to stdout. */
-export function mmdebstrapArgs(spec: BaseSpec, mirrors: string[]): string[] {
-  const args = [`--variant=${spec.variant}`, `--components=${spec.components.join(',')}`];
-  if (spec.include.length > 0) args.push(`--include=${spec.include.join(',')}`);
-  for (const opt of spec.dpkgopt) args.push(`--dpkgopt=${opt}`);
-  args.push(spec.suite, '-', ...mirrors);
-  return args;
-}
-
-/** The base is tagged by its own settings, so a change to the Dockerfile layer does not redo it. */
-export function baseTag(spec: BaseSpec): string {
-  const hash = createHash('sha256').update(JSON.stringify(spec)).digest('hex').slice(0, 12);
-  return `${BASE_REPOSITORY}:${spec.suite}-${hash}`;
 }
 
 /** The image a Containerfile starts FROM (the first FROM; build args are not expanded). */
@@ -259,36 +66,6 @@ export function parseFromImage(containerfile: string): string | undefined {
 /** Docker Hub names without the implicit registry, for messages and local lookups. */
 export function shortImageName(ref: string): string {
   return ref.replace(/^docker\.io\//, '').replace(/^library\//, '');
-}
-
-/** Keeps the last `max` non-empty lines of a stream of text chunks. */
-export class LineTail {
-  private readonly lines: string[] = [];
-  private partial = '';
-  constructor(private readonly max = TAIL_LINES) {}
-  /** Adds a chunk and returns the complete lines it finished. */
-  push(chunk: string): string[] {
-    const parts = (this.partial + chunk).split(/\r?\n/);
-    this.partial = parts.pop() ?? '';
-    const done = parts.map((l) => l.trimEnd()).filter((l) => l.trim() !== '');
-    for (const line of done) this.remember(line);
-    return done;
-  }
-  /** Flushes an unterminated last line. */
-  end(): string[] {
-    const rest = this.partial.trimEnd();
-    this.partial = '';
-    if (!rest.trim()) return [];
-    this.remember(rest);
-    return [rest];
-  }
-  text(): string {
-    return this.lines.join('\n');
-  }
-  private remember(line: string): void {
-    this.lines.push(line);
-    if (this.lines.length > this.max) this.lines.shift();
-  }
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -5,17 +5,14 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   baseTag,
   hostAptSources,
-  imageTag,
-  LineTail,
   mirrorLines,
   mmdebstrapArgs,
   parseAptSources,
   parseBaseSpec,
-  parseFromImage,
-  recipeFiles,
-  recipeHash,
-  shortImageName,
-} from '../../server/runtime/image-builder.ts';
+} from '../../server/runtime/image-builder/debian-base.ts';
+import { LineTail } from '../../server/runtime/image-builder/line-tail.ts';
+import { recipeFiles, recipeHash } from '../../server/runtime/image-builder/recipe.ts';
+import { imageTag, parseFromImage, shortImageName } from '../../server/runtime/image-builder.ts';
 
 let dir: string;
 
