@@ -158,3 +158,64 @@ describe.runIf(canRun)('lesson page in a real browser', () => {
     expect(text).toMatch(/NEW-SHELL=\d+ relay=\[\]/);
   });
 });
+
+describe.runIf(canRun)('a quiz in a real browser', () => {
+  const s = services as Services;
+  const QUIZ_LESSON = '01-mail-roles';
+  let server: RunningServer;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    server = await serve(s, { host: '127.0.0.1', port: 0, log: () => {}, ownerOf: () => `${OWNER}-quiz` });
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
+    });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    const lab = await s.labs.find(`${OWNER}-quiz`, QUIZ_LESSON).catch(() => undefined);
+    if (lab) await s.labs.finish(lab.labId);
+    await server?.close();
+  });
+
+  it('marks chosen answers per question and keeps them on the lab', async () => {
+    const lesson = s.lessons.get(QUIZ_LESSON);
+    const quiz = lesson.exercises.find((e) => e.kind === 'quiz');
+    if (quiz?.kind !== 'quiz') throw new Error('lesson 01 has no quiz');
+    const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+    await page.goto(`${server.url}/lessons/${QUIZ_LESSON}`);
+    await page.getByTestId('start-lab').click();
+    await expect
+      .poll(() => page.getByTestId('lab-status').getAttribute('data-status'), { timeout: 120_000 })
+      .toBe('ready');
+
+    // Every answer right but the first, which takes the first wrong choice.
+    const [first, ...rest] = quiz.questions;
+    if (!first) throw new Error('empty quiz');
+    const wrong = first.choices.find((c) => c !== first.answer) ?? '';
+    const pick = async (questionId: string, choice: string) =>
+      page.getByTestId(`quiz-${quiz.id}-${questionId}`).getByLabel(choice, { exact: true }).check();
+    await pick(first.id, wrong);
+    for (const q of rest) await pick(q.id, q.answer);
+    await page.getByTestId(`check-${quiz.id}`).click();
+    const row = (id: string) => page.getByTestId(`result-${quiz.id}`).getByTestId(`criterion-${id}`);
+    await expect.poll(() => row(first.id).getAttribute('data-pass'), { timeout: 30_000 }).toBe('false');
+    await expect(row(first.id).textContent()).resolves.toContain(first.hint);
+    for (const q of rest) expect(await row(q.id).getAttribute('data-pass')).toBe('true');
+
+    // The answers live on the lab's grader host, so the CLI grades the same quiz.
+    const lab = await s.labs.find(`${OWNER}-quiz`, QUIZ_LESSON);
+    const report = await s.checker.checkExercise(lab?.labId ?? '', lesson, quiz);
+    expect(report.criteria.map((c) => c.pass)).toEqual([false, ...rest.map(() => true)]);
+    await page.close();
+  });
+});
