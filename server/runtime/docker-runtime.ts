@@ -100,9 +100,12 @@ export class DockerRuntime implements LabRuntime {
         Driver: 'bridge',
         Internal: true,
         CheckDuplicate: true,
-        // An internal network still gives the host an address on the bridge, through which a lab
-        // could reach the host's own services. Without it the lab has no way out at all.
-        Options: { 'com.docker.network.bridge.inhibit_ipv4': 'true' },
+        // On Docker an internal network still gives the host an address on the bridge, through which
+        // a lab could reach the host's own services; without it the lab has no way out at all.
+        // (Podman's network backend has no such option.)
+        ...(engine.product === 'docker'
+          ? { Options: { 'com.docker.network.bridge.inhibit_ipv4': 'true' } }
+          : {}),
         Labels: { [LABEL.lab]: spec.labId, [LABEL.lesson]: spec.lesson },
       });
       const flags = systemdHostConfig(engine);
