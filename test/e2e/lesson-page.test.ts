@@ -1,24 +1,23 @@
 // A student's path through lesson 06 in a real browser (Debian chromium via playwright-core), on
 // real containers: start the lab, type in the desktop terminal, run the lesson's steps from the page,
 // press Check and see every criterion pass, then reload and find the same shell.
-import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import type { Socket } from 'node:net';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Services } from '../../server/compose.ts';
 import { type RunningServer, serve } from '../../server/http/serve.ts';
+import { CHROMIUM, chromiumInstalled, launchBrowser } from '../support/browser.ts';
 import { realEngine } from '../support/engine.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
 const services = await realEngine();
 const OWNER = `e2e-${process.pid}`;
 const LESSON = '06-null-client';
 
-if (services && !existsSync(CHROMIUM) && process.env.CI === 'true') {
+if (services && !chromiumInstalled() && process.env.CI === 'true') {
   throw new Error(`CI=true but no browser at ${CHROMIUM}: apt-get install chromium`);
 }
-const canRun = Boolean(services) && existsSync(CHROMIUM);
+const canRun = Boolean(services) && chromiumInstalled();
 
 async function terminalText(page: Page, host: string): Promise<string> {
   return page.evaluate(
@@ -61,17 +60,7 @@ describe.runIf(canRun)('lesson page in a real browser', () => {
   beforeAll(async () => {
     server = await serve(s, { host: '127.0.0.1', port: 0, log: () => {}, ownerOf: () => OWNER });
     server.server.on('connection', (socket) => connections.add(socket));
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchBrowser();
     page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
   });
 
@@ -167,17 +156,7 @@ describe.runIf(canRun)('a quiz in a real browser', () => {
 
   beforeAll(async () => {
     server = await serve(s, { host: '127.0.0.1', port: 0, log: () => {}, ownerOf: () => `${OWNER}-quiz` });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchBrowser();
   });
 
   afterAll(async () => {

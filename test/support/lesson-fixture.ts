@@ -2,6 +2,7 @@
 import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { type LessonCatalog, loadLessons } from '../../server/lessons/catalog.ts';
 
 export const VALID_FRONT_MATTER = `title: Test lesson
 summary: A lesson used by the unit tests.
@@ -72,4 +73,11 @@ export async function writeLesson(
 
 export async function tempLessons(): Promise<string> {
   return mkdtemp(path.join(tmpdir(), 'maillab-lessons-'));
+}
+
+/** A catalog of fixture lessons, one per folder name, each with VALID_FRONT_MATTER. */
+export async function fixtureCatalog(names: string[] = ['03-receiving']): Promise<LessonCatalog> {
+  const root = await tempLessons();
+  for (const name of names) await writeLesson(root, name, VALID_FRONT_MATTER);
+  return loadLessons(root);
 }

@@ -6,9 +6,8 @@ import { MaillabError } from '../../server/errors.ts';
 import { createApp } from '../../server/http/app.ts';
 import { allowedHostNames } from '../../server/http/host-check.ts';
 import { LabService } from '../../server/labs/lab-service.ts';
-import { loadLessons } from '../../server/lessons/catalog.ts';
 import { FakeRuntime } from '../support/fake-runtime.ts';
-import { tempLessons, VALID_FRONT_MATTER, writeLesson } from '../support/lesson-fixture.ts';
+import { fixtureCatalog } from '../support/lesson-fixture.ts';
 
 let runtime: FakeRuntime;
 let base: string;
@@ -32,9 +31,7 @@ async function startReadyLab() {
 }
 
 beforeEach(async () => {
-  const root = await tempLessons();
-  await writeLesson(root, '03-receiving', VALID_FRONT_MATTER);
-  const lessons = await loadLessons(root);
+  const lessons = await fixtureCatalog();
   runtime = new FakeRuntime();
   const checker = new Checker(runtime);
   labs = new LabService({ runtime, lessons, checker, image: async () => 'maillab/lab:test', maxLabs: 2 });
@@ -205,9 +202,7 @@ describe('HTTP API', () => {
   });
 
   it('refuses a lab beyond capacity with a message saying what to do', async () => {
-    const root = await tempLessons();
-    for (const name of ['03-a', '04-b', '05-c']) await writeLesson(root, name, VALID_FRONT_MATTER);
-    const lessons = await loadLessons(root);
+    const lessons = await fixtureCatalog(['03-a', '04-b', '05-c']);
     const service = new LabService({
       runtime,
       lessons,
@@ -224,13 +219,7 @@ describe('HTTP API', () => {
     const labId = await startReadyLab();
     const fresh = new LabService({
       runtime,
-      lessons: await loadLessons(
-        await (async () => {
-          const root = await tempLessons();
-          await writeLesson(root, '03-receiving', VALID_FRONT_MATTER);
-          return root;
-        })(),
-      ),
+      lessons: await fixtureCatalog(),
       checker: new Checker(runtime),
       image: async () => 'x',
     });
@@ -241,9 +230,7 @@ describe('HTTP API', () => {
 
 describe('DNS rebinding guard', () => {
   it('refuses a request whose Host header names another site', async () => {
-    const root = await tempLessons();
-    await writeLesson(root, '03-receiving', VALID_FRONT_MATTER);
-    const lessons = await loadLessons(root);
+    const lessons = await fixtureCatalog();
     const rt = new FakeRuntime();
     const app = createApp({
       lessons,
@@ -284,9 +271,7 @@ describe('DNS rebinding guard', () => {
 
 describe('checker', () => {
   it('never runs two checks on one lab at the same time', async () => {
-    const root = await tempLessons();
-    await writeLesson(root, '03-receiving', VALID_FRONT_MATTER);
-    const lessons = await loadLessons(root);
+    const lessons = await fixtureCatalog();
     const rt = new FakeRuntime();
     let running = 0;
     let overlapped = false;
