@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { type AddressInfo, createServer } from 'node:net';
-import Docker from 'dockerode';
+import { type AddressInfo, createServer, isIPv4 } from 'node:net';
+import { networkInterfaces } from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Services } from '../../server/compose.ts';
 import { newLabId, newToken } from '../../server/labs/lab-service.ts';
@@ -27,7 +27,8 @@ async function createLab(hosts = ['server', 'desktop']): Promise<LabInfo> {
 
 describe.runIf(services)('lab runtime on the real engine', () => {
   const s = services as Services;
-  const docker = new Docker({ socketPath: '/var/run/docker.sock' });
+  // The engine the services talk to (DOCKER_HOST: Docker or Podman), never a fixed socket.
+  const docker = services?.engine.docker as Services['engine']['docker'];
   let lab: LabInfo;
 
   beforeAll(async () => {
@@ -89,6 +90,38 @@ describe.runIf(services)('lab runtime on the real engine', () => {
     expect(files.stdout.split(/\s+/)[0]).toBe(result.stdout.split(/\s+/)[0]);
   });
 
+  it('lets the hosts of a lab reach each other by name, over TCP and ICMP', async () => {
+    const listen = await s.runtime.exec(lab.labId, 'server', [
+      'systemd-run',
+      '--quiet',
+      '--unit=maillab-test-listener',
+      'python3',
+      '-c',
+      "import socket; s = socket.create_server(('', 7777)); c, _ = s.accept(); c.sendall(b'hello\\n'); c.close()",
+    ]);
+    expect(listen.exitCode).toBe(0);
+    const connect = await s.runtime.exec(
+      lab.labId,
+      'desktop',
+      [
+        'bash',
+        '-c',
+        'for i in $(seq 20); do timeout 2 bash -c "exec 3<>/dev/tcp/server.example.com/7777 && cat <&3" 2>/dev/null && exit 0; sleep 0.1; done; exit 1',
+      ],
+      { timeoutMs: 8000 },
+    );
+    expect(connect.stdout).toBe('hello\n');
+    const ping = await s.runtime.exec(lab.labId, 'desktop', [
+      'ping',
+      '-c',
+      '1',
+      '-W',
+      '2',
+      'server.example.com',
+    ]);
+    expect(ping.exitCode, ping.stderr).toBe(0);
+  });
+
   it('streams stdin into a command and returns its exit code and output', async () => {
     const nonce = randomBytes(6).toString('hex');
     const result = await s.runtime.exec(lab.labId, 'server', ['bash', '-s'], {
@@ -127,21 +160,36 @@ describe.runIf(services)('lab runtime on the real engine', () => {
   });
 
   it('gives a lab no way out of its network, not even to the host', async () => {
-    // A listener on this machine, reachable through the lab's gateway address if anything leaked.
+    // A listener on this machine, reachable through the lab's gateway address (or this machine's
+    // address on another engine bridge) if anything leaked.
     const listener = createServer((socket) => socket.end('leak\n'));
     await new Promise<void>((resolve) => listener.listen(0, '0.0.0.0', resolve));
     const port = (listener.address() as AddressInfo).port;
     try {
       const net = await docker.getNetwork(lab.network).inspect();
-      const gateway = net.IPAM?.Config?.[0]?.Gateway;
-      expect(gateway).toBeTruthy();
+      // Docker reports a gateway even when the bridge has no host address; Podman's network
+      // without DNS has no gateway at all (and reports "<nil>").
+      const gateway = net.IPAM?.Config?.[0]?.Gateway ?? '';
+      // The host's addresses on the engines' own bridges (docker0, br-*, podman*): this machine as
+      // other container networks see it. Addresses outside the engines' networks are never probed.
+      const hostAddresses = Object.entries(networkInterfaces())
+        .filter(([name]) => /^(docker|br-|podman|cni)/.test(name))
+        .flatMap(([, addrs]) => addrs ?? [])
+        .filter((a) => a.family === 'IPv4' && !a.internal)
+        .map((a) => a.address);
+      const targets = [...new Set([...(isIPv4(gateway) ? [gateway] : []), ...hostAddresses])];
+      expect(targets.length).toBeGreaterThan(0);
       const attempt = await s.runtime.exec(
         lab.labId,
         'desktop',
-        ['bash', '-c', `exec 3<>/dev/tcp/${gateway}/${port} && cat <&3`],
-        {
-          timeoutMs: 3000,
-        },
+        [
+          'bash',
+          '-c',
+          'for t in "$@"; do timeout 2 bash -c "exec 3<>/dev/tcp/$t/$0 && cat <&3" 2>/dev/null && exit 0; done; exit 1',
+          String(port),
+          ...targets,
+        ],
+        { timeoutMs: 3000 + 2000 * targets.length },
       );
       expect(attempt.stdout).not.toContain('leak');
       expect(attempt.exitCode).not.toBe(0);

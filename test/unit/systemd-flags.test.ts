@@ -16,6 +16,25 @@ describe('systemd flags per engine', () => {
   });
 
   it('leaves systemd setup to Podman', () => {
-    expect(systemdHostConfig({ product: 'podman', cgroupVersion: '2' })).toEqual({ Tmpfs: {}, Binds: [] });
+    const flags = systemdHostConfig({ product: 'podman', cgroupVersion: '2' });
+    expect(flags.Tmpfs).toEqual({});
+    expect(flags.Binds).toEqual([]);
+    expect(flags.CgroupnsMode).toBeUndefined();
+  });
+
+  it('sets nofile and nproc on Podman, whose 1048576 defaults fail where root lacks CAP_SYS_RESOURCE', () => {
+    for (const cgroupVersion of ['1', '2'] as const) {
+      const limits = systemdHostConfig({ product: 'podman', cgroupVersion }).Ulimits ?? [];
+      expect(limits.map((u) => u.Name).sort()).toEqual(['nofile', 'nproc']);
+      for (const u of limits) {
+        expect(u.Soft).toBeLessThanOrEqual(u.Hard);
+        expect(u.Hard).toBeLessThan(1048576);
+      }
+    }
+  });
+
+  it('leaves ulimits to Docker, which passes on its own', () => {
+    expect(systemdHostConfig({ product: 'docker', cgroupVersion: '1' }).Ulimits).toBeUndefined();
+    expect(systemdHostConfig({ product: 'docker', cgroupVersion: '2' }).Ulimits).toBeUndefined();
   });
 });
