@@ -4,7 +4,7 @@ import { createServer, type Server } from 'node:http';
 import path from 'node:path';
 import type { Request } from 'express';
 import { engineStatus, type Services } from '../compose.ts';
-import { attachTerminalServer, sameOriginOrLoopback } from '../terminal/terminal-server.ts';
+import { attachTerminalServer, isSameOrigin } from '../terminal/terminal-server.ts';
 import { TerminalSessions } from '../terminal/terminal-sessions.ts';
 import { createApp } from './app.ts';
 import { buildClient } from './client-build.ts';
@@ -81,8 +81,7 @@ export async function serve(
     },
     isAllowedOrigin: (origin, hostHeader) =>
       isAllowedHost(hostHeader, allowedHosts) &&
-      (sameOriginOrLoopback(origin, hostHeader) ||
-        (origin !== undefined && config.allowedOrigins.includes(origin))),
+      (isSameOrigin(origin, hostHeader) || (origin !== undefined && config.allowedOrigins.includes(origin))),
   });
 
   await new Promise<void>((resolve, reject) => {

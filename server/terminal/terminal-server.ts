@@ -23,14 +23,12 @@ const PING_INTERVAL_MS = 30_000;
 // Big enough for a pasted file, small enough that one message cannot exhaust memory.
 const MAX_MESSAGE_BYTES = 1024 * 1024;
 
-const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]']);
-
 /**
- * Allows a browser page served by this server: the Origin's host:port equals the Host header, or both
- * name a loopback address (e.g. a dev server on another local port). A missing Origin is refused: only
- * browsers use these sockets, and browsers always send it.
+ * Allows a browser page served by this server: the Origin's host:port equals the Host header. Any
+ * other page, a dev server on another local port included, must be listed in MAILLAB_ALLOWED_ORIGINS.
+ * A missing Origin is refused: only browsers use these sockets, and browsers always send it.
  */
-export function sameOriginOrLoopback(origin: string | undefined, hostHeader: string | undefined): boolean {
+export function isSameOrigin(origin: string | undefined, hostHeader: string | undefined): boolean {
   if (!origin || !hostHeader) return false;
   let originUrl: URL;
   let hostUrl: URL;
@@ -41,8 +39,7 @@ export function sameOriginOrLoopback(origin: string | undefined, hostHeader: str
     return false;
   }
   if (originUrl.protocol !== 'http:' && originUrl.protocol !== 'https:') return false;
-  if (originUrl.host === hostUrl.host) return true;
-  return LOOPBACK.has(originUrl.hostname) && LOOPBACK.has(hostUrl.hostname);
+  return originUrl.host === hostUrl.host;
 }
 
 export function attachTerminalServer(server: Server, opts: TerminalServerOptions): { close(): void } {

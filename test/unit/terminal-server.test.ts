@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import type { ClientMessage, ServerMessage } from '../../client/src/protocol.ts';
 import type { ShellCommand } from '../../server/runtime/runtime.ts';
-import { attachTerminalServer, sameOriginOrLoopback } from '../../server/terminal/terminal-server.ts';
+import { attachTerminalServer, isSameOrigin } from '../../server/terminal/terminal-server.ts';
 import { TerminalSessions, type TerminalSessionsOptions } from '../../server/terminal/terminal-sessions.ts';
 
 const TOKEN = 'secret-token';
@@ -144,7 +144,7 @@ async function startHarness(
       authorized.push(`${labId}/${host}`);
       return token === TOKEN;
     },
-    isAllowedOrigin: sameOriginOrLoopback,
+    isAllowedOrigin: isSameOrigin,
     ...(helloTimeoutMs ? { helloTimeoutMs } : {}),
   });
   server.listen(0, '127.0.0.1');
@@ -421,21 +421,22 @@ describe('terminal server', () => {
   });
 });
 
-describe('sameOriginOrLoopback', () => {
+describe('isSameOrigin', () => {
   it('allows a page from the same host and port', () => {
-    expect(sameOriginOrLoopback('https://lab.example.org', 'lab.example.org')).toBe(true);
-    expect(sameOriginOrLoopback('http://10.0.0.5:8080', '10.0.0.5:8080')).toBe(true);
+    expect(isSameOrigin('https://lab.example.org', 'lab.example.org')).toBe(true);
+    expect(isSameOrigin('http://10.0.0.5:8080', '10.0.0.5:8080')).toBe(true);
   });
 
-  it('allows a loopback page on another port of a loopback server', () => {
-    expect(sameOriginOrLoopback('http://localhost:5173', '127.0.0.1:3000')).toBe(true);
+  it('refuses a loopback page on another port: a dev server must be listed explicitly', () => {
+    expect(isSameOrigin('http://localhost:5173', '127.0.0.1:3000')).toBe(false);
+    expect(isSameOrigin('http://127.0.0.1:5173', '127.0.0.1:3000')).toBe(false);
   });
 
   it('refuses other sites, a missing Origin and non-web schemes', () => {
-    expect(sameOriginOrLoopback('https://evil.example', 'lab.example.org')).toBe(false);
-    expect(sameOriginOrLoopback('http://lab.example.org:9999', 'lab.example.org:8080')).toBe(false);
-    expect(sameOriginOrLoopback(undefined, 'localhost:3000')).toBe(false);
-    expect(sameOriginOrLoopback('null', 'localhost:3000')).toBe(false);
-    expect(sameOriginOrLoopback('file:///tmp/x.html', 'localhost:3000')).toBe(false);
+    expect(isSameOrigin('https://evil.example', 'lab.example.org')).toBe(false);
+    expect(isSameOrigin('http://lab.example.org:9999', 'lab.example.org:8080')).toBe(false);
+    expect(isSameOrigin(undefined, 'localhost:3000')).toBe(false);
+    expect(isSameOrigin('null', 'localhost:3000')).toBe(false);
+    expect(isSameOrigin('file:///tmp/x.html', 'localhost:3000')).toBe(false);
   });
 });
