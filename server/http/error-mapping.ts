@@ -37,6 +37,7 @@ export function toHttp(err: unknown): { status: number; body: { error: { code: s
 
 export const errorHandler: ErrorRequestHandler = (err, _req, res, _next) => {
   const { status, body } = toHttp(err);
-  if (status >= 500) console.error(err);
+  // Only the unexpected is logged; an engine that is down is a state the page already reports.
+  if (status === 500) console.error(err);
   res.status(status).json(body);
 };
