@@ -32,6 +32,11 @@ export interface LabServiceOptions {
   onLabGone?: (labId: string) => void;
 }
 
+/** On the hidden grader once a lab's creation, setup included, has finished. */
+const READY_MARKER = '/var/lib/maillab/lab-ready';
+/** How long another process may take to finish creating a lab before it counts as abandoned. */
+const CREATION_GRACE_MS = 5 * 60_000;
+
 export const newLabId = () => randomBytes(10).toString('hex');
 export const newToken = () => randomBytes(24).toString('base64url');
 
@@ -48,37 +53,73 @@ export class LabService {
     this.opts.onLabGone = fn;
   }
 
-  /** Takes over labs that an earlier process (or the CLI) left running; removes broken ones. */
+  /**
+   * Takes over labs that an earlier process (or the CLI) left: finished ones as ready, ones still
+   * being created as starting; removes labs that are broken or whose creation was abandoned.
+   */
   async adopt(): Promise<{ adopted: number; removed: number }> {
     let adopted = 0;
     let removed = 0;
     for (const info of await this.opts.runtime.listLabs()) {
       if (this.labs.has(info.labId)) continue;
-      const healthy = info.hosts.length > 0 && info.hosts.every((h) => h.running) && info.token;
-      if (!healthy) {
+      const complete = await this.isComplete(info);
+      const young = Date.now() - Date.parse(info.createdAt) < CREATION_GRACE_MS;
+      if (!info.token || (!complete && !young) || (complete && !info.hosts.every((h) => h.running))) {
         await this.opts.runtime.destroyLab(info.labId);
         removed++;
         continue;
       }
-      this.track(info);
+      this.track(info, complete);
       adopted++;
     }
     return { adopted, removed };
   }
 
-  private track(info: LabInfo): LabState {
+  /** A lab whose creation (setup included) finished: its grader carries the marker. */
+  private async isComplete(info: LabInfo): Promise<boolean> {
+    if (!info.hosts.every((h) => h.running)) return false;
+    const probe = await this.opts.runtime
+      .exec(info.labId, GRADER_HOST, ['test', '-e', READY_MARKER])
+      .catch(() => undefined);
+    return probe?.exitCode === 0;
+  }
+
+  /**
+   * Tracks a lab created by another process. One still being created (by the CLI, say) stays
+   * "starting" until its marker appears, so a page never opens terminals on a half-made lab.
+   */
+  private track(info: LabInfo, complete: boolean): LabState {
     const state = {
       labId: info.labId,
       lesson: info.lesson,
       owner: info.owner,
       token: info.token,
-      status: 'ready',
-      progress: ['Lab re-adopted'],
+      status: complete ? 'ready' : 'starting',
+      progress: [complete ? 'Lab re-adopted' : 'Another maillab process is creating this lab…'],
       info,
     } as LabState;
-    state.ready = Promise.resolve(state);
+    state.ready = complete ? Promise.resolve(state) : this.awaitCompletion(state, info);
+    state.ready.catch(() => {});
     this.labs.set(info.labId, state);
     return state;
+  }
+
+  private async awaitCompletion(state: LabState, info: LabInfo): Promise<LabState> {
+    const deadline = Date.parse(info.createdAt) + CREATION_GRACE_MS;
+    while (Date.now() < deadline) {
+      const current = await this.opts.runtime.getLab(info.labId);
+      if (!current) break;
+      if (await this.isComplete(current)) {
+        state.status = 'ready';
+        state.info = current;
+        state.progress.push('Lab ready');
+        return state;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+    state.status = 'failed';
+    state.error = 'The process that was creating this lab did not finish it. Reset the lab to start afresh.';
+    throw new MaillabError('lab_failed', state.error);
   }
 
   list(owner?: string): LabState[] {
@@ -99,7 +140,7 @@ export class LabService {
     const info = (await this.opts.runtime.listLabs()).find(
       (l) => l.owner === owner && l.lesson === lesson.id,
     );
-    return info?.token ? this.track(info) : undefined;
+    return info?.token ? this.track(info, await this.isComplete(info)) : undefined;
   }
 
   /** Starts the owner's lab for a lesson, or returns the one already there. Does not wait. */
@@ -161,6 +202,13 @@ export class LabService {
       say(`Preparing the lab for lesson ${lesson.number}`);
       await this.opts.checker.setup(state.labId, lesson);
     }
+    const marked = await this.opts.runtime.exec(state.labId, GRADER_HOST, [
+      'bash',
+      '-c',
+      `mkdir -p "$(dirname "$0")" && touch "$0"`,
+      READY_MARKER,
+    ]);
+    if (marked.exitCode !== 0) throw new Error(`Could not mark the lab ready: ${marked.stderr.trim()}`);
   }
 
   /** Recreates the lab from scratch under the same id and token, so open pages reconnect. */

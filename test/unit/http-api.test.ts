@@ -291,3 +291,50 @@ describe('checker', () => {
     expect(overlapped).toBe(false);
   });
 });
+
+describe('labs made by another process', () => {
+  async function otherProcessLab(rt: FakeRuntime, createdAt: string) {
+    const info = await rt.createLab({
+      labId: 'a1b2c3d4e5f6a7b8c9d0',
+      lesson: '03-receiving',
+      owner: 'local',
+      token: 'x'.repeat(32),
+      hosts: ['server', 'desktop'],
+      image: 'img',
+    });
+    info.createdAt = createdAt;
+    return info;
+  }
+
+  it('stay starting until their creator marks them ready, then become ready', async () => {
+    const rt = new FakeRuntime();
+    let marked = false;
+    rt.reply = (_host, argv) => (argv[0] === 'test' ? { exitCode: marked ? 0 : 1 } : undefined);
+    await otherProcessLab(rt, new Date().toISOString());
+    const service = new LabService({
+      runtime: rt,
+      lessons: await fixtureCatalog(),
+      checker: new Checker(rt),
+      image: async () => 'x',
+    });
+    const lab = await service.find('local', '03');
+    expect(lab?.status).toBe('starting');
+    marked = true;
+    await service.readyLab(lab?.labId ?? '');
+    expect(lab?.status).toBe('ready');
+  });
+
+  it('are removed at start-up when their creation was abandoned long ago', async () => {
+    const rt = new FakeRuntime();
+    rt.reply = (_host, argv) => (argv[0] === 'test' ? { exitCode: 1 } : undefined);
+    await otherProcessLab(rt, new Date(Date.now() - 60 * 60_000).toISOString());
+    const service = new LabService({
+      runtime: rt,
+      lessons: await fixtureCatalog(),
+      checker: new Checker(rt),
+      image: async () => 'x',
+    });
+    expect(await service.adopt()).toEqual({ adopted: 0, removed: 1 });
+    expect(rt.labs.size).toBe(0);
+  });
+});
