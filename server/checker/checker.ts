@@ -56,14 +56,7 @@ export class Checker {
     lesson: Lesson,
     exercise: CheckedExercise,
   ): Promise<CriterionResult[]> {
-    const ctx: StepContext = {
-      runtime: this.runtime,
-      labId,
-      lesson,
-      exercise: exercise.id,
-      nonce: newNonce(),
-      facts: {},
-    };
+    const ctx = this.context(labId, lesson, exercise.id);
     const verdicts = new Map<string, CriterionResult>();
     const problems: string[] = [];
     for (const step of exercise.check) {

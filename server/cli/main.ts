@@ -8,6 +8,7 @@ import { errorMessage, MaillabError } from '../errors.ts';
 import { buildClient } from '../http/client-build.ts';
 import { serve } from '../http/serve.ts';
 import type { LabState } from '../labs/lab-service.ts';
+import { hostNames } from '../runtime/labels.ts';
 import { GRADER_HOST } from '../runtime/runtime.ts';
 import { parseArgs } from './args.ts';
 
@@ -88,8 +89,10 @@ async function lab(
       out(`Starting lab for lesson ${lesson.number}: ${lesson.title}`);
       const state = await startLab(services, lesson.id);
       out(`\nLab ${state.labId} is ready. Hosts:`);
-      for (const host of lesson.hosts)
-        out(`  ${host.padEnd(8)} ${host}.example.com${host === 'server' ? ' (mail.example.com)' : ''}`);
+      for (const host of lesson.hosts) {
+        const [fqdn, ...aliases] = hostNames(host).aliases.filter((a) => a !== host);
+        out(`  ${host.padEnd(8)} ${fqdn}${aliases.length ? ` (${aliases.join(', ')})` : ''}`);
+      }
       out(`\nOpen a shell:  npx maillab lab shell ${lesson.number} ${lesson.hosts[0]}`);
       out(`Check work:    npx maillab lab grade ${lesson.number}`);
       return 0;

@@ -7,6 +7,7 @@ import type { LabService, LabState } from '../labs/lab-service.ts';
 import type { LessonCatalog } from '../lessons/catalog.ts';
 import type { Lesson } from '../lessons/schema.ts';
 import type { ImageStatus } from '../runtime/image-manager.ts';
+import { hostNames } from '../runtime/labels.ts';
 import { errorHandler } from './error-mapping.ts';
 import { isAllowedHost } from './host-check.ts';
 
@@ -36,7 +37,7 @@ export function labView(lab: LabState, lessons: LessonCatalog, image: ImageStatu
     status: lab.status,
     progress: lab.progress,
     ...(lab.error ? { error: lab.error } : {}),
-    hosts: lesson.hosts.map((name) => ({ name, fqdn: `${name}.example.com` })),
+    hosts: lesson.hosts.map((name) => ({ name, fqdn: hostNames(name).fqdn })),
     token: lab.token,
     image: { flavor: image.flavor, description: image.description },
   };

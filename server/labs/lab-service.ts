@@ -16,7 +16,6 @@ export interface LabState {
   status: LabStatus;
   progress: string[];
   error?: string;
-  info?: LabInfo;
   /** Settles when the lab is ready (resolves) or failed (rejects). */
   ready: Promise<LabState>;
 }
@@ -64,7 +63,7 @@ export class LabService {
       if (this.labs.has(info.labId)) continue;
       const complete = await this.isComplete(info);
       const young = Date.now() - Date.parse(info.createdAt) < CREATION_GRACE_MS;
-      if (!info.token || (!complete && !young) || (complete && !info.hosts.every((h) => h.running))) {
+      if (!info.token || (!complete && !young)) {
         await this.opts.runtime.destroyLab(info.labId);
         removed++;
         continue;
@@ -96,7 +95,6 @@ export class LabService {
       token: info.token,
       status: complete ? 'ready' : 'starting',
       progress: [complete ? 'Lab re-adopted' : 'Another maillab process is creating this lab…'],
-      info,
     } as LabState;
     state.ready = complete ? Promise.resolve(state) : this.awaitCompletion(state, info);
     state.ready.catch(() => {});
@@ -111,7 +109,6 @@ export class LabService {
       if (!current) break;
       if (await this.isComplete(current)) {
         state.status = 'ready';
-        state.info = current;
         state.progress.push('Lab ready');
         return state;
       }
@@ -187,7 +184,7 @@ export class LabService {
   private async create(state: LabState, say: (m: string) => void): Promise<void> {
     const lesson = this.opts.lessons.get(state.lesson);
     const image = await this.opts.image(say);
-    state.info = await this.opts.runtime.createLab(
+    await this.opts.runtime.createLab(
       {
         labId: state.labId,
         lesson: lesson.id,
@@ -231,7 +228,7 @@ export class LabService {
   /** Waits until the lab is ready; throws its failure as a lab_failed error. */
   async readyLab(labId: string): Promise<LabState> {
     const lab = this.get(labId);
-    if (lab.status === 'starting') await lab.ready;
+    await lab.ready.catch(() => {});
     if (lab.status === 'failed')
       throw new MaillabError('lab_failed', lab.error ?? 'The lab failed to start.');
     return lab;

@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { PassThrough } from 'node:stream';
 import type Docker from 'dockerode';
-import { engineUnreachable, hostNotFound, MaillabError } from '../errors.ts';
+import { engineUnreachable, hostNotFound, labNotFound, MaillabError } from '../errors.ts';
 import { containerName, hostNames, LABEL, networkName } from './labels.ts';
 import {
   type EngineInfo,
@@ -309,8 +309,13 @@ export class DockerRuntime implements LabRuntime {
   }
 
   async listLabs(): Promise<LabInfo[]> {
+    return this.labsLabelled(LABEL.lab);
+  }
+
+  /** Labs whose containers match a label filter (`maillab.lab`, or `maillab.lab=<id>` for one). */
+  private async labsLabelled(filter: string): Promise<LabInfo[]> {
     const containers = await this.call(() =>
-      this.docker.listContainers({ all: true, filters: { label: [LABEL.lab] } }),
+      this.docker.listContainers({ all: true, filters: { label: [filter] } }),
     );
     const byLab = new Map<string, LabInfo>();
     for (const c of containers) {
@@ -348,7 +353,7 @@ export class DockerRuntime implements LabRuntime {
   }
 
   async getLab(labId: string): Promise<LabInfo | undefined> {
-    return (await this.listLabs()).find((lab) => lab.labId === labId);
+    return (await this.labsLabelled(`${LABEL.lab}=${labId}`))[0];
   }
 
   async destroyLab(labId: string): Promise<void> {
@@ -392,14 +397,15 @@ export class DockerRuntime implements LabRuntime {
   }
 
   async exec(labId: string, host: string, argv: string[], options: ExecOptions = {}): Promise<ExecResult> {
-    const target = await this.container(labId, host);
     const timeoutMs = options.timeoutMs ?? 30_000;
     // `timeout` inside the host ends a runaway command; the timer below is the backstop if the
     // stream itself hangs.
     const seconds = Math.max(1, Math.ceil(timeoutMs / 1000));
     const cmd = ['timeout', '-k', '2', String(seconds), ...argv];
+    // Containers are reached by their fixed names: no listing of the lab per command (a check
+    // runs several); only a missing container costs a look-up, to say what is missing.
     const exec = await this.call(() =>
-      this.docker.getContainer(target.containerId).exec({
+      this.docker.getContainer(containerName(labId, host)).exec({
         Cmd: cmd,
         AttachStdin: options.stdin !== undefined,
         AttachStdout: true,
@@ -408,7 +414,10 @@ export class DockerRuntime implements LabRuntime {
         User: options.user ?? 'root',
         Env: Object.entries(options.env ?? {}).map(([k, v]) => `${k}=${v}`),
       }),
-    );
+    ).catch(async (err: { statusCode?: number }) => {
+      if (err.statusCode === 404) await this.container(labId, host);
+      throw err;
+    });
     const stream = await exec.start({ hijack: true, stdin: options.stdin !== undefined });
     const stdout = collect();
     const stderr = collect();
@@ -458,7 +467,7 @@ export class DockerRuntime implements LabRuntime {
 
   private async container(labId: string, host: string): Promise<LabHost> {
     const lab = await this.getLab(labId);
-    if (!lab) throw new MaillabError('lab_not_found', `No lab with id ${labId}: it may have been finished.`);
+    if (!lab) throw labNotFound(labId);
     const target = lab.hosts.find((h) => h.name === host);
     if (!target)
       throw hostNotFound(

@@ -3,6 +3,7 @@
 //
 //   BENCH_RUNS=4          lab starts (maillab and raw, alternating) and checks per kind
 //   BENCH_ECHO_SAMPLES=200 keystrokes per terminal
+
 import { mkdir, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import { performance } from 'node:perf_hooks';
@@ -11,6 +12,7 @@ import { compose } from '../../server/compose.ts';
 import { readConfig } from '../../server/config.ts';
 import { serve } from '../../server/http/serve.ts';
 import type { LabState } from '../../server/labs/lab-service.ts';
+import { containerName } from '../../server/runtime/labels.ts';
 import type { ExecOptions } from '../../server/runtime/runtime.ts';
 import { childrenRss, Listener, measureEcho, ptyTerminal, type Terminal, webSocketTerminal } from './echo.ts';
 import {
@@ -160,8 +162,7 @@ function instrumentExec(services: Services) {
 }
 
 async function labMemory(services: Services, lab: LabState): Promise<number> {
-  const names = (lab.info?.hosts ?? []).map((h) => h.containerName);
-  if (names.length !== 3) throw new Error(`lab ${lab.labId} has ${names.length} hosts, expected 3`);
+  const names = ['server', 'desktop', 'grader'].map((host) => containerName(lab.labId, host));
   const values = await memoryOf(services.engine.docker, names);
   return Object.values(values).reduce((a, b) => a + b, 0);
 }
@@ -280,7 +281,7 @@ async function main(): Promise<void> {
     log(
       `checks: fresh ${summarize(checkFresh).median.toFixed(0)} ms, solved ${summarize(checkSolved).median.toFixed(0)} ms`,
     );
-    const hostName = (h: string) => lab.info?.hosts.find((x) => x.name === h)?.containerName ?? '';
+    const hostName = (h: string) => containerName(lab.labId, h);
     const smtp: number[] = [];
     for (let i = 0; i < RUNS; i++) smtp.push(await rawSmtpRoundTrip(hostName('desktop'), hostName('server')));
     log(`raw SMTP round trip ${summarize(smtp).median.toFixed(0)} ms`);
