@@ -10,6 +10,7 @@ import type { Page, Shell } from './shell.ts';
 import { type ConnectionState, LabTerminal } from './terminal.ts';
 
 const POLL_MS = 500;
+const MAX_POLL_PAUSE_MS = 8_000;
 const SPLIT_KEY = 'maillab.split';
 
 export function lessonPage(shell: Shell, lessonId: string): Page {
@@ -159,19 +160,32 @@ class LessonView {
       this.pollTimer = window.setTimeout(() => void this.poll(lab.labId), POLL_MS);
   }
 
-  private async poll(labId: string): Promise<void> {
+  /**
+   * Follows a starting lab. A lost server or a failed request does not end the watch: it retries with
+   * a growing pause and says so, and clears the notice once the server answers again.
+   */
+  private async poll(labId: string, failures = 0): Promise<void> {
+    if (this.disposed || this.lab?.labId !== labId) return;
     try {
-      this.setLab(await api.lab(labId));
+      const lab = await api.lab(labId);
+      if (failures > 0) this.clearNotice();
+      this.setLab(lab);
     } catch (err) {
       if (err instanceof ApiError && err.status === 404) {
         this.setLab(null);
         this.showNotice('The lab is gone', errorMessage(err));
-      } else {
-        this.showNotice('Lost track of the lab', errorMessage(err), {
-          label: 'Try again',
-          run: () => this.poll(labId),
-        });
+        return;
       }
+      this.showNotice('Lost track of the lab, retrying', errorMessage(err), {
+        label: 'Try now',
+        run: () => {
+          window.clearTimeout(this.pollTimer);
+          return this.poll(labId, failures);
+        },
+      });
+      window.clearTimeout(this.pollTimer);
+      const pause = Math.min(POLL_MS * 2 ** (failures + 1), MAX_POLL_PAUSE_MS);
+      this.pollTimer = window.setTimeout(() => void this.poll(labId, failures + 1), pause);
     }
   }
 
