@@ -1,9 +1,10 @@
-// The Docker (or Podman Docker-API) implementation of LabRuntime: the only code that talks to the
-// engine. A lab is one internal network (no route out) plus one systemd container per host.
-import { readFileSync } from 'node:fs';
+// The Docker (or Podman Docker-API) implementation of LabRuntime: with lab-network.ts, the only code
+// that talks to the engine. A lab is one internal network (no route out) plus one systemd container
+// per host.
 import { PassThrough } from 'node:stream';
 import type Docker from 'dockerode';
 import { engineUnreachable, hostNotFound, labNotFound, MaillabError } from '../errors.ts';
+import { createLabNetwork, type LabExec, serveLabDns, writeHostsFiles } from './lab-network.ts';
 import { containerName, hostNames, LABEL, networkName } from './labels.ts';
 import {
   type EngineInfo,
@@ -40,9 +41,6 @@ export interface DockerRuntimeOptions {
 }
 
 const MAX_OUTPUT = 4 * 1024 * 1024;
-
-/** The lab's own name server on Podman; see lab-dns.py and serveLabDns. */
-const LAB_DNS = readFileSync(new URL('./lab-dns.py', import.meta.url), 'utf8');
 
 export class DockerRuntime implements LabRuntime {
   private readonly docker: Docker;
@@ -99,7 +97,10 @@ export class DockerRuntime implements LabRuntime {
     const net = networkName(spec.labId);
     try {
       onProgress(`Creating private network ${net} (no route out)`);
-      await this.createNetwork(engine, net, { [LABEL.lab]: spec.labId, [LABEL.lesson]: spec.lesson });
+      await createLabNetwork(this.docker, engine, net, {
+        [LABEL.lab]: spec.labId,
+        [LABEL.lesson]: spec.lesson,
+      });
       const flags = systemdHostConfig(engine);
       for (const host of hosts) {
         const { fqdn, aliases } = hostNames(host);
@@ -139,8 +140,9 @@ export class DockerRuntime implements LabRuntime {
       onProgress('Waiting for systemd to finish booting on every host');
       await Promise.all(hosts.map((host) => this.waitForSystemd(spec.labId, host)));
       const addresses = await this.addresses(spec.labId, net, hosts);
-      await this.writeHostsFiles(spec.labId, hosts, addresses);
-      if (engine.product === 'podman') await this.serveLabDns(spec.labId, hosts, addresses);
+      const exec: LabExec = (host, argv, options) => this.exec(spec.labId, host, argv, options);
+      await writeHostsFiles(exec, hosts, addresses);
+      if (engine.product === 'podman') await serveLabDns(exec, spec.labId, hosts, addresses);
     } catch (err) {
       await this.destroyLab(spec.labId).catch(() => {});
       if (err instanceof MaillabError) throw err;
@@ -151,52 +153,6 @@ export class DockerRuntime implements LabRuntime {
     const lab = await this.getLab(spec.labId);
     if (!lab) throw new MaillabError('lab_failed', `Lab ${spec.labId} vanished while it was being created.`);
     return lab;
-  }
-
-  /**
-   * An internal bridge network through which a lab reaches nothing but itself, not even the host.
-   * On Docker an internal network still gives the host an address on the bridge, through which a
-   * lab could reach the host's own services; `inhibit_ipv4` leaves it out. Podman's compatible API
-   * ignores that option and always enables its DNS server, which needs the same host address on the
-   * bridge (its gateway). Only Podman's own API can create a network without DNS, and then Podman
-   * gives the bridge no address at all (measured on Podman 4.3 with netavark). Lab names never need
-   * the engine's DNS: the runtime writes them into every host's /etc/hosts.
-   */
-  private async createNetwork(
-    engine: EngineInfo,
-    name: string,
-    labels: Record<string, string>,
-  ): Promise<void> {
-    if (engine.product === 'docker') {
-      await this.docker.createNetwork({
-        Name: name,
-        Driver: 'bridge',
-        Internal: true,
-        CheckDuplicate: true,
-        Options: { 'com.docker.network.bridge.inhibit_ipv4': 'true' },
-        Labels: labels,
-      });
-      return;
-    }
-    await new Promise<void>((resolve, reject) => {
-      this.docker.modem.dial(
-        {
-          path: `/v${engine.version}/libpod/networks/create`,
-          method: 'POST',
-          // Docker bridges are isolated from each other; `isolate` asks the same of Podman's.
-          options: {
-            name,
-            driver: 'bridge',
-            internal: true,
-            dns_enabled: false,
-            options: { isolate: 'true' },
-            labels,
-          },
-          statusCodes: { 200: true, 201: true, 409: 'network exists', 500: 'server error' },
-        },
-        (err: unknown) => (err ? reject(err) : resolve()),
-      );
-    });
   }
 
   private async waitForSystemd(labId: string, host: string): Promise<void> {
@@ -227,85 +183,6 @@ export class DockerRuntime implements LabRuntime {
       if (ip) addresses.set(host, ip);
     }
     return addresses;
-  }
-
-  /** Lab names in /etc/hosts as on a classroom network, so look-ups never wait on DNS. */
-  private async writeHostsFiles(
-    labId: string,
-    hosts: string[],
-    addresses: Map<string, string>,
-  ): Promise<void> {
-    const lines = hosts
-      .filter((host) => addresses.has(host))
-      .map((host) => `${addresses.get(host)}\t${hostNames(host).aliases.join(' ')}`);
-    const entries = `# maillab lab hosts\n${lines.join('\n')}\n`;
-    await Promise.all(
-      hosts.map(async (host) => {
-        const result = await this.exec(
-          labId,
-          host,
-          [
-            'bash',
-            '-c',
-            'grep -v "[[:space:]]$(hostname)" /etc/hosts > /tmp/.hosts; cat /tmp/.hosts - > /etc/hosts; rm -f /tmp/.hosts',
-          ],
-          {
-            stdin: entries,
-          },
-        );
-        if (result.exitCode !== 0)
-          throw new Error(`Could not write /etc/hosts on ${host}: ${result.stderr.trim()}`);
-      }),
-    );
-  }
-
-  /**
-   * Podman only: the lab network has no engine DNS (see createNetwork), but postfix's SMTP client
-   * resolves relay and MX hosts through DNS alone, never /etc/hosts. The grader answers for the lab
-   * instead, from its /etc/hosts (LAB_DNS), and every host's resolv.conf names it.
-   */
-  private async serveLabDns(labId: string, hosts: string[], addresses: Map<string, string>): Promise<void> {
-    const dns = addresses.get(GRADER_HOST);
-    if (!dns) throw new Error('The grader has no address on the lab network');
-    const started = await this.exec(labId, GRADER_HOST, [
-      'bash',
-      '-c',
-      'systemd-run --quiet --unit=maillab-lab-dns python3 -c "$0" && ' +
-        'for i in $(seq 50); do ss -Hlun "sport = :53" | grep -q . && exit 0; sleep 0.1; done; exit 1',
-      LAB_DNS,
-    ]);
-    if (started.exitCode !== 0)
-      throw new Error(`Could not start the lab's name server on the grader: ${started.stderr.trim()}`);
-    await Promise.all(
-      hosts.map(async (host) => {
-        const result = await this.exec(labId, host, [
-          'bash',
-          '-c',
-          // resolv.conf is a bind mount: rewrite it in place, keeping its options and search lines.
-          'grep -v "^nameserver" /etc/resolv.conf > /tmp/.resolv; { echo "nameserver $0"; cat /tmp/.resolv; } > /etc/resolv.conf; rm -f /tmp/.resolv',
-          dns,
-        ]);
-        if (result.exitCode !== 0)
-          throw new Error(`Could not write /etc/resolv.conf on ${host}: ${result.stderr.trim()}`);
-        // The first packet between two hosts of the lab: where the machine's firewall drops
-        // traffic on Podman's bridges, say so now rather than leave a lab whose hosts cannot talk.
-        const asked = await this.exec(labId, host, [
-          'dig',
-          '+time=1',
-          '+tries=2',
-          '+short',
-          hostNames(GRADER_HOST).fqdn,
-        ]);
-        if (asked.stdout.trim() !== dns)
-          throw new MaillabError(
-            'lab_failed',
-            `The hosts of lab ${labId} cannot reach each other on Podman's network (${host} got no answer from the grader at ${dns}). ` +
-              "Most likely the machine's firewall drops traffic between containers on Podman's internal networks: Docker on the same " +
-              'machine sets the iptables FORWARD policy to DROP, and Podman adds no rule that accepts traffic within an ' +
-              'internal network. Accept forwarding within Podman bridges (e.g. in DOCKER-USER), or run Podman where Docker is not.',
-          );
-      }),
-    );
   }
 
   async listLabs(): Promise<LabInfo[]> {

@@ -1,0 +1,137 @@
+// A lab's network and names: an internal network with no way out (Docker or Podman), the lab's host
+// names in every host's /etc/hosts, and on Podman the lab's own name server on the grader.
+import { readFileSync } from 'node:fs';
+import type Docker from 'dockerode';
+import { MaillabError } from '../errors.ts';
+import { hostNames } from './labels.ts';
+import { type EngineInfo, type ExecOptions, type ExecResult, GRADER_HOST } from './runtime.ts';
+
+/** Runs a command on one host of the lab being set up. */
+export type LabExec = (host: string, argv: string[], options?: ExecOptions) => Promise<ExecResult>;
+
+/** The lab's own name server on Podman; see lab-dns.py and serveLabDns. */
+const LAB_DNS = readFileSync(new URL('./lab-dns.py', import.meta.url), 'utf8');
+
+/**
+ * An internal bridge network through which a lab reaches nothing but itself, not even the host.
+ * On Docker an internal network still gives the host an address on the bridge, through which a
+ * lab could reach the host's own services; `inhibit_ipv4` leaves it out. Podman's compatible API
+ * ignores that option and always enables its DNS server, which needs the same host address on the
+ * bridge (its gateway). Only Podman's own API can create a network without DNS, and then Podman
+ * gives the bridge no address at all (measured on Podman 4.3 with netavark). Lab names never need
+ * the engine's DNS: the runtime writes them into every host's /etc/hosts.
+ */
+export async function createLabNetwork(
+  docker: Docker,
+  engine: EngineInfo,
+  name: string,
+  labels: Record<string, string>,
+): Promise<void> {
+  if (engine.product === 'docker') {
+    await docker.createNetwork({
+      Name: name,
+      Driver: 'bridge',
+      Internal: true,
+      CheckDuplicate: true,
+      Options: { 'com.docker.network.bridge.inhibit_ipv4': 'true' },
+      Labels: labels,
+    });
+    return;
+  }
+  await new Promise<void>((resolve, reject) => {
+    docker.modem.dial(
+      {
+        path: `/v${engine.version}/libpod/networks/create`,
+        method: 'POST',
+        // Docker bridges are isolated from each other; `isolate` asks the same of Podman's.
+        options: {
+          name,
+          driver: 'bridge',
+          internal: true,
+          dns_enabled: false,
+          options: { isolate: 'true' },
+          labels,
+        },
+        statusCodes: { 200: true, 201: true, 409: 'network exists', 500: 'server error' },
+      },
+      (err: unknown) => (err ? reject(err) : resolve()),
+    );
+  });
+}
+
+/** Lab names in /etc/hosts as on a classroom network, so look-ups never wait on DNS. */
+export async function writeHostsFiles(
+  exec: LabExec,
+  hosts: string[],
+  addresses: Map<string, string>,
+): Promise<void> {
+  const lines = hosts
+    .filter((host) => addresses.has(host))
+    .map((host) => `${addresses.get(host)}\t${hostNames(host).aliases.join(' ')}`);
+  const entries = `# maillab lab hosts\n${lines.join('\n')}\n`;
+  await Promise.all(
+    hosts.map(async (host) => {
+      const result = await exec(
+        host,
+        [
+          'bash',
+          '-c',
+          'grep -v "[[:space:]]$(hostname)" /etc/hosts > /tmp/.hosts; cat /tmp/.hosts - > /etc/hosts; rm -f /tmp/.hosts',
+        ],
+        {
+          stdin: entries,
+        },
+      );
+      if (result.exitCode !== 0)
+        throw new Error(`Could not write /etc/hosts on ${host}: ${result.stderr.trim()}`);
+    }),
+  );
+}
+
+/**
+ * Podman only: the lab network has no engine DNS (see createNetwork), but postfix's SMTP client
+ * resolves relay and MX hosts through DNS alone, never /etc/hosts. The grader answers for the lab
+ * instead, from its /etc/hosts (LAB_DNS), and every host's resolv.conf names it.
+ */
+export async function serveLabDns(
+  exec: LabExec,
+  labId: string,
+  hosts: string[],
+  addresses: Map<string, string>,
+): Promise<void> {
+  const dns = addresses.get(GRADER_HOST);
+  if (!dns) throw new Error('The grader has no address on the lab network');
+  const started = await exec(GRADER_HOST, [
+    'bash',
+    '-c',
+    'systemd-run --quiet --unit=maillab-lab-dns python3 -c "$0" && ' +
+      'for i in $(seq 50); do ss -Hlun "sport = :53" | grep -q . && exit 0; sleep 0.1; done; exit 1',
+    LAB_DNS,
+  ]);
+  if (started.exitCode !== 0)
+    throw new Error(`Could not start the lab's name server on the grader: ${started.stderr.trim()}`);
+  await Promise.all(
+    hosts.map(async (host) => {
+      const result = await exec(host, [
+        'bash',
+        '-c',
+        // resolv.conf is a bind mount: rewrite it in place, keeping its options and search lines.
+        'grep -v "^nameserver" /etc/resolv.conf > /tmp/.resolv; { echo "nameserver $0"; cat /tmp/.resolv; } > /etc/resolv.conf; rm -f /tmp/.resolv',
+        dns,
+      ]);
+      if (result.exitCode !== 0)
+        throw new Error(`Could not write /etc/resolv.conf on ${host}: ${result.stderr.trim()}`);
+      // The first packet between two hosts of the lab: where the machine's firewall drops
+      // traffic on Podman's bridges, say so now rather than leave a lab whose hosts cannot talk.
+      const asked = await exec(host, ['dig', '+time=1', '+tries=2', '+short', hostNames(GRADER_HOST).fqdn]);
+      if (asked.stdout.trim() !== dns)
+        throw new MaillabError(
+          'lab_failed',
+          `The hosts of lab ${labId} cannot reach each other on Podman's network (${host} got no answer from the grader at ${dns}). ` +
+            "Most likely the machine's firewall drops traffic between containers on Podman's internal networks: Docker on the same " +
+            'machine sets the iptables FORWARD policy to DROP, and Podman adds no rule that accepts traffic within an ' +
+            'internal network. Accept forwarding within Podman bridges (e.g. in DOCKER-USER), or run Podman where Docker is not.',
+        );
+    }),
+  );
+}
