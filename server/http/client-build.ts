@@ -1,6 +1,9 @@
 // Builds the browser client (client/) into one directory the HTTP layer serves: app.js, app.css and
 // index.html. esbuild does it in well under a second, so `serve` can simply build at start-up.
-import { copyFile, mkdir } from 'node:fs/promises';
+// Several processes may serve from one checkout (two servers, or test files side by side): each file
+// is replaced by a rename, so a page being loaded never reads one half written.
+import { randomBytes } from 'node:crypto';
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
@@ -22,9 +25,10 @@ export async function buildClient(opts: { outdir: string; minify?: boolean }): P
     legalComments: 'none',
     sourcemap: 'linked',
   } as const;
-  await Promise.all([
+  const [js, css] = await Promise.all([
     build({
       ...common,
+      write: false,
       entryPoints: [path.join(dir, 'src/main.ts')],
       outfile: path.join(outdir, 'app.js'),
       format: 'esm',
@@ -34,6 +38,7 @@ export async function buildClient(opts: { outdir: string; minify?: boolean }): P
     }),
     build({
       ...common,
+      write: false,
       stdin: {
         contents: "@import '@xterm/xterm/css/xterm.css';\n@import './styles.css';\n",
         resolveDir: dir,
@@ -42,6 +47,21 @@ export async function buildClient(opts: { outdir: string; minify?: boolean }): P
       },
       outfile: path.join(outdir, 'app.css'),
     }),
-    copyFile(path.join(dir, 'index.html'), path.join(outdir, 'index.html')),
   ]);
+  const outputs = [...js.outputFiles, ...css.outputFiles].map((f) => ({
+    path: f.path,
+    contents: f.contents,
+  }));
+  outputs.push({
+    path: path.join(outdir, 'index.html'),
+    contents: await readFile(path.join(dir, 'index.html')),
+  });
+  await Promise.all(outputs.map((file) => replaceFile(file.path, file.contents)));
+}
+
+/** Writes beside the target, then renames over it: readers see the old file or the new, never half. */
+async function replaceFile(target: string, contents: Uint8Array): Promise<void> {
+  const temporary = `${target}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+  await writeFile(temporary, contents);
+  await rename(temporary, target);
 }
