@@ -129,15 +129,31 @@ export class LabService {
     return lab;
   }
 
-  /** The owner's lab for a lesson, also one created by another process (the CLI) since start-up. */
+  /**
+   * The owner's lab for a lesson, also one created by another process (the CLI) since start-up. A
+   * ready lab whose hosts another process removed (`maillab lab finish`) is forgotten, not shown.
+   */
   async find(owner: string, lessonName: string): Promise<LabState | undefined> {
     const lesson = this.opts.lessons.get(lessonName);
     const known = this.list(owner).find((l) => l.lesson === lesson.id);
-    if (known) return known;
+    if (known && known.status === 'ready' && !(await this.opts.runtime.getLab(known.labId))) {
+      this.labs.delete(known.labId);
+      this.opts.onLabGone?.(known.labId);
+    } else if (known) return known;
     const info = (await this.opts.runtime.listLabs()).find(
       (l) => l.owner === owner && l.lesson === lesson.id,
     );
     return info?.token ? this.track(info, await this.isComplete(info)) : undefined;
+  }
+
+  /** Forgets ready labs whose hosts are gone (removed by another process or by hand). */
+  private async forgetVanished(): Promise<void> {
+    const live = new Set((await this.opts.runtime.listLabs()).map((l) => l.labId));
+    for (const lab of this.list())
+      if (lab.status === 'ready' && !live.has(lab.labId)) {
+        this.labs.delete(lab.labId);
+        this.opts.onLabGone?.(lab.labId);
+      }
   }
 
   /** Starts the owner's lab for a lesson, or returns the one already there. Does not wait. */
@@ -147,7 +163,9 @@ export class LabService {
     if (existing && existing.status !== 'failed') return existing;
     if (existing) this.labs.delete(existing.labId);
     const max = this.opts.maxLabs ?? 20;
-    if (this.list().filter((l) => l.status !== 'failed').length >= max) {
+    const running = () => this.list().filter((l) => l.status !== 'failed').length;
+    if (running() >= max) await this.forgetVanished();
+    if (running() >= max) {
       throw new MaillabError(
         'capacity_exceeded',
         `This maillab already runs ${max} labs, its limit. Finish a lab you no longer need, or raise MAILLAB_MAX_LABS.`,

@@ -215,6 +215,22 @@ describe('HTTP API', () => {
     await expect(service.start('local', '05')).rejects.toThrow(/limit\. Finish a lab you no longer need/);
   });
 
+  it('does not count labs that another process has removed against capacity', async () => {
+    const lessons = await fixtureCatalog(['03-a', '04-b', '05-c']);
+    const service = new LabService({
+      runtime,
+      lessons,
+      checker: new Checker(runtime),
+      image: async () => 'x',
+      maxLabs: 2,
+    });
+    const first = await service.start('local', '03');
+    await service.readyLab(first.labId);
+    await service.readyLab((await service.start('local', '04')).labId);
+    await runtime.destroyLab(first.labId);
+    expect((await service.start('local', '05')).status).toBe('starting');
+  });
+
   it('re-adopts labs left running by an earlier process', async () => {
     const labId = await startReadyLab();
     const fresh = new LabService({
@@ -322,6 +338,17 @@ describe('labs made by another process', () => {
     marked = true;
     await service.readyLab(lab?.labId ?? '');
     expect(lab?.status).toBe('ready');
+  });
+
+  it('are forgotten once another process removes them, so the page offers Start again', async () => {
+    const labId = await startReadyLab();
+    expect((await call('GET', '/api/lessons/03')).body.lab?.labId).toBe(labId);
+    await runtime.destroyLab(labId); // what `maillab lab finish` does from another process
+    expect((await call('GET', '/api/lessons/03')).body.lab).toBeNull();
+    expect((await call('GET', `/api/labs/${labId}`)).status).toBe(404);
+    const again = await call('POST', '/api/lessons/03/lab');
+    expect(again.status).toBe(202);
+    expect(again.body.labId).not.toBe(labId);
   });
 
   it('are removed at start-up when their creation was abandoned long ago', async () => {
