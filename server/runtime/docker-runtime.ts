@@ -4,6 +4,7 @@
 import { PassThrough } from 'node:stream';
 import type Docker from 'dockerode';
 import { engineUnreachable, hostNotFound, labNotFound, MaillabError } from '../errors.ts';
+import { waitForBoot } from './boot-wait.ts';
 import { createLabNetwork, type LabExec, serveLabDns, writeHostsFiles } from './lab-network.ts';
 import { containerName, hostNames, LABEL, networkName } from './labels.ts';
 import {
@@ -156,21 +157,18 @@ export class DockerRuntime implements LabRuntime {
   }
 
   private async waitForSystemd(labId: string, host: string): Promise<void> {
-    const deadline = Date.now() + this.readyTimeoutMs;
-    let state = '';
-    // Right after start, systemctl cannot reach systemd's bus yet; ask again until it answers.
-    while (Date.now() < deadline) {
-      const result = await this.exec(labId, host, ['systemctl', 'is-system-running', '--wait'], {
-        timeoutMs: Math.max(1000, deadline - Date.now()),
-      });
-      state = result.stdout.trim() || result.stderr.trim();
-      if (state === 'running' || state === 'degraded') return;
-      if (result.stdout.trim() && !/^(initializing|starting)$/.test(result.stdout.trim())) break;
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
+    const outcome = await waitForBoot(
+      {
+        isSystemRunning: (timeoutMs) =>
+          this.exec(labId, host, ['systemctl', 'is-system-running', '--wait'], { timeoutMs }),
+        pid1: async () => (await this.exec(labId, host, ['cat', '/proc/1/comm'])).stdout,
+      },
+      this.readyTimeoutMs,
+    );
+    if (outcome.booted) return;
     throw new MaillabError(
       'lab_failed',
-      `Host ${host} did not finish booting within ${Math.ceil(this.readyTimeoutMs / 1000)} s (systemd says "${state}"). ` +
+      `Host ${host} did not finish booting: ${outcome.why}. ` +
         'Run `npx maillab doctor`; on a cgroup v2 or rootless host, check that systemd containers can run.',
     );
   }
