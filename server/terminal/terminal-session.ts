@@ -3,6 +3,7 @@
 import * as pty from 'node-pty';
 import { WebSocket } from 'ws';
 import type { ShellCommand } from '../runtime/runtime.ts';
+import { AlternateScreen } from './alternate-screen.ts';
 import { sendControl, type TerminalSize } from './wire.ts';
 
 export interface SessionLimits {
@@ -37,6 +38,9 @@ const FLUSH_MS = 5;
 const FLUSH_BYTES = 64 * 1024;
 // SIGHUP first (what closing a terminal sends), SIGKILL if the process group ignores it.
 const KILL_ESCALATION_MS = 2000;
+// A repaint is asked for by changing the size and changing it back this much later: the engine's exec
+// client reads the size when its SIGWINCH arrives, so two changes at once would reach the host as none.
+const REPAINT_RESIZE_MS = 100;
 
 /** Keeps the last `capacity` bytes of output. */
 class OutputRing {
@@ -88,6 +92,8 @@ export class TerminalSession {
   private exited = false;
   private closed = false;
   private nextSeq = 0;
+  private readonly screen = new AlternateScreen();
+  private repaintTimer: NodeJS.Timeout | undefined;
 
   constructor(
     opts: { labId: string; host: string; command: ShellCommand; size: TerminalSize },
@@ -145,6 +151,7 @@ export class TerminalSession {
     const replay = this.ring.contents();
     sendControl(socket, { t: 'ready', replayed: replay.length });
     if (replay.length > 0) this.send(attached, replay);
+    if (this.screen.active) this.askForRepaint();
 
     return {
       input: (data) => {
@@ -179,6 +186,7 @@ export class TerminalSession {
     this.closed = true;
     this.cancelGrace();
     clearTimeout(this.flushTimer);
+    clearTimeout(this.repaintTimer);
     this.pending = [];
     this.pendingBytes = 0;
     this.onGone(this);
@@ -225,6 +233,7 @@ export class TerminalSession {
   private onOutput(chunk: Buffer): void {
     if (this.closed) return;
     this.ring.push(chunk);
+    this.screen.observe(chunk);
     // With no socket attached, output only goes to the ring, and reading never pauses.
     if (this.sockets.size === 0) return;
     this.pending.push(chunk);
@@ -265,6 +274,24 @@ export class TerminalSession {
       this.paused = false;
       this.shell.resume();
     }
+  }
+
+  /**
+   * A full-screen program (vim editing main.cf, say) cannot be rebuilt from replayed output: a size
+   * change makes it redraw the whole screen, and the size goes back a moment later.
+   */
+  private askForRepaint(): void {
+    if (this.isOver || this.repaintTimer) return;
+    const { cols, rows } = this.shell;
+    try {
+      this.shell.resize(cols, rows > 2 ? rows - 1 : rows + 1);
+    } catch {
+      return;
+    }
+    this.repaintTimer = setTimeout(() => {
+      this.repaintTimer = undefined;
+      this.applySize();
+    }, REPAINT_RESIZE_MS);
   }
 
   /** The most recently attached socket decides the size; a resize that changes nothing is skipped. */

@@ -211,6 +211,38 @@ describe('terminal sessions', () => {
     await second.waitForOutput(/MARK42ER/);
   });
 
+  it('makes a full-screen program repaint for a socket that reattaches', async () => {
+    const h = await startHarness();
+    const first = await h.connect();
+    await first.waitForControl('ready');
+    // A stand-in for vim: enters the alternate screen and redraws (prints its size) on SIGWINCH.
+    first.type(
+      `bash -c 'trap "echo REPAINT-\\$(stty size)" WINCH; printf "\\033[?1049hFULL\\n"; while :; do sleep 0.05; done'\r`,
+    );
+    await first.waitForOutput(/FULL/);
+    await drop(first);
+
+    // Same size as before: only the session's own nudge can make the program redraw.
+    const second = await h.connect();
+    await second.waitForControl('ready');
+    await second.waitForOutput(/REPAINT-24 80/);
+  });
+
+  it('leaves a program on the normal screen alone when a socket reattaches', async () => {
+    const h = await startHarness();
+    const first = await h.connect();
+    await first.waitForControl('ready');
+    first.type(`bash -c 'trap "echo REPAINT" WINCH; echo PLAIN; while :; do sleep 0.05; done'\r`);
+    await first.waitForOutput(/PLAIN/);
+    await drop(first);
+
+    const second = await h.connect();
+    await second.waitForControl('ready');
+    const from = second.output.length;
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(second.output.slice(from)).not.toContain('REPAINT');
+  });
+
   it('reattaches to the same shell process after the socket drops', async () => {
     const h = await startHarness();
     const first = await h.connect();
