@@ -7,6 +7,8 @@
 //   {t:'in', d}                     keystrokes / pasted text, written to the pty as-is.
 //   {t:'resize', cols, rows}        after every fit; the most recently attached socket sets the pty size.
 //   {t:'ack', n}                    n output bytes have been rendered (after xterm's write callback).
+//   binary frames                   raw input bytes that are not UTF-8 (xterm.js's onBinary: mouse reports
+//                                   in the default X10 encoding past column 95), written to the pty as-is.
 // The client sends nothing but hello until it has received 'ready'.
 //
 // Server → client:

@@ -93,6 +93,10 @@ export class LabTerminal {
     this.term.open(screen);
 
     this.term.onData((data) => this.type(data));
+    // Bytes that are not UTF-8 (old-style mouse reports); worthless later, so never typed ahead.
+    this.term.onBinary((data: string) => {
+      if (this.ready) this.sendBytes(Uint8Array.from(data, (c) => c.charCodeAt(0) & 0xff));
+    });
     this.term.onResize(({ cols, rows }) => this.send({ t: 'resize', cols, rows }));
     // Fit whenever the pane changes size (window resize, split drag, tab shown); one fit per frame.
     let frame = 0;
@@ -256,6 +260,11 @@ export class LabTerminal {
     // Until 'ready', only hello may be sent (protocol.ts); keystrokes typed meanwhile wait in typedAhead.
     if (!this.ready || this.socket?.readyState !== WebSocket.OPEN) return;
     this.socket.send(JSON.stringify(message));
+  }
+
+  private sendBytes(bytes: Uint8Array): void {
+    if (!this.ready || this.socket?.readyState !== WebSocket.OPEN) return;
+    this.socket.send(bytes);
   }
 
   private scheduleReconnect(): void {

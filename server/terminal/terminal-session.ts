@@ -19,7 +19,7 @@ export interface SessionLimits {
 
 /** One socket's view of the session; the socket wiring lives in terminal-sessions.ts. */
 export interface Attachment {
-  input(data: string): void;
+  input(data: string | Buffer): void;
   resize(size: TerminalSize): void;
   ack(bytes: number): void;
   detach(): void;

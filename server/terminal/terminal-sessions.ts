@@ -6,7 +6,7 @@ import { errorMessage } from '../errors.ts';
 import type { ShellCommand } from '../runtime/runtime.ts';
 import { DisposableStore } from './disposables.ts';
 import { type Attachment, type SessionLimits, TerminalSession } from './terminal-session.ts';
-import { failSocket, parseClientMessage, rawText, type TerminalSize } from './wire.ts';
+import { failSocket, parseClientMessage, rawBytes, rawText, type TerminalSize } from './wire.ts';
 
 export interface TerminalSessionsOptions {
   shellCommand: (labId: string, host: string) => Promise<ShellCommand>;
@@ -53,7 +53,11 @@ export class TerminalSessions {
     const onMessage = (data: RawData, isBinary: boolean) => {
       // The protocol has the client wait for 'ready'; anything earlier is ignored.
       if (!attachment) return;
-      const message = isBinary ? undefined : parseClientMessage(rawText(data));
+      if (isBinary) {
+        attachment.input(rawBytes(data));
+        return;
+      }
+      const message = parseClientMessage(rawText(data));
       if (!message || message.t === 'hello') {
         failSocket(
           socket,

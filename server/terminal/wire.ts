@@ -55,8 +55,12 @@ export function failSocket(socket: WebSocket, code: number, message: string): vo
   }
 }
 
+export function rawBytes(data: RawData): Buffer {
+  if (Array.isArray(data)) return Buffer.concat(data);
+  if (data instanceof ArrayBuffer) return Buffer.from(new Uint8Array(data));
+  return data;
+}
+
 export function rawText(data: RawData): string {
-  if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
-  if (data instanceof ArrayBuffer) return Buffer.from(new Uint8Array(data)).toString('utf8');
-  return data.toString('utf8');
+  return rawBytes(data).toString('utf8');
 }

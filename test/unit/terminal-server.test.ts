@@ -243,6 +243,17 @@ describe('terminal sessions', () => {
     expect(second.output.slice(from)).not.toContain('REPAINT');
   });
 
+  it('writes binary frames to the pty byte for byte (mouse reports that are not UTF-8)', async () => {
+    const h = await startHarness();
+    const client = await h.connect();
+    await client.waitForControl('ready');
+    client.type('stty raw -echo; echo RAW-$((1+1)); head -c 6 | od -An -tx1; stty sane\r');
+    await client.waitForOutput(/RAW-2/);
+    // A left click at column 120, row 10 in the X10 encoding: ESC [ M, then 32 + button, column, row.
+    client.ws.send(Buffer.from([0x1b, 0x5b, 0x4d, 0x20, 0x20 + 120, 0x20 + 10]));
+    await client.waitForOutput(/1b 5b 4d 20 98 2a/);
+  });
+
   it('reattaches to the same shell process after the socket drops', async () => {
     const h = await startHarness();
     const first = await h.connect();
