@@ -41,7 +41,7 @@ export async function serve(
   } else {
     log(`Engine: ${engine.product} ${engine.version}`);
     if (!(await images.find()) && opts.buildImage !== false) {
-      log('Building the lab image (first use only; about 3 minutes on a fresh machine)…');
+      log('Building the lab image (first use only; about a minute on 2 cores, progress below)…');
       const choice = await images.ensure((line) => log(`  ${line}`));
       log(`Lab image: ${choice.image} (${choice.reason})`);
     } else if (images.status().tag) {
