@@ -16,6 +16,11 @@ export class AlternateScreen {
   }
 
   observe(chunk: Buffer): void {
+    // Most output (a flood from `yes`, a log) has no escape at all: skip the scan, keep the tail.
+    if (chunk.indexOf(0x1b) === -1 && !this.tail.includes('\x1b')) {
+      this.tail = chunk.subarray(-KEEP).toString('latin1');
+      return;
+    }
     // latin1 maps bytes one to one, so escape sequences are found whatever the text's encoding.
     const text = this.tail + chunk.toString('latin1');
     let last: string | undefined;
