@@ -53,6 +53,8 @@ export interface LabView {
   status: 'starting' | 'ready' | 'failed';
   progress: string[];
   error?: string;
+  /** The latest Check result per exercise on this lab. */
+  results: Record<string, ExerciseResult>;
   hosts: { name: string; fqdn: string }[];
   token: string;
   image: { flavor: string | null; description: string };
@@ -121,6 +123,8 @@ export const api = {
   lab: (labId: string) => request<LabView>('GET', lab(labId)),
   resetLab: (labId: string) => request<LabView>('POST', `${lab(labId)}/reset`),
   finishLab: (labId: string) => request<void>('DELETE', lab(labId)),
+  answers: (labId: string, exerciseId: string) =>
+    request<{ answers: Record<string, string> }>('GET', `${exercise(labId, exerciseId)}/answers`),
   saveAnswers: (labId: string, exerciseId: string, answers: Record<string, string>) =>
     request<void>('PUT', `${exercise(labId, exerciseId)}/answers`, { answers }),
   check: (labId: string, exerciseId: string) =>

@@ -1,12 +1,17 @@
 // The Exercises area under the lesson text: per exercise, what is checked (or the quiz questions), a
-// Check button, and the result as one line per criterion.
-import { api, type Exercise, type ExerciseResult, errorMessage } from './api.ts';
+// Check button, and the result as one line per criterion. Nothing is lost on a reload: the latest
+// result comes back with the lab, and quiz answers are saved on the lab as they are chosen.
+import { api, type Exercise, type ExerciseResult, errorMessage, type LabView } from './api.ts';
 import { h, icon, icons, setBusy } from './dom.ts';
 
 export interface ExercisesContext {
   /** The running lab, when there is one that can be checked. */
-  labId(): string | undefined;
+  lab(): Pick<LabView, 'labId' | 'results'> | undefined;
 }
+
+const NO_LAB = 'Start the lab to check your work.';
+/** How long after the last change quiz answers are saved. */
+const SAVE_ANSWERS_MS = 400;
 
 export function renderExercises(
   exercises: Exercise[],
@@ -75,12 +80,17 @@ function exerciseCard(exercise: Exercise, index: number, ctx: ExercisesContext) 
     result,
   );
 
+  let saveTimer: number | undefined;
+  /** Whether the student changed an answer since the lab's saved answers were asked for. */
+  let touched = false;
+
   button.addEventListener('click', async () => {
-    const labId = ctx.labId();
+    const labId = ctx.lab()?.labId;
     if (!labId || button.getAttribute('aria-busy') === 'true') return;
     setBusy(button, true, 'Checking…');
     result.replaceChildren(h('p', { class: 'result-pending' }, 'Checking the lab machines…'));
     try {
+      window.clearTimeout(saveTimer);
       if (quizForm) await api.saveAnswers(labId, exercise.id, answersOf(quizForm));
       renderResult(result, await api.check(labId, exercise.id));
     } catch (err) {
@@ -98,10 +108,52 @@ function exerciseCard(exercise: Exercise, index: number, ctx: ExercisesContext) 
     }
   });
 
+  // Quiz answers go to the lab shortly after each change, so a reload or another tab finds them.
+  quizForm?.addEventListener('change', () => {
+    touched = true;
+    const labId = ctx.lab()?.labId;
+    if (!labId) return;
+    window.clearTimeout(saveTimer);
+    saveTimer = window.setTimeout(async () => {
+      try {
+        await api.saveAnswers(labId, exercise.id, answersOf(quizForm));
+        note.textContent = 'Answers saved on the lab.';
+      } catch (err) {
+        note.textContent = `Your answers could not be saved: ${errorMessage(err)}`;
+      }
+    }, SAVE_ANSWERS_MS);
+  });
+
+  /** The lab the result area and answers were last filled from; a new or reset lab starts over. */
+  let shownFor: string | undefined;
+  const showLab = (lab: Pick<LabView, 'labId' | 'results'>) => {
+    shownFor = lab.labId;
+    touched = false;
+    const last = lab.results[exercise.id];
+    if (last) renderResult(result, last);
+    else result.replaceChildren();
+    if (!quizForm) return;
+    api.answers(lab.labId, exercise.id).then(
+      ({ answers }) => {
+        if (!touched && shownFor === lab.labId) setAnswers(quizForm, answers);
+      },
+      () => {}, // Not fatal: the student can still choose and check.
+    );
+  };
+
   const refresh = () => {
-    const ready = ctx.labId() !== undefined;
-    if (button.getAttribute('aria-busy') !== 'true') button.disabled = !ready;
-    note.textContent = ready ? '' : 'Start the lab to check your work.';
+    const lab = ctx.lab();
+    if (!lab && shownFor !== undefined) {
+      // The lab is gone or being recreated: its results and answers went with it.
+      shownFor = undefined;
+      result.replaceChildren();
+      quizForm?.reset();
+    } else if (lab && shownFor !== lab.labId && button.getAttribute('aria-busy') !== 'true') {
+      showLab(lab);
+    }
+    if (button.getAttribute('aria-busy') !== 'true') button.disabled = !lab;
+    if (!lab) note.textContent = NO_LAB;
+    else if (note.textContent === NO_LAB) note.textContent = '';
   };
   return { element, refresh };
 }
@@ -131,6 +183,14 @@ function quiz(exerciseId: string, questions: NonNullable<Exercise['questions']>)
       ),
     ),
   );
+}
+
+function setAnswers(form: HTMLFormElement, answers: Record<string, string>): void {
+  for (const fieldset of form.querySelectorAll<HTMLFieldSetElement>('fieldset[data-question]')) {
+    const given = answers[fieldset.dataset.question ?? ''];
+    for (const input of fieldset.querySelectorAll<HTMLInputElement>('input[type="radio"]'))
+      input.checked = input.value === given;
+  }
 }
 
 function answersOf(form: HTMLFormElement): Record<string, string> {

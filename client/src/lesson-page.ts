@@ -105,7 +105,7 @@ class LessonView {
       run: (host, text) => this.runOnHost(host, text),
     });
     const exercises = renderExercises(lesson.exercises, {
-      labId: () => (this.lab?.status === 'ready' ? this.lab.labId : undefined),
+      lab: () => (this.lab?.status === 'ready' ? this.lab : undefined),
     });
     this.exercises = exercises;
 

@@ -37,6 +37,7 @@ export function labView(lab: LabState, lessons: LessonCatalog, image: ImageStatu
     status: lab.status,
     progress: lab.progress,
     ...(lab.error ? { error: lab.error } : {}),
+    results: lab.results,
     hosts: lesson.hosts.map((name) => ({ name, fqdn: hostNames(name).fqdn })),
     token: lab.token,
     image: { flavor: image.flavor, description: image.description },
@@ -132,7 +133,15 @@ export function createApp(opts: AppOptions): express.Express {
     const lab = await labs.readyLab(ownedLab(req).labId);
     const lesson = lessons.get(lab.lesson);
     const exercise = lessons.exercise(lesson, req.params.exercise);
-    res.json(await checker.checkExercise(lab.labId, lesson, exercise));
+    const result = await checker.checkExercise(lab.labId, lesson, exercise);
+    labs.recordResult(lab, exercise.id, result);
+    res.json(result);
+  });
+  api.get('/labs/:labId/exercises/:exercise/answers', async (req, res) => {
+    const lab = await labs.readyLab(ownedLab(req).labId);
+    const exercise = lessons.exercise(lessons.get(lab.lesson), req.params.exercise);
+    if (exercise.kind !== 'quiz') throw badRequest(`Exercise ${exercise.id} is not a quiz.`);
+    res.json({ answers: await checker.loadAnswers(lab.labId, exercise.id) });
   });
   api.put('/labs/:labId/exercises/:exercise/answers', async (req, res) => {
     const lab = await labs.readyLab(ownedLab(req).labId);

@@ -2,6 +2,7 @@
 // finish, and re-adopt labs left running by an earlier process. Ids and tokens are unguessable.
 import { randomBytes } from 'node:crypto';
 import type { Checker } from '../checker/checker.ts';
+import type { ExerciseResult } from '../checker/result.ts';
 import { errorMessage, labNotFound, MaillabError } from '../errors.ts';
 import type { LessonCatalog } from '../lessons/catalog.ts';
 import { GRADER_HOST, type LabInfo, type LabRuntime } from '../runtime/runtime.ts';
@@ -16,6 +17,8 @@ export interface LabState {
   status: LabStatus;
   progress: string[];
   error?: string;
+  /** The latest Check result per exercise, so a reloaded page shows it again; a reset clears it. */
+  results: Record<string, ExerciseResult>;
   /** Settles when the lab is ready (resolves) or failed (rejects). */
   ready: Promise<LabState>;
 }
@@ -95,6 +98,7 @@ export class LabService {
       token: info.token,
       status: complete ? 'ready' : 'starting',
       progress: [complete ? 'Lab re-adopted' : 'Another maillab process is creating this lab…'],
+      results: {},
     } as LabState;
     state.ready = complete ? Promise.resolve(state) : this.awaitCompletion(state, info);
     state.ready.catch(() => {});
@@ -175,7 +179,15 @@ export class LabService {
   }
 
   private launch(owner: string, lesson: string, labId: string, token: string): LabState {
-    const state = { labId, lesson, owner, token, status: 'starting', progress: [] } as unknown as LabState;
+    const state = {
+      labId,
+      lesson,
+      owner,
+      token,
+      status: 'starting',
+      progress: [],
+      results: {},
+    } as unknown as LabState;
     const say = (message: string) => {
       state.progress.push(message);
       if (state.progress.length > 50) state.progress.shift();
@@ -250,6 +262,11 @@ export class LabService {
     if (lab.status === 'failed')
       throw new MaillabError('lab_failed', lab.error ?? 'The lab failed to start.');
     return lab;
+  }
+
+  /** Keeps a Check result with the lab it was made on (not one that was reset meanwhile). */
+  recordResult(lab: LabState, exerciseId: string, result: ExerciseResult): void {
+    if (this.labs.get(lab.labId) === lab) lab.results[exerciseId] = result;
   }
 
   isStudentHost(labId: string, host: string): boolean {

@@ -125,10 +125,15 @@ describe.runIf(canRun)('lesson page in a real browser', () => {
     await page.screenshot({ path: 'docs/screenshot.png' });
   });
 
-  it('finds the same shell with its recent output after a reload', async () => {
+  it('finds the same shell with its recent output, and the last verdicts, after a reload', async () => {
     await typeInto(page, 'desktop', 'echo SHELL-PID=$$');
     const before = /SHELL-PID=(\d+)/.exec(await waitForTerminal(page, 'desktop', /SHELL-PID=\d+/))?.[1];
     await page.reload();
+    const rows = page.getByTestId('result-null-client').locator('[data-testid^="criterion-"]');
+    await expect.poll(() => rows.count(), { timeout: 15_000 }).toBeGreaterThan(0);
+    expect(await rows.evaluateAll((els) => els.every((el) => el.getAttribute('data-pass') === 'true'))).toBe(
+      true,
+    );
     await page.getByTestId('terminal-tab-desktop').click();
     await waitForTerminal(page, 'desktop', new RegExp(`SHELL-PID=${before}`));
     await typeInto(page, 'desktop', 'echo AFTER-PID=$$');
@@ -157,6 +162,10 @@ describe.runIf(canRun)('lesson page in a real browser', () => {
     const status = () => page.getByTestId('lab-status').getAttribute('data-status');
     await expect.poll(status, { timeout: 30_000 }).toBe('starting');
     await waitForLabReady(page);
+    // The verdicts were about the old hosts: a reset lab has none yet.
+    expect(await page.getByTestId('result-null-client').locator('[data-testid^="criterion-"]').count()).toBe(
+      0,
+    );
     await page.getByTestId('terminal-tab-desktop').click();
     await typeInto(page, 'desktop', 'echo NEW-SHELL=$$ relay=[$(postconf -h relayhost)]');
     const text = await waitForTerminal(page, 'desktop', /NEW-SHELL=\d+ relay=\[/, 60_000);
@@ -202,7 +211,7 @@ describe.runIf(canRun)('lesson 01 in a real browser: a starting lab and its quiz
     await page.close();
   });
 
-  it('marks chosen answers per question and keeps them on the lab', async () => {
+  it('marks chosen answers per question and keeps them on the lab, across a reload too', async () => {
     const lesson = s.lessons.get(QUIZ_LESSON);
     const quiz = lesson.exercises.find((e) => e.kind === 'quiz');
     if (quiz?.kind !== 'quiz') throw new Error('lesson 01 has no quiz');
@@ -232,6 +241,26 @@ describe.runIf(canRun)('lesson 01 in a real browser: a starting lab and its quiz
     const lab = await s.labs.find(`${OWNER}-quiz`, QUIZ_LESSON);
     const report = await s.checker.checkExercise(lab?.labId ?? '', lesson, quiz);
     expect(report.criteria.map((c) => c.pass)).toEqual([false, ...rest.map(() => true)]);
+
+    // A reload loses nothing: the verdicts come back, and so do the choices, also one changed
+    // after the last Check (saved as it was chosen).
+    const last = rest[rest.length - 1];
+    const lastWrong = last?.choices.find((c) => c !== last.answer);
+    if (!last || !lastWrong) throw new Error('lesson 01 quiz needs two questions with two choices');
+    await pick(last.id, lastWrong);
+    await expect
+      .poll(() => s.checker.loadAnswers(lab?.labId ?? '', quiz.id).then((a) => a[last.id]), {
+        timeout: 10_000,
+      })
+      .toBe(lastWrong);
+    await page.reload();
+    await waitForLabReady(page);
+    await expect.poll(() => row(first.id).getAttribute('data-pass'), { timeout: 15_000 }).toBe('false');
+    const choice = (questionId: string, text: string) =>
+      page.getByTestId(`quiz-${quiz.id}-${questionId}`).getByLabel(text, { exact: true });
+    await expect.poll(() => choice(last.id, lastWrong).isChecked(), { timeout: 15_000 }).toBe(true);
+    expect(await choice(first.id, wrong).isChecked()).toBe(true);
+    for (const q of rest.slice(0, -1)) expect(await choice(q.id, q.answer).isChecked()).toBe(true);
     await page.close();
   });
 });

@@ -64,6 +64,8 @@ export class FakeRuntime implements LabRuntime {
 
   async destroyLab(labId: string): Promise<void> {
     this.labs.delete(labId);
+    // Its hosts' files go with them, as they do with real containers.
+    for (const key of [...this.files.keys()]) if (key.startsWith(`${labId}:`)) this.files.delete(key);
   }
 
   async exec(labId: string, host: string, argv: string[], options: ExecOptions = {}): Promise<ExecResult> {

@@ -185,6 +185,23 @@ describe('HTTP API', () => {
     expect(right.body).toMatchObject({ score: 100, criteria: [{ id: 'mta', pass: true }] });
   });
 
+  it('gives back saved answers and the latest result with the lab, and a reset forgets both', async () => {
+    const labId = await startReadyLab();
+    await call('PUT', `/api/labs/${labId}/exercises/roles/answers`, { answers: { mta: 'postfix' } });
+    expect((await call('GET', `/api/labs/${labId}/exercises/roles/answers`)).body).toEqual({
+      answers: { mta: 'postfix' },
+    });
+    await call('POST', `/api/labs/${labId}/exercises/roles/check`);
+    const page = await call('GET', '/api/lessons/03');
+    expect(page.body.lab.results.roles).toMatchObject({ score: 100, criteria: [{ id: 'mta', pass: true }] });
+
+    await call('POST', `/api/labs/${labId}/reset`);
+    await labs.readyLab(labId);
+    expect((await call('GET', `/api/labs/${labId}`)).body.results).toEqual({});
+    expect((await call('GET', `/api/labs/${labId}/exercises/roles/answers`)).body).toEqual({ answers: {} });
+    expect((await call('GET', `/api/labs/${labId}/exercises/listen/answers`)).status).toBe(400);
+  });
+
   it('rejects answers that are not an object', async () => {
     const labId = await startReadyLab();
     const res = await call('PUT', `/api/labs/${labId}/exercises/roles/answers`, { answers: 'postfix' });
