@@ -140,10 +140,9 @@ export class LabService {
   async find(owner: string, lessonName: string): Promise<LabState | undefined> {
     const lesson = this.opts.lessons.get(lessonName);
     const known = this.list(owner).find((l) => l.lesson === lesson.id);
-    if (known && known.status === 'ready' && !(await this.opts.runtime.getLab(known.labId))) {
-      this.labs.delete(known.labId);
-      this.opts.onLabGone?.(known.labId);
-    } else if (known) return known;
+    if (known && known.status === 'ready' && !(await this.opts.runtime.getLab(known.labId)))
+      this.forget(known.labId);
+    else if (known) return known;
     const info = (await this.opts.runtime.listLabs()).find(
       (l) => l.owner === owner && l.lesson === lesson.id,
     );
@@ -153,11 +152,13 @@ export class LabService {
   /** Forgets ready labs whose hosts are gone (removed by another process or by hand). */
   private async forgetVanished(): Promise<void> {
     const live = new Set((await this.opts.runtime.listLabs()).map((l) => l.labId));
-    for (const lab of this.list())
-      if (lab.status === 'ready' && !live.has(lab.labId)) {
-        this.labs.delete(lab.labId);
-        this.opts.onLabGone?.(lab.labId);
-      }
+    for (const lab of this.list()) if (lab.status === 'ready' && !live.has(lab.labId)) this.forget(lab.labId);
+  }
+
+  /** Drops a lab whose hosts are gone, and closes its terminals. */
+  private forget(labId: string): void {
+    this.labs.delete(labId);
+    this.opts.onLabGone?.(labId);
   }
 
   /** Starts the owner's lab for a lesson, or returns the one already there. Does not wait. */

@@ -30,6 +30,12 @@ async function startReadyLab() {
   return started.body.labId as string;
 }
 
+/** A lab service on the shared fake runtime with three lessons and room for `maxLabs` labs. */
+async function serviceForThreeLessons(maxLabs: number): Promise<LabService> {
+  const lessons = await fixtureCatalog(['03-a', '04-b', '05-c']);
+  return new LabService({ runtime, lessons, checker: new Checker(runtime), image: async () => 'x', maxLabs });
+}
+
 beforeEach(async () => {
   const lessons = await fixtureCatalog();
   runtime = new FakeRuntime();
@@ -219,28 +225,14 @@ describe('HTTP API', () => {
   });
 
   it('refuses a lab beyond capacity with a message saying what to do', async () => {
-    const lessons = await fixtureCatalog(['03-a', '04-b', '05-c']);
-    const service = new LabService({
-      runtime,
-      lessons,
-      checker: new Checker(runtime),
-      image: async () => 'x',
-      maxLabs: 2,
-    });
+    const service = await serviceForThreeLessons(2);
     await service.start('local', '03');
     await service.start('local', '04');
     await expect(service.start('local', '05')).rejects.toThrow(/limit\. Finish a lab you no longer need/);
   });
 
   it('does not count labs that another process has removed against capacity', async () => {
-    const lessons = await fixtureCatalog(['03-a', '04-b', '05-c']);
-    const service = new LabService({
-      runtime,
-      lessons,
-      checker: new Checker(runtime),
-      image: async () => 'x',
-      maxLabs: 2,
-    });
+    const service = await serviceForThreeLessons(2);
     const first = await service.start('local', '03');
     await service.readyLab(first.labId);
     await service.readyLab((await service.start('local', '04')).labId);
