@@ -1,13 +1,22 @@
 // The Docker (or Podman Docker-API) implementation of LabRuntime: with lab-network.ts, the only code
 // that talks to the engine. A lab is one internal network (no route out) plus one systemd container
 // per host.
-import { PassThrough } from 'node:stream';
+import { PassThrough, type Readable } from 'node:stream';
 import type Docker from 'dockerode';
 import { engineUnreachable, hostNotFound, labNotFound, MaillabError } from '../errors.ts';
 import { waitForBoot } from './boot-wait.ts';
+import {
+  anyFileContains,
+  type CopiedEntry,
+  DEFAULT_COPY_LIMITS,
+  filterArchive,
+  packEntries,
+} from './evidence-copy.ts';
 import { createLabNetwork, type LabExec, serveLabDns, writeHostsFiles } from './lab-network.ts';
 import { containerName, hostNames, LABEL, networkName } from './labels.ts';
 import {
+  type CopyRequest,
+  type CopyResult,
   type EngineInfo,
   type ExecOptions,
   type ExecResult,
@@ -221,6 +230,8 @@ export class DockerRuntime implements LabRuntime {
         containerName: (c.Names[0] ?? '').replace(/^\//, ''),
         running: c.State === 'running',
       };
+      const address = c.NetworkSettings?.Networks?.[networkName(labId)]?.IPAddress;
+      if (address) entry.address = address;
       lab.hosts.push(entry);
     }
     for (const lab of byLab.values()) lab.hosts.sort((a, b) => hostOrder(a.name) - hostOrder(b.name));
@@ -276,7 +287,9 @@ export class DockerRuntime implements LabRuntime {
     // `timeout` inside the host ends a runaway command; the timer below is the backstop if the
     // stream itself hangs.
     const seconds = Math.max(1, Math.ceil(timeoutMs / 1000));
-    const cmd = ['timeout', '-k', '2', String(seconds), ...argv];
+    // By absolute path: on a student host an earlier PATH entry is the student's (what it prints is
+    // never a verdict anyway; see lessons/README.md).
+    const cmd = ['/usr/bin/timeout', '-k', '2', String(seconds), ...argv];
     // Containers are reached by their fixed names: no listing of the lab per command (a check
     // runs several); only a missing container costs a look-up, to say what is missing.
     const exec = await this.call(() =>
@@ -317,6 +330,42 @@ export class DockerRuntime implements LabRuntime {
     const exitCode = inspected?.ExitCode ?? -1;
     if (exitCode === 124) timedOut = true;
     return { exitCode, stdout: stdout.text(), stderr: stderr.text(), timedOut };
+  }
+
+  async copyFiles(labId: string, from: string, to: string, request: CopyRequest): Promise<CopyResult> {
+    const limits = request.limits ?? DEFAULT_COPY_LIMITS;
+    const budget = { bytes: limits.maxBytes, entries: limits.maxEntries };
+    const result: CopyResult = { found: [], missing: [], dropped: [], bytes: 0, needleFound: false };
+    const entries: CopiedEntry[] = [];
+    const source = this.docker.getContainer(containerName(labId, from));
+    for (const sourcePath of request.paths) {
+      if (result.truncated) break;
+      let archive: NodeJS.ReadableStream;
+      try {
+        archive = await this.call(() => source.getArchive({ path: sourcePath }));
+      } catch (err) {
+        if ((err as { statusCode?: number }).statusCode !== 404) throw err;
+        // A missing file is evidence too (the judge sees it absent); a missing host is an error.
+        await this.container(labId, from);
+        result.missing.push(sourcePath);
+        continue;
+      }
+      const filtered = await filterArchive(archive as Readable, sourcePath, budget);
+      result.found.push(sourcePath);
+      result.dropped.push(...filtered.dropped);
+      result.bytes += filtered.bytes;
+      if (filtered.truncated) result.truncated = `${sourcePath}: ${filtered.truncated}`;
+      entries.push(...filtered.entries);
+    }
+    if (request.needle) result.needleFound = anyFileContains(entries, request.needle);
+    if (entries.length) {
+      await this.call(() =>
+        this.docker
+          .getContainer(containerName(labId, to))
+          .putArchive(packEntries(entries), { path: request.into }),
+      );
+    }
+    return result;
   }
 
   async shellCommand(labId: string, host: string): Promise<ShellCommand> {

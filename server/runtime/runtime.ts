@@ -1,6 +1,7 @@
 // The one boundary to the container engine. Everything outside server/runtime talks to a lab through
 // this interface; the Docker implementation is runtime/docker-runtime.ts, the fake for unit tests is
 // test/unit/fake-runtime.ts.
+import type { CopyLimits } from './evidence-copy.ts';
 
 /** A lab host as lessons name it. `grader` is always present and hidden from students. */
 export type HostName = string;
@@ -33,6 +34,8 @@ export interface LabHost {
   containerId: string;
   containerName: string;
   running: boolean;
+  /** The host's address on the lab network, as the engine assigned it (not as the host claims). */
+  address?: string;
 }
 
 export interface LabInfo {
@@ -61,6 +64,30 @@ export interface ExecResult {
   timedOut: boolean;
 }
 
+/** What to copy from a student host to the grader: see runtime/evidence-copy.ts. */
+export interface CopyRequest {
+  /** Absolute paths on the source host; a directory is copied whole. */
+  paths: string[];
+  /** Directory on the target host; each path lands at `${into}${path}`. It must exist. */
+  into: string;
+  limits?: CopyLimits;
+  /** Report whether any copied file contains this string (a run's nonce). */
+  needle?: string;
+}
+
+export interface CopyResult {
+  /** Requested paths that existed on the source host. */
+  found: string[];
+  /** Requested paths that did not exist. */
+  missing: string[];
+  /** Entries left out (links, devices), each with the reason. */
+  dropped: string[];
+  /** Why the copy stopped early, if a limit cut it short. */
+  truncated?: string;
+  bytes: number;
+  needleFound: boolean;
+}
+
 export type ProgressFn = (message: string) => void;
 
 /** argv of the engine's own exec client for an interactive login shell (spawned by node-pty). */
@@ -78,5 +105,7 @@ export interface LabRuntime {
   /** Idempotent: removing a lab that is already gone succeeds. */
   destroyLab(labId: string): Promise<void>;
   exec(labId: string, host: HostName, argv: string[], options?: ExecOptions): Promise<ExecResult>;
+  /** Copies files between two hosts of a lab through the engine; no program runs on the source. */
+  copyFiles(labId: string, from: HostName, to: HostName, request: CopyRequest): Promise<CopyResult>;
   shellCommand(labId: string, host: HostName): Promise<ShellCommand>;
 }

@@ -1,6 +1,8 @@
 // An in-memory LabRuntime for unit tests only: records what was asked and answers exec with
 // scripted replies. Integration tests use the real engine.
 import type {
+  CopyRequest,
+  CopyResult,
   EngineInfo,
   ExecOptions,
   ExecResult,
@@ -22,6 +24,7 @@ export class FakeRuntime implements LabRuntime {
   readonly labs = new Map<string, LabInfo>();
   readonly execs: { labId: string; host: string; argv: string[]; options: ExecOptions }[] = [];
   readonly files = new Map<string, string>();
+  readonly copies: { labId: string; from: string; to: string; request: CopyRequest }[] = [];
   reply: ExecReply = () => undefined;
   failCreate?: Error;
 
@@ -84,6 +87,12 @@ export class FakeRuntime implements LabRuntime {
     }
     const scripted = this.reply(host, argv, options) ?? {};
     return { exitCode: 0, stdout: '', stderr: '', timedOut: false, ...scripted };
+  }
+
+  /** Records the copy; the fake hosts hold no files, so every path is missing. */
+  async copyFiles(labId: string, from: string, to: string, request: CopyRequest): Promise<CopyResult> {
+    this.copies.push({ labId, from, to, request });
+    return { found: [], missing: [...request.paths], dropped: [], bytes: 0, needleFound: false };
   }
 
   async shellCommand(labId: string, host: string): Promise<ShellCommand> {
