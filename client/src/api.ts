@@ -1,69 +1,21 @@
 // The HTTP API as the browser sees it: one typed function per endpoint, and one way errors surface
 // (a non-2xx answer's `{error: {code, message}}` becomes an ApiError carrying that message).
+// The body shapes and check results are defined once, for both sides, in server/shared/.
 
-export interface Status {
-  engine: { ok: boolean; message?: string; product?: string; version?: string };
-  image: { flavor: 'rhel9' | 'offline' | null; tag: string | null; description: string };
-}
+import type { LabView, LessonDetail, LessonSummary, QuizAnswers, Status } from '../../server/shared/api.ts';
+import type { ExerciseResult } from '../../server/shared/check-result.ts';
 
-export interface LessonSummary {
-  id: string;
-  number: string;
-  title: string;
-  summary: string;
-  hosts: string[];
-  exercises: { id: string; title: string; kind: 'check' | 'quiz' }[];
-}
-
-export interface Criterion {
-  id: string;
-  title: string;
-  weight: number;
-}
-
-export interface Question {
-  id: string;
-  text: string;
-  choices: string[];
-}
-
-export interface Exercise {
-  id: string;
-  title: string;
-  kind: 'check' | 'quiz';
-  criteria: Criterion[];
-  questions?: Question[];
-}
-
-export interface LessonDetail {
-  id: string;
-  number: string;
-  title: string;
-  summary: string;
-  hosts: string[];
-  /** Sanitized by the server. */
-  html: string;
-  exercises: Exercise[];
-  lab: LabView | null;
-}
-
-export interface LabView {
-  labId: string;
-  lesson: string;
-  status: 'starting' | 'ready' | 'failed';
-  progress: string[];
-  error?: string;
-  /** The latest Check result per exercise on this lab. */
-  results: Record<string, ExerciseResult>;
-  hosts: { name: string; fqdn: string }[];
-  token: string;
-  image: { flavor: string | null; description: string };
-}
-
-// The check-result format is the server's own: one definition for both sides.
-import type { ExerciseResult } from '../../server/checker/result.ts';
-
-export type { CriterionResult, ExerciseResult } from '../../server/checker/result.ts';
+export type {
+  Criterion,
+  Exercise,
+  LabView,
+  LessonDetail,
+  LessonSummary,
+  Question,
+  QuizAnswers,
+  Status,
+} from '../../server/shared/api.ts';
+export type { CriterionResult, ExerciseResult } from '../../server/shared/check-result.ts';
 
 export class ApiError extends Error {
   constructor(
@@ -124,9 +76,9 @@ export const api = {
   resetLab: (labId: string) => request<LabView>('POST', `${lab(labId)}/reset`),
   finishLab: (labId: string) => request<void>('DELETE', lab(labId)),
   answers: (labId: string, exerciseId: string) =>
-    request<{ answers: Record<string, string> }>('GET', `${exercise(labId, exerciseId)}/answers`),
+    request<QuizAnswers>('GET', `${exercise(labId, exerciseId)}/answers`),
   saveAnswers: (labId: string, exerciseId: string, answers: Record<string, string>) =>
-    request<void>('PUT', `${exercise(labId, exerciseId)}/answers`, { answers }),
+    request<void>('PUT', `${exercise(labId, exerciseId)}/answers`, { answers } satisfies QuizAnswers),
   check: (labId: string, exerciseId: string) =>
     request<ExerciseResult>('POST', `${exercise(labId, exerciseId)}/check`),
 };

@@ -1,10 +1,15 @@
-// One xterm.js terminal bound to one lab host over the protocol in protocol.ts. The socket may drop
-// (laptop sleep, server restart): the terminal reconnects with backoff, and the server replays the
-// shell's recent output, so the student finds the same shell with the same screen.
+// One xterm.js terminal bound to one lab host over the protocol in server/shared/terminal-protocol.ts.
+// The socket may drop (laptop sleep, server restart): the terminal reconnects with backoff, and the
+// server replays the shell's recent output, so the student finds the same shell with the same screen.
 import { FitAddon } from '@xterm/addon-fit';
 import { Terminal } from '@xterm/xterm';
+import {
+  type ClientMessage,
+  CloseCode,
+  type ServerMessage,
+  terminalPath,
+} from '../../server/shared/terminal-protocol.ts';
 import { h } from './dom.ts';
-import { type ClientMessage, CloseCode, type ServerMessage, terminalPath } from './protocol.ts';
 
 export type ConnectionState = 'connecting' | 'open' | 'reconnecting' | 'exited' | 'refused';
 
@@ -257,7 +262,7 @@ export class LabTerminal {
   }
 
   private send(message: ClientMessage): void {
-    // Until 'ready', only hello may be sent (protocol.ts); keystrokes typed meanwhile wait in typedAhead.
+    // Until 'ready', only hello may be sent (terminal-protocol.ts); keys typed meanwhile wait in typedAhead.
     if (!this.ready || this.socket?.readyState !== WebSocket.OPEN) return;
     this.socket.send(JSON.stringify(message));
   }

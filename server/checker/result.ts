@@ -1,30 +1,8 @@
 // Check results: what a check script reports (parsed from its stdout) and what a grade is made of.
+// The result types themselves live in server/shared/check-result.ts, since the browser shows them too.
+import type { CriterionResult } from '../shared/check-result.ts';
 
-export interface CriterionResult {
-  id: string;
-  title: string;
-  pass: boolean;
-  weight: number;
-  /** What was observed, in a sentence. */
-  message: string;
-  /** Points at the cause without handing over the answer; present when the criterion failed. */
-  hint?: string;
-}
-
-export interface ExerciseResult {
-  id: string;
-  title: string;
-  criteria: CriterionResult[];
-  /** Weighted percentage of this exercise, 0–100. */
-  score: number;
-}
-
-export interface GradeReport {
-  lesson: string;
-  exercises: ExerciseResult[];
-  /** Weighted percentage over all exercises, 0–100. */
-  score: number;
-}
+export type { CriterionResult, ExerciseResult, GradeReport } from '../shared/check-result.ts';
 
 export type ReportLine =
   | { kind: 'pass'; criterion: string; observed: string }

@@ -8,6 +8,7 @@ import type { LessonCatalog } from '../lessons/catalog.ts';
 import type { Lesson } from '../lessons/schema.ts';
 import type { ImageStatus } from '../runtime/image-manager.ts';
 import { hostNames } from '../runtime/labels.ts';
+import type { Exercise, LabView, LessonDetail, LessonSummary, QuizAnswers, Status } from '../shared/api.ts';
 import { errorHandler } from './error-mapping.ts';
 import { isAllowedHost } from './host-check.ts';
 
@@ -29,7 +30,7 @@ export interface AppOptions {
   allowedHosts?: Set<string>;
 }
 
-export function labView(lab: LabState, lessons: LessonCatalog, image: ImageStatus) {
+export function labView(lab: LabState, lessons: LessonCatalog, image: ImageStatus): LabView {
   const lesson = lessons.get(lab.lesson);
   return {
     labId: lab.labId,
@@ -44,7 +45,7 @@ export function labView(lab: LabState, lessons: LessonCatalog, image: ImageStatu
   };
 }
 
-function lessonSummary(lesson: Lesson) {
+function lessonSummary(lesson: Lesson): LessonSummary {
   return {
     id: lesson.id,
     number: lesson.number,
@@ -55,7 +56,7 @@ function lessonSummary(lesson: Lesson) {
   };
 }
 
-function exerciseView(lesson: Lesson) {
+function exerciseView(lesson: Lesson): Exercise[] {
   return lesson.exercises.map((e) =>
     e.kind === 'quiz'
       ? {
@@ -99,7 +100,7 @@ export function createApp(opts: AppOptions): express.Express {
   };
 
   api.get('/status', async (_req, res) => {
-    res.json({ engine: await status.engine(), image: status.image() });
+    res.json({ engine: await status.engine(), image: status.image() } satisfies Status);
   });
   api.get('/lessons', (_req, res) => {
     res.json(lessons.list().map(lessonSummary));
@@ -112,7 +113,7 @@ export function createApp(opts: AppOptions): express.Express {
       html: lesson.html,
       exercises: exerciseView(lesson),
       lab: lab ? labView(lab, lessons, status.image()) : null,
-    });
+    } satisfies LessonDetail);
   });
   api.post('/lessons/:lesson/lab', async (req, res) => {
     const lab = await labs.start(ownerOf(req), req.params.lesson);
@@ -141,7 +142,7 @@ export function createApp(opts: AppOptions): express.Express {
     const lab = await labs.readyLab(ownedLab(req).labId);
     const exercise = lessons.exercise(lessons.get(lab.lesson), req.params.exercise);
     if (exercise.kind !== 'quiz') throw badRequest(`Exercise ${exercise.id} is not a quiz.`);
-    res.json({ answers: await checker.loadAnswers(lab.labId, exercise.id) });
+    res.json({ answers: await checker.loadAnswers(lab.labId, exercise.id) } satisfies QuizAnswers);
   });
   api.put('/labs/:labId/exercises/:exercise/answers', async (req, res) => {
     const lab = await labs.readyLab(ownedLab(req).labId);

@@ -1,5 +1,7 @@
 // The terminal wire protocol, shared by the browser (client/src/terminal.ts) and the server
-// (server/terminal/). One WebSocket per (lab, host) at /ws/labs/:labId/hosts/:host.
+// (server/terminal/). Like everything in server/shared/, this module holds only types and pure
+// constants/functions, with no Node or DOM imports, because both the browser bundle and the server
+// import it. One WebSocket per (lab, host) at /ws/labs/:labId/hosts/:host.
 //
 // Client → server, text frames holding JSON:
 //   {t:'hello', token, cols, rows}  first message, within 5 s of opening; carries the lab token (kept out of

@@ -3,8 +3,8 @@
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { type RawData, type WebSocket, WebSocketServer } from 'ws';
-import { CloseCode, TERMINAL_PATH } from '../../client/src/protocol.ts';
 import { errorMessage } from '../errors.ts';
+import { CloseCode, TERMINAL_PATH } from '../shared/terminal-protocol.ts';
 import { DisposableStore } from './disposables.ts';
 import type { TerminalSessions } from './terminal-sessions.ts';
 import { failSocket, parseClientMessage, rawText } from './wire.ts';

@@ -1,9 +1,9 @@
 // The registry of shells, one per (lab, host), and the wiring of an authorized socket to one of them.
 // A socket handler here never throws: failures reach the browser as an 'error' message, then a close.
 import type { RawData, WebSocket } from 'ws';
-import { CloseCode } from '../../client/src/protocol.ts';
 import { errorMessage } from '../errors.ts';
 import type { ShellCommand } from '../runtime/runtime.ts';
+import { CloseCode } from '../shared/terminal-protocol.ts';
 import { DisposableStore } from './disposables.ts';
 import { type Attachment, type SessionLimits, TerminalSession } from './terminal-session.ts';
 import { failSocket, parseClientMessage, rawBytes, rawText, type TerminalSize } from './wire.ts';

@@ -1,7 +1,7 @@
-// Both directions of the terminal wire protocol (documented in client/src/protocol.ts) on the server side:
-// what a browser sends is validated to exactly one of the four shapes, never half-trusted.
+// Both directions of the terminal wire protocol (documented in server/shared/terminal-protocol.ts) on
+// the server side: what a browser sends is validated to exactly one of the four shapes, never half-trusted.
 import { type RawData, WebSocket } from 'ws';
-import type { ClientMessage, ServerMessage } from '../../client/src/protocol.ts';
+import type { ClientMessage, ServerMessage } from '../shared/terminal-protocol.ts';
 
 export interface TerminalSize {
   cols: number;

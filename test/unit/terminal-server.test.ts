@@ -5,8 +5,8 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
-import type { ClientMessage, ServerMessage } from '../../client/src/protocol.ts';
 import type { ShellCommand } from '../../server/runtime/runtime.ts';
+import type { ClientMessage, ServerMessage } from '../../server/shared/terminal-protocol.ts';
 import { attachTerminalServer, isSameOrigin } from '../../server/terminal/terminal-server.ts';
 import { TerminalSessions, type TerminalSessionsOptions } from '../../server/terminal/terminal-sessions.ts';
 

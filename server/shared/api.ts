@@ -1,0 +1,73 @@
+// The JSON bodies of the HTTP API (/api/...): what server/http/app.ts sends and client/src/api.ts
+// receives, and what the client sends back. Like everything in server/shared/, this module holds only
+// types and pure constants/functions, with no Node or DOM imports, because both the browser bundle and
+// the server import it.
+import type { ExerciseResult } from './check-result.ts';
+
+/** GET /api/status */
+export interface Status {
+  engine: { ok: boolean; message?: string; product?: string; version?: string };
+  image: { flavor: 'rhel9' | 'offline' | null; tag: string | null; description: string };
+}
+
+/** GET /api/lessons answers a list of these. */
+export interface LessonSummary {
+  id: string;
+  number: string;
+  title: string;
+  summary: string;
+  hosts: string[];
+  exercises: { id: string; title: string; kind: 'check' | 'quiz' }[];
+}
+
+export interface Criterion {
+  id: string;
+  title: string;
+  weight: number;
+}
+
+export interface Question {
+  id: string;
+  text: string;
+  choices: string[];
+}
+
+export interface Exercise {
+  id: string;
+  title: string;
+  kind: 'check' | 'quiz';
+  criteria: Criterion[];
+  questions?: Question[];
+}
+
+/** GET /api/lessons/:lesson */
+export interface LessonDetail {
+  id: string;
+  number: string;
+  title: string;
+  summary: string;
+  hosts: string[];
+  /** Sanitized by the server. */
+  html: string;
+  exercises: Exercise[];
+  lab: LabView | null;
+}
+
+/** A lab as POST /api/lessons/:lesson/lab, GET /api/labs/:labId and POST .../reset answer it. */
+export interface LabView {
+  labId: string;
+  lesson: string;
+  status: 'starting' | 'ready' | 'failed';
+  progress: string[];
+  error?: string;
+  /** The latest Check result per exercise on this lab. */
+  results: Record<string, ExerciseResult>;
+  hosts: { name: string; fqdn: string }[];
+  token: string;
+  image: { flavor: string | null; description: string };
+}
+
+/** GET and PUT /api/labs/:labId/exercises/:exercise/answers: a quiz's choices by question id. */
+export interface QuizAnswers {
+  answers: Record<string, string>;
+}
