@@ -7,6 +7,7 @@ import { type LessonCatalog, loadLessons } from './lessons/catalog.ts';
 import { DockerRuntime } from './runtime/docker-runtime.ts';
 import { connectEngine, type EngineConnection } from './runtime/engine.ts';
 import { ImageManager } from './runtime/image-manager.ts';
+import { GraderStore } from './store/grader-store.ts';
 
 export interface Services {
   config: Config;
@@ -22,12 +23,14 @@ export async function compose(config: Config): Promise<Services> {
   const engine = connectEngine(config.dockerHost);
   const runtime = new DockerRuntime({ docker: engine.docker, endpoint: engine.endpoint });
   const lessons = await loadLessons(config.lessonsDir);
-  const checker = new Checker(runtime);
+  const store = new GraderStore(runtime);
+  const checker = new Checker(runtime, store);
   const images = new ImageManager(engine.docker, config.containersDir, config.imageFlavor);
   const labs = new LabService({
     runtime,
     lessons,
     checker,
+    store,
     maxLabs: config.maxLabs,
     image: async (say) => (await images.ensure(say)).image,
   });

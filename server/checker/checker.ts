@@ -1,15 +1,23 @@
-// Grades exercises: runs their check steps with a fresh nonce, gathers one verdict per criterion,
-// and weighs them. Quiz answers are stored on the hidden grader host and marked here.
+// Grades exercises: runs their check steps with a fresh nonce (acting on student hosts, collecting
+// evidence through the engine, judging on the grader), gathers one verdict per criterion from the
+// grader steps that declared it, and weighs them. Quiz answers are kept by the grader store and
+// marked here, in the maillab process.
 import { randomBytes } from 'node:crypto';
-import type { CheckedExercise, Exercise, Lesson, QuizExercise, Step } from '../lessons/schema.ts';
+import {
+  type CheckedExercise,
+  type Exercise,
+  isCollectStep,
+  type Lesson,
+  type QuizExercise,
+  type Step,
+} from '../lessons/schema.ts';
 import { GRADER_HOST, type LabRuntime } from '../runtime/runtime.ts';
-import type { CriterionResult, ExerciseResult, GradeReport } from './result.ts';
+import type { CriterionResult, ExerciseResult } from '../shared/check-result.ts';
+import type { Answers, GraderStore } from '../store/grader-store.ts';
 import { weightedScore } from './result.ts';
-import { runStep, runStepsStrict, type StepContext } from './step-runner.ts';
+import { collect, EVIDENCE_DIR, runStep, runStepsStrict, type StepContext } from './step-runner.ts';
 
-export type Answers = Record<string, string>;
-
-const ANSWERS_DIR = '/var/lib/maillab/answers';
+export type { Answers } from '../store/grader-store.ts';
 
 export function newNonce(): string {
   return `ml${randomBytes(8).toString('hex')}`;
@@ -19,7 +27,10 @@ export class Checker {
   /** The last run queued per lab: runs on one lab never overlap (a double-clicked Check, CLI and page). */
   private readonly queues = new Map<string, Promise<unknown>>();
 
-  constructor(private readonly runtime: LabRuntime) {}
+  constructor(
+    private readonly runtime: LabRuntime,
+    private readonly store: GraderStore,
+  ) {}
 
   private serialize<T>(labId: string, run: () => Promise<T>): Promise<T> {
     const previous = this.queues.get(labId) ?? Promise.resolve();
@@ -32,13 +43,6 @@ export class Checker {
     return next;
   }
 
-  async gradeLesson(labId: string, lesson: Lesson): Promise<GradeReport> {
-    const exercises: ExerciseResult[] = [];
-    for (const exercise of lesson.exercises)
-      exercises.push(await this.checkExercise(labId, lesson, exercise));
-    return { lesson: lesson.id, exercises, score: weightedScore(exercises.flatMap((e) => e.criteria)) };
-  }
-
   checkExercise(labId: string, lesson: Lesson, exercise: Exercise): Promise<ExerciseResult> {
     return this.serialize(labId, () => this.runExercise(labId, lesson, exercise));
   }
@@ -46,7 +50,7 @@ export class Checker {
   private async runExercise(labId: string, lesson: Lesson, exercise: Exercise): Promise<ExerciseResult> {
     const criteria =
       exercise.kind === 'quiz'
-        ? this.markQuiz(exercise, await this.loadAnswers(labId, exercise.id))
+        ? this.markQuiz(exercise, await this.store.answers(labId, exercise.id))
         : await this.runChecks(labId, lesson, exercise);
     return { id: exercise.id, title: exercise.title, criteria, score: weightedScore(criteria) };
   }
@@ -56,11 +60,31 @@ export class Checker {
     lesson: Lesson,
     exercise: CheckedExercise,
   ): Promise<CriterionResult[]> {
-    const ctx = this.context(labId, lesson, exercise.id);
+    const ctx = await this.context(labId, lesson, exercise.id);
+    const studentHosts = lesson.hosts.filter((h) => h !== GRADER_HOST);
+    // Evidence of an earlier run must never stand in for this one's.
+    const cleared = await this.runtime.exec(labId, GRADER_HOST, [
+      '/bin/bash',
+      '-c',
+      'rm -rf -- "$0" /var/lib/maillab/work && mkdir -p /var/lib/maillab/work && for h in "$@"; do mkdir -p "$0/$h"; done',
+      EVIDENCE_DIR,
+      ...studentHosts,
+    ]);
+    if (cleared.exitCode !== 0) throw new Error(`Could not prepare the grader: ${cleared.stderr.trim()}`);
     const verdicts = new Map<string, CriterionResult>();
     const problems: string[] = [];
     for (const step of exercise.check) {
+      if (isCollectStep(step)) {
+        await collect(ctx, step).catch((err: Error) => {
+          problems.push(`copying ${step.collect.join(' ')} from ${step.host} failed: ${err.message}`);
+        });
+        continue;
+      }
       const outcome = await runStep(ctx, step);
+      if (outcome.refused.length)
+        problems.push(
+          `${step.script} on ${step.host} printed verdicts for ${outcome.refused.join(', ')}; ignored, since only the grader judges`,
+        );
       if (outcome.result.timedOut) problems.push(`${step.script} on ${step.host} timed out`);
       else if (outcome.result.exitCode !== 0 && outcome.report.length === 0) {
         const err = outcome.result.stderr.trim().split('\n').slice(-1)[0] ?? '';
@@ -68,11 +92,23 @@ export class Checker {
           `${step.script} on ${step.host} exited ${outcome.result.exitCode}${err ? `: ${err}` : ''}`,
         );
       }
+      const judges = new Set('judges' in step ? (step.judges ?? []) : []);
+      const silent = [...judges].filter(
+        (id) => !outcome.report.some((l) => l.kind !== 'fact' && l.criterion === id),
+      );
+      if (silent.length && !outcome.result.timedOut) {
+        const err = outcome.result.stderr.trim().split('\n').slice(-2).join(' / ');
+        problems.push(`${step.script} did not judge ${silent.join(', ')}${err ? ` (${err})` : ''}`);
+      }
       for (const line of outcome.report) {
         if (line.kind === 'fact') continue;
         const criterion = exercise.criteria.find((c) => c.id === line.criterion);
+        if (!criterion || !judges.has(criterion.id)) {
+          problems.push(`${step.script} judged ${line.criterion}, which it does not declare in judges`);
+          continue;
+        }
         // First verdict wins: a later step cannot overturn a failure an earlier one observed.
-        if (!criterion || verdicts.has(criterion.id)) continue;
+        if (verdicts.has(criterion.id)) continue;
         verdicts.set(criterion.id, {
           id: criterion.id,
           title: criterion.title,
@@ -113,40 +149,19 @@ export class Checker {
 
   /** Stores answers on the grader, merged over those given before; queued with checks, so never torn. */
   saveAnswers(labId: string, exercise: QuizExercise, answers: Answers): Promise<void> {
-    return this.serialize(labId, () => this.writeAnswers(labId, exercise, answers));
+    return this.serialize(labId, async () => {
+      const valid: Answers = {};
+      for (const q of exercise.questions) {
+        const given = answers[q.id];
+        if (given !== undefined && q.choices.includes(given)) valid[q.id] = given;
+      }
+      const merged = { ...(await this.store.answers(labId, exercise.id)), ...valid };
+      await this.store.saveAnswers(labId, exercise.id, merged);
+    });
   }
 
-  private async writeAnswers(labId: string, exercise: QuizExercise, answers: Answers): Promise<void> {
-    const valid: Answers = {};
-    for (const q of exercise.questions) {
-      const given = answers[q.id];
-      if (given !== undefined && q.choices.includes(given)) valid[q.id] = given;
-    }
-    const merged = { ...(await this.loadAnswers(labId, exercise.id)), ...valid };
-    const result = await this.runtime.exec(
-      labId,
-      GRADER_HOST,
-      [
-        'bash',
-        '-c',
-        `mkdir -p ${ANSWERS_DIR} && cat > "${ANSWERS_DIR}/$1.json"`,
-        'save-answers',
-        exercise.id,
-      ],
-      { stdin: JSON.stringify(merged) },
-    );
-    if (result.exitCode !== 0) throw new Error(`Could not store quiz answers: ${result.stderr.trim()}`);
-  }
-
-  async loadAnswers(labId: string, exerciseId: string): Promise<Answers> {
-    const result = await this.runtime.exec(labId, GRADER_HOST, ['cat', `${ANSWERS_DIR}/${exerciseId}.json`]);
-    if (result.exitCode !== 0) return {};
-    try {
-      const parsed = JSON.parse(result.stdout) as unknown;
-      return parsed && typeof parsed === 'object' ? (parsed as Answers) : {};
-    } catch {
-      return {};
-    }
+  loadAnswers(labId: string, exerciseId: string): Promise<Answers> {
+    return this.store.answers(labId, exerciseId);
   }
 
   /** Applies the reference solution of one exercise (or all): for instructors and tests. */
@@ -160,10 +175,23 @@ export class Checker {
       return;
     }
     await runStepsStrict(
-      this.context(labId, lesson, exercise.id),
+      await this.context(labId, lesson, exercise.id),
       exercise.solution,
       `Solution of ${exercise.id}`,
     );
+  }
+
+  /** Applies a cheat or a correct variant: for the lesson tests and `maillab verify`. */
+  async applyAttempt(
+    labId: string,
+    lesson: Lesson,
+    exercise: CheckedExercise,
+    kind: 'cheats' | 'variants',
+    id: string,
+  ): Promise<void> {
+    const attempt = exercise[kind].find((a) => a.id === id);
+    if (!attempt) throw new Error(`${lesson.id}/${exercise.id} has no ${kind.slice(0, -1)} ${id}`);
+    await runStepsStrict(await this.context(labId, lesson, exercise.id), attempt.steps, `${kind} ${id}`);
   }
 
   /** Applies a known mistake: for the lesson tests that prove every check fails it. */
@@ -174,7 +202,11 @@ export class Checker {
       await this.saveAnswers(labId, exercise, mistake.answers ?? {});
       return;
     }
-    await runStepsStrict(this.context(labId, lesson, exercise.id), mistake.steps, `Mistake ${mistakeId}`);
+    await runStepsStrict(
+      await this.context(labId, lesson, exercise.id),
+      mistake.steps,
+      `Mistake ${mistakeId}`,
+    );
   }
 
   /**
@@ -184,14 +216,16 @@ export class Checker {
   async setup(labId: string, lesson: Lesson): Promise<void> {
     const byHost = new Map<string, Step[]>();
     for (const step of lesson.setup) byHost.set(step.host, [...(byHost.get(step.host) ?? []), step]);
+    const ctx = await this.context(labId, lesson);
     await Promise.all(
-      [...byHost.values()].map((steps) =>
-        runStepsStrict(this.context(labId, lesson), steps, `Setup of ${lesson.id}`),
-      ),
+      [...byHost.values()].map((steps) => runStepsStrict({ ...ctx }, steps, `Setup of ${lesson.id}`)),
     );
   }
 
-  private context(labId: string, lesson: Lesson, exercise?: string): StepContext {
+  private async context(labId: string, lesson: Lesson, exercise?: string): Promise<StepContext> {
+    const addresses: Record<string, string> = {};
+    for (const host of (await this.runtime.getLab(labId))?.hosts ?? [])
+      if (host.address) addresses[host.name] = host.address;
     return {
       runtime: this.runtime,
       labId,
@@ -199,6 +233,9 @@ export class Checker {
       ...(exercise ? { exercise } : {}),
       nonce: newNonce(),
       facts: {},
+      claims: {},
+      addresses,
+      copyNotes: {},
     };
   }
 }

@@ -1,18 +1,31 @@
-// Streams a lesson script into a lab host at run time (check-lib.sh + the script, into `bash -s` as
-// root), so nothing on the host that a student can edit decides what runs.
+// Runs one step of a lesson in a lab host. A script step is passed to /bin/bash as an argument (never
+// read from the host's files or stdin) with a fixed environment, after the step library: act.sh on
+// every host, judge.sh and judge.py on the grader only. A collect step copies files from a student
+// host to the grader through the engine. Students are root on their hosts, so what a step there prints
+// is a claim: its facts reach later steps for messages and hints, and its verdicts are refused.
 import { readFileSync } from 'node:fs';
-import type { Lesson, Step } from '../lessons/schema.ts';
-import type { ExecResult, LabRuntime } from '../runtime/runtime.ts';
+import type { CollectStep, JudgeStep, Lesson, Step } from '../lessons/schema.ts';
+import { type ExecResult, GRADER_HOST, type LabRuntime } from '../runtime/runtime.ts';
 import { parseReport, type ReportLine } from './result.ts';
 
-const CHECK_LIB = readFileSync(new URL('./check-lib.sh', import.meta.url), 'utf8');
+const lib = (name: string) => readFileSync(new URL(`./lib/${name}`, import.meta.url), 'utf8');
+const ACT_LIB = lib('act.sh');
+const JUDGE_LIB = lib('judge.sh');
+const JUDGE_PY = lib('judge.py');
 
 export const DEFAULT_STEP_TIMEOUT_S = 30;
+/** On the grader: collect steps copy into <EVIDENCE_DIR>/<host>/<absolute path>. */
+export const EVIDENCE_DIR = '/var/lib/maillab/evidence';
+/** On the grader: scratch space of the judge library (postconf warnings per host). */
+const WORK_DIR = '/var/lib/maillab/work';
+/** No /usr/local: a student's program early on PATH must not stand in for a system one. */
+const FIXED_PATH = '/usr/sbin:/usr/bin:/sbin:/bin';
 
 export interface StepOutcome {
-  step: Step;
   result: ExecResult;
   report: ReportLine[];
+  /** Verdict lines a student host printed: never counted, reported as a lesson bug or a cheat. */
+  refused: string[];
 }
 
 export interface StepContext {
@@ -21,29 +34,93 @@ export interface StepContext {
   lesson: Lesson;
   exercise?: string;
   nonce: string;
-  /** Facts reported by earlier steps of the same run; updated in place. */
+  /** Facts reported by earlier grader steps of the same run; updated in place. */
   facts: Record<string, string>;
+  /** Facts reported by earlier steps on student hosts: for messages only. */
+  claims: Record<string, string>;
+  /** Each host's address as the engine assigned it. */
+  addresses: Record<string, string>;
+  /** Per student host, what the last collect step could not copy. */
+  copyNotes: Record<string, string>;
 }
 
-export async function runStep(ctx: StepContext, step: Step): Promise<StepOutcome> {
-  const script = ctx.lesson.scripts[step.script];
-  if (script === undefined) throw new Error(`${ctx.lesson.id}: script ${step.script} was not loaded`);
+const envName = (host: string) => host.replace(/\W/g, '_');
+
+/** The whole program a step runs: the library its host may use, then the lesson's script. */
+export function stepProgram(host: string, script: string): string {
+  if (host !== GRADER_HOST) return `${ACT_LIB}\n${script}\n`;
+  // The Python helpers travel inside the program, like everything else a judge runs.
+  return [
+    ACT_LIB,
+    JUDGE_LIB,
+    `IFS= read -r -d '' __MAILLAB_JUDGE_PY <<'__MAILLAB_PY__'\n${JUDGE_PY}\n__MAILLAB_PY__`,
+    `__MAILLAB_WORK=${WORK_DIR}`,
+    script,
+    '',
+  ].join('\n');
+}
+
+function stepEnv(ctx: StepContext, host: string): Record<string, string> {
   const env: Record<string, string> = {
+    PATH: FIXED_PATH,
+    LANG: 'C.UTF-8',
+    HOME: '/root',
     MAILLAB_NONCE: ctx.nonce,
     MAILLAB_LAB: ctx.labId,
     MAILLAB_EXERCISE: ctx.exercise ?? '',
-    MAILLAB_HOST: step.host,
-    LANG: 'C.UTF-8',
+    MAILLAB_HOST: host,
   };
+  if (host !== GRADER_HOST) {
+    for (const [key, value] of Object.entries(ctx.claims)) env[`MAILLAB_FACT_${key}`] = value;
+    return env;
+  }
+  env.MAILLAB_EVIDENCE = EVIDENCE_DIR;
   for (const [key, value] of Object.entries(ctx.facts)) env[`MAILLAB_FACT_${key}`] = value;
-  const result = await ctx.runtime.exec(ctx.labId, step.host, ['bash', '-s'], {
-    stdin: `${CHECK_LIB}\n${script}\n`,
-    env,
-    timeoutMs: (step.timeoutSeconds ?? DEFAULT_STEP_TIMEOUT_S) * 1000,
-  });
-  const report = parseReport(result.stdout);
-  for (const line of report) if (line.kind === 'fact') ctx.facts[line.key] = line.value;
-  return { step, result, report };
+  for (const [key, value] of Object.entries(ctx.claims)) env[`MAILLAB_CLAIM_${key}`] = value;
+  for (const [h, ip] of Object.entries(ctx.addresses)) env[`MAILLAB_IP_${envName(h)}`] = ip;
+  for (const [h, note] of Object.entries(ctx.copyNotes)) env[`MAILLAB_COPY_${envName(h)}`] = note;
+  return env;
+}
+
+export async function runStep(ctx: StepContext, step: Step | JudgeStep): Promise<StepOutcome> {
+  const script = ctx.lesson.scripts[step.script];
+  if (script === undefined) throw new Error(`${ctx.lesson.id}: script ${step.script} was not loaded`);
+  const result = await ctx.runtime.exec(
+    ctx.labId,
+    step.host,
+    ['/bin/bash', '--noprofile', '--norc', '-c', stepProgram(step.host, script), `maillab:${step.script}`],
+    { env: stepEnv(ctx, step.host), timeoutMs: (step.timeoutSeconds ?? DEFAULT_STEP_TIMEOUT_S) * 1000 },
+  );
+  const parsed = parseReport(result.stdout);
+  const report: ReportLine[] = [];
+  const refused: string[] = [];
+  const trusted = step.host === GRADER_HOST;
+  for (const line of parsed) {
+    if (line.kind === 'fact') (trusted ? ctx.facts : ctx.claims)[line.key] = line.value;
+    if (line.kind !== 'fact' && !trusted) refused.push(line.criterion);
+    else report.push(line);
+  }
+  return { result, report, refused };
+}
+
+/** Copies a collect step's paths to the grader; with awaitNonce, again until the nonce shows up. */
+export async function collect(ctx: StepContext, step: CollectStep): Promise<void> {
+  const deadline = Date.now() + (step.awaitNonce ?? 0) * 1000;
+  for (;;) {
+    const copy = await ctx.runtime.copyFiles(ctx.labId, step.host, GRADER_HOST, {
+      paths: step.collect,
+      into: `${EVIDENCE_DIR}/${step.host}`,
+      ...(step.awaitNonce ? { needle: ctx.nonce } : {}),
+    });
+    const notes = [
+      copy.missing.length ? `missing: ${copy.missing.join(' ')}` : '',
+      copy.truncated ? `cut short: ${copy.truncated}` : '',
+      copy.dropped.length ? `not copied: ${copy.dropped.slice(0, 5).join('; ')}` : '',
+    ].filter(Boolean);
+    ctx.copyNotes[step.host] = notes.join('; ');
+    if (!step.awaitNonce || copy.needleFound || Date.now() >= deadline) return;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
 }
 
 /** Runs steps in order and fails on the first that exits non-zero: for setup and solutions. */

@@ -102,13 +102,9 @@ async function lab(
       const exerciseId = typeof flags.exercise === 'string' ? flags.exercise : undefined;
       let report: GradeReport;
       if (exerciseId) {
-        const result = await services.checker.checkExercise(
-          state.labId,
-          lesson,
-          services.lessons.exercise(lesson, exerciseId),
-        );
+        const result = await services.labs.check(state.labId, exerciseId);
         report = { lesson: lesson.id, exercises: [result], score: result.score };
-      } else report = await services.checker.gradeLesson(state.labId, lesson);
+      } else report = await services.labs.grade(state.labId);
       if (flags.json) out(JSON.stringify(report, null, 2));
       else printReport(report, lesson.title);
       return report.exercises.every((e) => e.criteria.every((c) => c.pass)) ? 0 : 1;

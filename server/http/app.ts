@@ -131,12 +131,7 @@ export function createApp(opts: AppOptions): express.Express {
     res.status(204).end();
   });
   api.post('/labs/:labId/exercises/:exercise/check', async (req, res) => {
-    const lab = await labs.readyLab(ownedLab(req).labId);
-    const lesson = lessons.get(lab.lesson);
-    const exercise = lessons.exercise(lesson, req.params.exercise);
-    const result = await checker.checkExercise(lab.labId, lesson, exercise);
-    labs.recordResult(lab, exercise.id, result);
-    res.json(result);
+    res.json(await labs.check(ownedLab(req).labId, req.params.exercise));
   });
   api.get('/labs/:labId/exercises/:exercise/answers', async (req, res) => {
     const lab = await labs.readyLab(ownedLab(req).labId);

@@ -2,10 +2,12 @@
 // finish, and re-adopt labs left running by an earlier process. Ids and tokens are unguessable.
 import { randomBytes } from 'node:crypto';
 import type { Checker } from '../checker/checker.ts';
-import type { ExerciseResult } from '../checker/result.ts';
+import { weightedScore } from '../checker/result.ts';
 import { errorMessage, labNotFound, MaillabError } from '../errors.ts';
 import type { LessonCatalog } from '../lessons/catalog.ts';
 import { GRADER_HOST, type LabInfo, type LabRuntime } from '../runtime/runtime.ts';
+import type { ExerciseResult, GradeReport } from '../shared/check-result.ts';
+import type { GraderStore } from '../store/grader-store.ts';
 
 export type LabStatus = 'starting' | 'ready' | 'failed';
 
@@ -27,6 +29,7 @@ export interface LabServiceOptions {
   runtime: LabRuntime;
   lessons: LessonCatalog;
   checker: Checker;
+  store: GraderStore;
   /** The lab image to use; may build it on first use. */
   image: (onProgress: (message: string) => void) => Promise<string>;
   maxLabs?: number;
@@ -34,8 +37,6 @@ export interface LabServiceOptions {
   onLabGone?: (labId: string) => void;
 }
 
-/** On the hidden grader once a lab's creation, setup included, has finished. */
-const READY_MARKER = '/var/lib/maillab/lab-ready';
 /** How long another process may take to finish creating a lab before it counts as abandoned. */
 const CREATION_GRACE_MS = 5 * 60_000;
 
@@ -71,7 +72,7 @@ export class LabService {
         removed++;
         continue;
       }
-      this.track(info, complete);
+      await this.loadVerdicts(this.track(info, complete));
       adopted++;
     }
     return { adopted, removed };
@@ -80,10 +81,7 @@ export class LabService {
   /** A lab whose creation (setup included) finished: its grader carries the marker. */
   private async isComplete(info: LabInfo): Promise<boolean> {
     if (!info.hosts.every((h) => h.running)) return false;
-    const probe = await this.opts.runtime
-      .exec(info.labId, GRADER_HOST, ['test', '-e', READY_MARKER])
-      .catch(() => undefined);
-    return probe?.exitCode === 0;
+    return this.opts.store.isReady(info.labId);
   }
 
   /**
@@ -112,6 +110,7 @@ export class LabService {
       const current = await this.opts.runtime.getLab(info.labId);
       if (!current) break;
       if (await this.isComplete(current)) {
+        await this.loadVerdicts(state);
         state.status = 'ready';
         state.progress.push('Lab ready');
         return state;
@@ -142,11 +141,18 @@ export class LabService {
     const known = this.list(owner).find((l) => l.lesson === lesson.id);
     if (known && known.status === 'ready' && !(await this.opts.runtime.getLab(known.labId)))
       this.forget(known.labId);
-    else if (known) return known;
+    else if (known) {
+      // A grade run from the CLI (or another server) since: show its verdicts too.
+      await this.loadVerdicts(known).catch(() => {});
+      return known;
+    }
     const info = (await this.opts.runtime.listLabs()).find(
       (l) => l.owner === owner && l.lesson === lesson.id,
     );
-    return info?.token ? this.track(info, await this.isComplete(info)) : undefined;
+    if (!info?.token) return undefined;
+    const state = this.track(info, await this.isComplete(info));
+    await this.loadVerdicts(state);
+    return state;
   }
 
   /** Forgets ready labs whose hosts are gone (removed by another process or by hand). */
@@ -230,13 +236,7 @@ export class LabService {
       say(`Preparing the lab for lesson ${lesson.number}`);
       await this.opts.checker.setup(state.labId, lesson);
     }
-    const marked = await this.opts.runtime.exec(state.labId, GRADER_HOST, [
-      'bash',
-      '-c',
-      `mkdir -p "$(dirname "$0")" && touch "$0"`,
-      READY_MARKER,
-    ]);
-    if (marked.exitCode !== 0) throw new Error(`Could not mark the lab ready: ${marked.stderr.trim()}`);
+    await this.opts.store.markReady(state.labId);
   }
 
   /** Recreates the lab from scratch under the same id and token, so open pages reconnect. */
@@ -265,9 +265,41 @@ export class LabService {
     return lab;
   }
 
-  /** Keeps a Check result with the lab it was made on (not one that was reset meanwhile). */
-  recordResult(lab: LabState, exerciseId: string, result: ExerciseResult): void {
-    if (this.labs.get(lab.labId) === lab) lab.results[exerciseId] = result;
+  /**
+   * Checks one exercise and records the verdict with the lab: in memory for the page, and on the lab's
+   * grader, so a grade run from the CLI shows on the page and verdicts survive a server restart.
+   */
+  async check(labId: string, exerciseId: string): Promise<ExerciseResult> {
+    const lab = await this.readyLab(labId);
+    const lesson = this.opts.lessons.get(lab.lesson);
+    const exercise = this.opts.lessons.exercise(lesson, exerciseId);
+    const result = await this.opts.checker.checkExercise(lab.labId, lesson, exercise);
+    // Not onto a lab that was reset or finished while the check ran.
+    if (this.labs.get(lab.labId) === lab && lab.status === 'ready') {
+      lab.results[exercise.id] = result;
+      await this.opts.store.saveVerdict(lab.labId, result);
+    }
+    return result;
+  }
+
+  /** Checks every exercise of the lab's lesson, recording each verdict. */
+  async grade(labId: string): Promise<GradeReport> {
+    const lab = await this.readyLab(labId);
+    const lesson = this.opts.lessons.get(lab.lesson);
+    const exercises: ExerciseResult[] = [];
+    for (const exercise of lesson.exercises) exercises.push(await this.check(labId, exercise.id));
+    return { lesson: lesson.id, exercises, score: weightedScore(exercises.flatMap((e) => e.criteria)) };
+  }
+
+  /** The verdicts recorded on a lab's grader (by this process, another, or the CLI). */
+  private async loadVerdicts(state: LabState): Promise<void> {
+    if (state.status !== 'ready') return;
+    const lesson = this.opts.lessons.get(state.lesson);
+    const saved = await this.opts.store.verdicts(
+      state.labId,
+      lesson.exercises.map((e) => e.id),
+    );
+    state.results = { ...state.results, ...saved };
   }
 
   isStudentHost(labId: string, host: string): boolean {

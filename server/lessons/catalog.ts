@@ -8,10 +8,12 @@ import { lessonNotFound, MaillabError } from '../errors.ts';
 import { GRADER_HOST } from '../runtime/runtime.ts';
 import { renderLessonMarkdown } from './render.ts';
 import {
+  type CheckedExercise,
   criteriaOf,
   type Exercise,
   type FrontMatter,
   frontMatterSchema,
+  isCollectStep,
   type Lesson,
   type Step,
 } from './schema.ts';
@@ -120,18 +122,24 @@ function fieldPath(issue: ZodIssue, data: unknown): string {
   return parts.join('.') || '(top level)';
 }
 
+/** Every step of a lesson with the field that declares it; collect steps are yielded by collectStepsOf. */
 function* stepsOf(front: FrontMatter): Generator<[string, Step]> {
   for (const [i, step] of front.setup.entries()) yield [`setup.${i}`, step];
   for (const exercise of front.exercises) {
+    const at = `exercises.${exercise.id}`;
     if (exercise.kind !== 'quiz') {
-      for (const [i, step] of exercise.check.entries()) yield [`exercises.${exercise.id}.check.${i}`, step];
-      for (const [i, step] of exercise.solution.entries())
-        yield [`exercises.${exercise.id}.solution.${i}`, step];
+      for (const [i, step] of exercise.check.entries())
+        if (!isCollectStep(step)) yield [`${at}.check.${i}`, step];
+      for (const [i, step] of exercise.solution.entries()) yield [`${at}.solution.${i}`, step];
+      for (const cheat of exercise.cheats)
+        for (const [i, step] of cheat.steps.entries()) yield [`${at}.cheats.${cheat.id}.steps.${i}`, step];
+      for (const variant of exercise.variants)
+        for (const [i, step] of variant.steps.entries())
+          yield [`${at}.variants.${variant.id}.steps.${i}`, step];
     }
     for (const mistake of exercise.mistakes) {
-      for (const [i, step] of mistake.steps.entries()) {
-        yield [`exercises.${exercise.id}.mistakes.${mistake.id}.steps.${i}`, step];
-      }
+      for (const [i, step] of mistake.steps.entries())
+        yield [`${at}.mistakes.${mistake.id}.steps.${i}`, step];
     }
   }
 }
@@ -149,35 +157,74 @@ function checkReferences(where: string, front: FrontMatter): void {
   }
   const exerciseIds = new Set<string>();
   for (const exercise of front.exercises) {
-    if (exerciseIds.has(exercise.id))
-      throw invalid(where, `exercises.${exercise.id}`, 'exercise ids must be unique');
+    const at = `exercises.${exercise.id}`;
+    if (exerciseIds.has(exercise.id)) throw invalid(where, at, 'exercise ids must be unique');
     exerciseIds.add(exercise.id);
     const criteria = new Set<string>();
     for (const c of criteriaOf(exercise)) {
-      if (criteria.has(c.id))
-        throw invalid(where, `exercises.${exercise.id}.${c.id}`, 'criterion ids must be unique');
+      if (criteria.has(c.id)) throw invalid(where, `${at}.${c.id}`, 'criterion ids must be unique');
       criteria.add(c.id);
     }
+    const known = (field: string, criterion: string) => {
+      if (!criteria.has(criterion))
+        throw invalid(where, field, `no criterion "${criterion}" in this exercise`);
+    };
     for (const mistake of exercise.mistakes) {
-      for (const e of mistake.expect) {
-        if (!criteria.has(e.criterion)) {
-          throw invalid(
-            where,
-            `exercises.${exercise.id}.mistakes.${mistake.id}.expect`,
-            `no criterion "${e.criterion}" in this exercise`,
-          );
-        }
-      }
+      for (const e of mistake.expect) known(`${at}.mistakes.${mistake.id}.expect`, e.criterion);
       if (exercise.kind === 'quiz' && !mistake.answers) {
-        throw invalid(
-          where,
-          `exercises.${exercise.id}.mistakes.${mistake.id}`,
-          'a quiz mistake needs answers',
-        );
+        throw invalid(where, `${at}.mistakes.${mistake.id}`, 'a quiz mistake needs answers');
       }
       if (exercise.kind !== 'quiz' && mistake.steps.length === 0) {
-        throw invalid(where, `exercises.${exercise.id}.mistakes.${mistake.id}`, 'a mistake needs steps');
+        throw invalid(where, `${at}.mistakes.${mistake.id}`, 'a mistake needs steps');
       }
     }
+    if (exercise.kind === 'quiz') continue;
+    for (const cheat of exercise.cheats)
+      for (const c of cheat.fails) known(`${at}.cheats.${cheat.id}.fails`, c);
+    checkJudges(where, at, exercise, hosts, known);
   }
+}
+
+/**
+ * Students are root on every host but the grader: only a grader step may judge, each criterion must
+ * be judged by one, and evidence is collected from the student hosts, never from the grader itself.
+ */
+function checkJudges(
+  where: string,
+  at: string,
+  exercise: CheckedExercise,
+  hosts: Set<string>,
+  known: (field: string, criterion: string) => void,
+): void {
+  const judged = new Set<string>();
+  for (const [i, step] of exercise.check.entries()) {
+    const field = `${at}.check.${i}`;
+    if (isCollectStep(step)) {
+      if (step.host === GRADER_HOST || !hosts.has(step.host))
+        throw invalid(
+          where,
+          `${field}.host`,
+          `evidence is collected from a student host (${[...hosts].filter((h) => h !== GRADER_HOST).join(', ')})`,
+        );
+      continue;
+    }
+    if (!step.judges) continue;
+    if (step.host !== GRADER_HOST)
+      throw invalid(
+        where,
+        `${field}.judges`,
+        `only a step on the grader may judge: students are root on ${step.host}, so what runs there may act and report facts, never decide a criterion`,
+      );
+    for (const c of step.judges) {
+      known(`${field}.judges`, c);
+      judged.add(c);
+    }
+  }
+  for (const c of exercise.criteria)
+    if (!judged.has(c.id))
+      throw invalid(
+        where,
+        `${at}.criteria.${c.id}`,
+        'no grader step judges this criterion (list it in the judges of a step on the grader)',
+      );
 }

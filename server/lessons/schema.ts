@@ -8,14 +8,40 @@ const id = z
 
 const hostName = z.string().regex(/^[a-z][a-z0-9-]*$/, 'a host name such as "server" or "desktop"');
 
-/** A script from the lesson folder, streamed into `host` as root with `bash -s` at run time. */
+const scriptPath = z.string().regex(/^[\w./-]+\.sh$/, 'a path inside the lesson folder ending in .sh');
+const timeoutSeconds = z.number().positive().max(300).optional();
+
+/**
+ * A script from the lesson folder, run as root on `host` at run time (passed as an argument to
+ * /bin/bash with a fixed environment). On a student host it may act and report facts; only a step on
+ * the hidden grader may judge, and only the criteria it lists in `judges`.
+ */
 export const stepSchema = z
   .object({
     host: hostName,
-    script: z.string().regex(/^[\w./-]+\.sh$/, 'a path inside the lesson folder ending in .sh'),
-    timeoutSeconds: z.number().positive().max(300).optional(),
+    script: scriptPath,
+    timeoutSeconds,
   })
   .strict();
+
+export const judgeStepSchema = stepSchema
+  .extend({
+    /** The criteria this grader step decides; a verdict for any other criterion is a lesson bug. */
+    judges: z.array(id).min(1).optional(),
+  })
+  .strict();
+
+/** Copies files from a student host to the grader through the engine: evidence no student program produced. */
+export const collectStepSchema = z
+  .object({
+    host: hostName,
+    collect: z.array(z.string().regex(/^\/[\w./@+-]*$/, 'an absolute path such as /etc/postfix')).min(1),
+    /** Copy again until a copied file holds this run's nonce, for at most this many seconds. */
+    awaitNonce: z.number().positive().max(60).optional(),
+  })
+  .strict();
+
+export const checkStepSchema = z.union([collectStepSchema, judgeStepSchema]);
 
 const answersSchema = z.record(id, z.string().min(1));
 
@@ -35,6 +61,7 @@ const criterionSchema = z
   })
   .strict();
 
+/** A plausible wrong attempt: `expect` names every criterion that must fail; all others must pass. */
 const mistakeSchema = z
   .object({
     id,
@@ -42,6 +69,25 @@ const mistakeSchema = z
     steps: z.array(stepSchema).default([]),
     answers: answersSchema.optional(),
     expect: z.array(expectationSchema).min(1),
+  })
+  .strict();
+
+/** An attempt to pass without doing the work, applied on a fresh lab: every criterion in `fails` must fail. */
+const cheatSchema = z
+  .object({
+    id,
+    title: z.string().min(1),
+    steps: z.array(stepSchema).min(1),
+    fails: z.array(id).min(1),
+  })
+  .strict();
+
+/** Right work written differently (a hand-edited file, an equivalent value): every criterion must pass. */
+const variantSchema = z
+  .object({
+    id,
+    title: z.string().min(1),
+    steps: z.array(stepSchema).min(1),
   })
   .strict();
 
@@ -60,15 +106,22 @@ const questionSchema = z
     path: ['answer'],
   });
 
+const CHEATS_NEEDED =
+  'every checked exercise needs at least one cheat (an attempt to pass without the work) that must fail';
+const VARIANTS_NEEDED =
+  'every checked exercise needs at least one correct variant (right work written differently) that must pass';
+
 const checkedExerciseSchema = z
   .object({
     id,
     title: z.string().min(1),
     kind: z.literal('check'),
     criteria: z.array(criterionSchema).min(1),
-    check: z.array(stepSchema).min(1),
+    check: z.array(checkStepSchema).min(1),
     solution: z.array(stepSchema).min(1),
     mistakes: z.array(mistakeSchema).min(2, 'every exercise needs at least two known mistakes'),
+    cheats: z.array(cheatSchema, { required_error: CHEATS_NEEDED }).min(1, CHEATS_NEEDED),
+    variants: z.array(variantSchema, { required_error: VARIANTS_NEEDED }).min(1, VARIANTS_NEEDED),
   })
   .strict();
 
@@ -102,6 +155,11 @@ export const frontMatterSchema = z
   .strict();
 
 export type Step = z.infer<typeof stepSchema>;
+export type JudgeStep = z.infer<typeof judgeStepSchema>;
+export type CollectStep = z.infer<typeof collectStepSchema>;
+export type CheckStep = z.infer<typeof checkStepSchema>;
+export type Cheat = z.infer<typeof cheatSchema>;
+export type Variant = z.infer<typeof variantSchema>;
 export type Mistake = z.infer<typeof mistakeSchema>;
 export type Question = z.infer<typeof questionSchema>;
 export type CheckedExercise = z.infer<typeof checkedExerciseSchema>;
@@ -120,6 +178,10 @@ export interface Lesson extends FrontMatter {
   html: string;
   /** Script contents by path relative to the lesson folder, read once at load. */
   scripts: Record<string, string>;
+}
+
+export function isCollectStep(step: CheckStep): step is CollectStep {
+  return 'collect' in step;
 }
 
 /** Criteria of an exercise as graded: a quiz's questions are its criteria. */

@@ -296,7 +296,7 @@ async function main(): Promise<void> {
       await docker(['exec', hostName('desktop'), 'true']);
       cliTrue.push(performance.now() - t0);
     }
-    const stepNames = exercise.check.map((s) => `${s.host}:${s.script}`);
+    const stepNames = exercise.check.map((s) => `${s.host}:${'script' in s ? s.script : 'collect'}`);
     const stepMedians = (runs: number[][]) =>
       Object.fromEntries(
         stepNames.map((name, i) => [name, summarize(runs.map((r) => r[i] ?? Number.NaN)).median]),

@@ -42,6 +42,7 @@ export class FakeRuntime implements LabRuntime {
       containerId: `${spec.labId}-${name}`,
       containerName: `maillab-${spec.labId}-${name}`,
       running: true,
+      address: `10.0.0.${[...spec.hosts, GRADER_HOST].indexOf(name) + 2}`,
     }));
     const info: LabInfo = {
       labId: spec.labId,
@@ -73,20 +74,37 @@ export class FakeRuntime implements LabRuntime {
 
   async exec(labId: string, host: string, argv: string[], options: ExecOptions = {}): Promise<ExecResult> {
     this.execs.push({ labId, host, argv, options });
-    // Quiz answers are files on the grader: emulate `cat > file` and `cat file`.
-    if (argv[0] === 'bash' && argv[3] === 'save-answers') {
-      this.files.set(`${labId}:${argv[4]}`, options.stdin ?? '');
-      return { exitCode: 0, stdout: '', stderr: '', timedOut: false };
+    const scripted = this.reply(host, argv, options);
+    if (scripted) return { exitCode: 0, stdout: '', stderr: '', timedOut: false, ...scripted };
+    const stored = this.storeCommand(labId, argv, options);
+    if (stored) return { exitCode: 0, stdout: '', stderr: '', timedOut: false, ...stored };
+    return { exitCode: 0, stdout: '', stderr: '', timedOut: false };
+  }
+
+  /** The grader store's files (server/store/grader-store.ts): write, cat, test -e, and cat of many. */
+  private storeCommand(labId: string, argv: string[], options: ExecOptions): Partial<ExecResult> | undefined {
+    const key = (file: string) => `${labId}:${file}`;
+    if (argv[0] === '/usr/bin/test' && argv[1] === '-e')
+      return { exitCode: this.files.has(key(argv[2] ?? '')) ? 0 : 1 };
+    if (argv[0] === '/usr/bin/cat') {
+      const content = this.files.get(key(argv[1] ?? ''));
+      return content === undefined ? { exitCode: 1, stderr: 'No such file' } : { stdout: content };
     }
-    if (argv[0] === 'cat' && argv[1]?.startsWith('/var/lib/maillab/answers/')) {
-      const key = `${labId}:${argv[1].replace(/^.*\//, '').replace(/\.json$/, '')}`;
-      const content = this.files.get(key);
-      return content === undefined
-        ? { exitCode: 1, stdout: '', stderr: 'No such file', timedOut: false }
-        : { exitCode: 0, stdout: content, stderr: '', timedOut: false };
+    if (argv[0] === '/bin/bash' && argv[3] === 'maillab-store') {
+      const files = argv.slice(4);
+      if (options.stdin !== undefined) {
+        this.files.set(key(files[0] ?? ''), options.stdin);
+        return {};
+      }
+      return {
+        stdout: files
+          .map((f) => this.files.get(key(f)))
+          .filter((c) => c !== undefined)
+          .map((c) => `${c}\0`)
+          .join(''),
+      };
     }
-    const scripted = this.reply(host, argv, options) ?? {};
-    return { exitCode: 0, stdout: '', stderr: '', timedOut: false, ...scripted };
+    return undefined;
   }
 
   /** Records the copy; the fake hosts hold no files, so every path is missing. */

@@ -20,8 +20,13 @@ exercises:
       - id: delivered
         title: the nonce arrived
     check:
+      - host: server
+        script: checks/act.sh
+      - host: server
+        collect: [/etc/postfix]
       - host: grader
         script: checks/probe.sh
+        judges: [listening, delivered]
     solution:
       - host: server
         script: solution/listen.sh
@@ -34,6 +39,15 @@ exercises:
         title: a typo
         steps: [{ host: server, script: mistakes/reload.sh }]
         expect: [{ criterion: delivered, hint: spelling }]
+    cheats:
+      - id: pass-printer
+        title: prints pass lines
+        steps: [{ host: server, script: mistakes/reload.sh }]
+        fails: [listening, delivered]
+    variants:
+      - id: by-hand
+        title: main.cf edited by hand
+        steps: [{ host: server, script: solution/listen.sh }]
   - id: roles
     title: Who does what
     kind: quiz
@@ -59,7 +73,13 @@ export async function writeLesson(
   name: string,
   frontMatter: string,
   body = '# Hello\n\n```bash host=desktop\npostconf -n\n```\n',
-  scripts = ['setup/server.sh', 'checks/probe.sh', 'solution/listen.sh', 'mistakes/reload.sh'],
+  scripts = [
+    'setup/server.sh',
+    'checks/act.sh',
+    'checks/probe.sh',
+    'solution/listen.sh',
+    'mistakes/reload.sh',
+  ],
 ): Promise<string> {
   const dir = path.join(root, name);
   await mkdir(dir, { recursive: true });

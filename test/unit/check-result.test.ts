@@ -1,13 +1,12 @@
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseReport, weightedScore } from '../../server/checker/result.ts';
+import { stepProgram } from '../../server/checker/step-runner.ts';
 
-const lib = readFileSync(new URL('../../server/checker/check-lib.sh', import.meta.url), 'utf8');
-const runLib = (script: string, env: Record<string, string> = {}) =>
-  execFileSync('bash', ['-s'], {
-    input: `${lib}\n${script}`,
-    env: { PATH: process.env.PATH, ...env },
+/** Runs a script as a grader step runs (the whole program as one argument), here on the test machine. */
+const runLib = (script: string, host = 'grader') =>
+  execFileSync('bash', ['--noprofile', '--norc', '-c', stepProgram(host, script), 'test'], {
+    env: { PATH: process.env.PATH },
   }).toString();
 
 describe('check results', () => {
@@ -38,6 +37,14 @@ describe('check results', () => {
       { kind: 'fail', criterion: 'c', observed: 'obs', hint: 'hint c' },
       { kind: 'fact', key: 'k', value: 'v' },
     ]);
+  });
+
+  it('gives judging functions to grader steps only', () => {
+    expect(runLib('type pass >/dev/null 2>&1 && echo has-pass || echo no-pass', 'desktop')).toContain(
+      'no-pass',
+    );
+    expect(runLib('fact k v', 'desktop')).toContain('::maillab::\tfact\tk\tv');
+    expect(runLib('[ -n "$__MAILLAB_JUDGE_PY" ] && echo carries-python')).toContain('carries-python');
   });
 
   it('waits until a condition holds and gives up at the deadline', () => {

@@ -6,6 +6,7 @@ import { MaillabError } from '../../server/errors.ts';
 import { createApp } from '../../server/http/app.ts';
 import { allowedHostNames } from '../../server/http/host-check.ts';
 import { LabService } from '../../server/labs/lab-service.ts';
+import { GraderStore } from '../../server/store/grader-store.ts';
 import { FakeRuntime } from '../support/fake-runtime.ts';
 import { fixtureCatalog } from '../support/lesson-fixture.ts';
 
@@ -33,14 +34,28 @@ async function startReadyLab() {
 /** A lab service on the shared fake runtime with three lessons and room for `maxLabs` labs. */
 async function serviceForThreeLessons(maxLabs: number): Promise<LabService> {
   const lessons = await fixtureCatalog(['03-a', '04-b', '05-c']);
-  return new LabService({ runtime, lessons, checker: new Checker(runtime), image: async () => 'x', maxLabs });
+  return new LabService({
+    runtime,
+    store: new GraderStore(runtime),
+    lessons,
+    checker: new Checker(runtime, new GraderStore(runtime)),
+    image: async () => 'x',
+    maxLabs,
+  });
 }
 
 beforeEach(async () => {
   const lessons = await fixtureCatalog();
   runtime = new FakeRuntime();
-  const checker = new Checker(runtime);
-  labs = new LabService({ runtime, lessons, checker, image: async () => 'maillab/lab:test', maxLabs: 2 });
+  const checker = new Checker(runtime, new GraderStore(runtime));
+  labs = new LabService({
+    runtime,
+    store: new GraderStore(runtime),
+    lessons,
+    checker,
+    image: async () => 'maillab/lab:test',
+    maxLabs: 2,
+  });
   let engineOk = true;
   const app = createApp({
     lessons,
@@ -109,8 +124,10 @@ describe('HTTP API', () => {
     const view = await call('GET', `/api/labs/${started.body.labId}`);
     expect(view.body.status).toBe('ready');
     expect(view.body.progress).toContain('Lab ready');
-    const setup = runtime.execs.find((e) => e.options.stdin?.includes('echo setup/server.sh'));
+    const setup = runtime.execs.find((e) => e.argv[5] === 'maillab:setup/server.sh');
     expect(setup?.host).toBe('server');
+    expect(setup?.argv.slice(0, 4)).toEqual(['/bin/bash', '--noprofile', '--norc', '-c']);
+    expect(setup?.argv[4]).toContain('echo setup/server.sh');
   });
 
   it('returns the same lab when a lesson is started twice', async () => {
@@ -136,8 +153,8 @@ describe('HTTP API', () => {
 
   it('grades a check exercise per criterion with weights from the script report', async () => {
     const labId = await startReadyLab();
-    runtime.reply = (host, argv, options) =>
-      host === 'grader' && argv[0] === 'bash' && options.stdin?.includes('checks/probe.sh')
+    runtime.reply = (host, argv) =>
+      host === 'grader' && argv[5] === 'maillab:checks/probe.sh'
         ? {
             stdout:
               '::maillab::\tpass\tlistening\tport 25 answered\t\n::maillab::\tfail\tdelivered\tno nonce\tcheck mydestination\n',
@@ -161,13 +178,14 @@ describe('HTTP API', () => {
         },
       ],
     });
-    const checkExec = runtime.execs.find((e) => e.options.stdin?.includes('checks/probe.sh'));
+    const checkExec = runtime.execs.find((e) => e.argv[5] === 'maillab:checks/probe.sh');
     expect(checkExec?.options.env?.MAILLAB_NONCE).toMatch(/^ml[0-9a-f]{16}$/);
   });
 
   it('fails a criterion the check never reported instead of passing it', async () => {
     const labId = await startReadyLab();
-    runtime.reply = () => ({ exitCode: 2, stderr: 'bash: swaks: command not found' });
+    runtime.reply = (_host, argv) =>
+      argv[5]?.startsWith('maillab:') ? { exitCode: 2, stderr: 'bash: swaks: command not found' } : undefined;
     const res = await call('POST', `/api/labs/${labId}/exercises/listen/check`);
     expect(res.body.criteria.map((c: { pass: boolean }) => c.pass)).toEqual([false, false]);
     expect(res.body.criteria[0].message).toContain('swaks: command not found');
@@ -244,8 +262,9 @@ describe('HTTP API', () => {
     const labId = await startReadyLab();
     const fresh = new LabService({
       runtime,
+      store: new GraderStore(runtime),
       lessons: await fixtureCatalog(),
-      checker: new Checker(runtime),
+      checker: new Checker(runtime, new GraderStore(runtime)),
       image: async () => 'x',
     });
     expect(await fresh.adopt()).toEqual({ adopted: 1, removed: 0 });
@@ -259,8 +278,14 @@ describe('DNS rebinding guard', () => {
     const rt = new FakeRuntime();
     const app = createApp({
       lessons,
-      labs: new LabService({ runtime: rt, lessons, checker: new Checker(rt), image: async () => 'x' }),
-      checker: new Checker(rt),
+      labs: new LabService({
+        runtime: rt,
+        store: new GraderStore(rt),
+        lessons,
+        checker: new Checker(rt, new GraderStore(rt)),
+        image: async () => 'x',
+      }),
+      checker: new Checker(rt, new GraderStore(rt)),
       status: {
         engine: async () => ({ ok: true }),
         image: () => ({ flavor: null, tag: null, description: '' }),
@@ -308,7 +333,7 @@ describe('checker', () => {
       running--;
       return slow(...args);
     };
-    const checker = new Checker(rt);
+    const checker = new Checker(rt, new GraderStore(rt));
     const lesson = lessons.get('03');
     const exercise = lessons.exercise(lesson, 'listen');
     const results = await Promise.all([1, 2, 3].map(() => checker.checkExercise('lab1', lesson, exercise)));
@@ -334,12 +359,13 @@ describe('labs made by another process', () => {
   it('stay starting until their creator marks them ready, then become ready', async () => {
     const rt = new FakeRuntime();
     let marked = false;
-    rt.reply = (_host, argv) => (argv[0] === 'test' ? { exitCode: marked ? 0 : 1 } : undefined);
+    rt.reply = (_host, argv) => (argv[0] === '/usr/bin/test' ? { exitCode: marked ? 0 : 1 } : undefined);
     await otherProcessLab(rt, new Date().toISOString());
     const service = new LabService({
       runtime: rt,
+      store: new GraderStore(rt),
       lessons: await fixtureCatalog(),
-      checker: new Checker(rt),
+      checker: new Checker(rt, new GraderStore(rt)),
       image: async () => 'x',
     });
     const lab = await service.find('local', '03');
@@ -362,12 +388,13 @@ describe('labs made by another process', () => {
 
   it('are removed at start-up when their creation was abandoned long ago', async () => {
     const rt = new FakeRuntime();
-    rt.reply = (_host, argv) => (argv[0] === 'test' ? { exitCode: 1 } : undefined);
+    rt.reply = (_host, argv) => (argv[0] === '/usr/bin/test' ? { exitCode: 1 } : undefined);
     await otherProcessLab(rt, new Date(Date.now() - 60 * 60_000).toISOString());
     const service = new LabService({
       runtime: rt,
+      store: new GraderStore(rt),
       lessons: await fixtureCatalog(),
-      checker: new Checker(rt),
+      checker: new Checker(rt, new GraderStore(rt)),
       image: async () => 'x',
     });
     expect(await service.adopt()).toEqual({ adopted: 0, removed: 1 });

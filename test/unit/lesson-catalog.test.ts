@@ -26,6 +26,7 @@ describe('lesson catalog', () => {
     const root = await tempLessons();
     await writeLesson(root, '03-receiving', VALID_FRONT_MATTER, undefined, [
       'setup/server.sh',
+      'checks/act.sh',
       'checks/probe.sh',
     ]);
     await expect(loadLessons(root)).rejects.toThrow(

@@ -1,46 +1,31 @@
-# Null-client check, step 3 of 5, on desktop: send a fresh nonce to student@example.com and follow it
-# until it has left desktop's queue, is deferred, or 15 seconds pass. Facts for steps 4 and 5.
-msgid="<$MAILLAB_NONCE.relay@maillab.invalid>"
-mail_log() {
-  cat /var/log/maillog 2>/dev/null
-  journalctl -q --no-pager -o cat SYSLOG_FACILITY=2 --since=-15min 2>/dev/null
-}
-# Queue files (in any queue) that carry this run's nonce; `postcat` reads a queue file by path.
-nonce_files() {
-  find /var/spool/postfix/{maildrop,incoming,active,deferred,hold} -type f 2>/dev/null |
-    while read -r f; do postcat -h "$f" 2>/dev/null | grep -qF "$MAILLAB_NONCE.relay" && echo "$f"; done
-}
+# Null-client check, acting on desktop (nothing here judges): submit the two messages the grader will
+# follow, the way any program on desktop would (sendmail), then wait until desktop's postfix has
+# settled both, so the journal and queue that the engine copies next are complete.
+#   - a local-delivery probe to a domain literal of desktop itself, with a null sender (its bounce is
+#     discarded, so nothing is mailed back to anyone);
+#   - the relay nonce for student@example.com.
+probe_id="<$MAILLAB_NONCE.local@maillab.invalid>"
+relay_id="<$MAILLAB_NONCE.relay@maillab.invalid>"
 
-if [ "${MAILLAB_FACT_desktop_postfix:-}" != active ]; then
-  fact nonce_state not-sent
-  exit 0
-fi
+state=$(systemctl is-active postfix 2>/dev/null)
+fact desktop_postfix "${state:-unknown}"
+[ "$state" = active ] || exit 0
 
+printf 'Subject: maillab local-delivery probe %s\nMessage-ID: %s\n\nmaillab check probe\n' \
+  "$MAILLAB_NONCE" "$probe_id" | sendmail -i -f '' 'maillab-probe@[127.0.0.1]'
 printf 'Subject: maillab null-client check %s\nMessage-ID: %s\n\nSent on desktop by the maillab check to prove the relay path.\nNonce: %s\n' \
-  "$MAILLAB_NONCE" "$msgid" "$MAILLAB_NONCE" | sendmail -i student@example.com
+  "$MAILLAB_NONCE" "$relay_id" "$MAILLAB_NONCE" | sendmail -i student@example.com
 
-# Follow the nonce by its queue ID: it has left when qmgr logged "removed", it waits when its file sits
-# in the deferred (or hold) queue. Reading the queue directory alone races with pickup and qmgr.
-qid="" nstate=""
+# Settled: each message's queue ID has a final word in the log (removed, or a deferral).
+log() { journalctl -q --no-pager -o cat -u postfix --since=-5min 2>/dev/null; }
 settled() {
-  [ -n "$qid" ] || qid=$(mail_log | grep -F "message-id=$msgid" | head -n1 | sed -E 's/^(.*[: ])?([0-9A-Za-z]+): message-id=.*/\2/')
-  [ -n "$qid" ] || return 1
-  if mail_log | grep -qF "$qid: removed"; then nstate=left; return 0; fi
-  local f
-  f=$(find /var/spool/postfix/deferred /var/spool/postfix/hold -type f -name "$qid" 2>/dev/null | head -n1)
-  [ -n "$f" ] && nstate=$(basename "$(dirname "$(dirname "$f")")") && return 0
-  return 1
+  local text id qid
+  text=$(log)
+  for id in "$probe_id" "$relay_id"; do
+    qid=$(grep -F "message-id=$id" <<<"$text" | head -n1 | cut -d: -f1)
+    [ -n "$qid" ] || return 1
+    grep -qE "^$qid: (removed|.*status=deferred)" <<<"$text" || return 1
+  done
 }
 wait_until 15 settled
-if [ -z "$nstate" ]; then
-  # Not settled within the wait: name the queue it sits in (usually active: a slow connection).
-  f=$(nonce_files | head -n1)
-  nstate=left
-  [ -n "$f" ] && nstate=$(sed -E 's#.*/postfix/([a-z]+)/.*#\1#' <<<"$f")
-fi
-fact nonce_qid "$qid"
-fact nonce_state "$nstate"
-if [ -n "$qid" ]; then
-  fact nonce_sender "$(mail_log | grep -F "$qid: from=<" | head -n1 | sed -E 's/.*from=<([^>]*)>.*/\1/')"
-  fact nonce_delivery "$(mail_log | grep -F "$qid: to=<" | tail -n1 | grep -oE 'relay=.*' | cut -c1-200)"
-fi
+exit 0

@@ -1,0 +1,14 @@
+# Cheat, on a fresh lab: the work done around desktop's postfix instead of in it. A sendmail that hands
+# every message straight to the server over SMTP from desktop (greeting as desktop.example.com, sender
+# masqueraded), so mail "from desktop" arrives although desktop's postfix is unchanged.
+mv /usr/sbin/sendmail /usr/sbin/sendmail.real
+cat >/usr/sbin/sendmail <<'WRAP'
+#!/usr/bin/python3
+import smtplib, sys
+rcpts = [a for a in sys.argv[1:] if not a.startswith('-') and '@' in a and '127.0.0.1' not in a]
+data = sys.stdin.buffer.read()
+if rcpts:
+    with smtplib.SMTP('server.example.com', 25, 'desktop.example.com') as s:
+        s.sendmail('root@example.com', rcpts, data)
+WRAP
+chmod 755 /usr/sbin/sendmail

@@ -1,0 +1,96 @@
+# maillab step library, part 2 of 2: only for steps on the hidden grader, the one host students
+# cannot reach. It judges (pass/fail) and reads evidence: files the engine copied from student hosts
+# into $MAILLAB_EVIDENCE/<host>/<absolute path> (collect steps), evaluated with the grader's own
+# binaries, and the lab's daemons as seen over the network. lessons/README.md documents each function.
+#
+# More environment on the grader:
+#   MAILLAB_EVIDENCE        where collect steps put copies (…/server/var/spool/mail/student)
+#   MAILLAB_IP_<host>       each host's address as the engine assigned it (not as the host says)
+#   MAILLAB_COPY_<host>     what the last copy from <host> left out (missing paths, links, limits)
+#   MAILLAB_CLAIM_<key>     facts reported by steps on student hosts: quote them, never judge by them
+#   MAILLAB_FACT_<key>      facts reported by earlier grader steps
+
+# pass CRITERION OBSERVED
+pass() { printf '::maillab::\tpass\t%s\t%s\t\n' "$1" "$(__maillab_clean "${2:-}")"; }
+
+# fail CRITERION OBSERVED HINT
+fail() { printf '::maillab::\tfail\t%s\t%s\t%s\n' "$1" "$(__maillab_clean "${2:-}")" "$(__maillab_clean "${3:-}")"; }
+
+# verdict CRITERION CONDITION-EXIT-STATUS OBSERVED HINT: pass when the status is 0.
+verdict() { if [ "$2" -eq 0 ]; then pass "$1" "$3"; else fail "$1" "$3" "$4"; fi; }
+
+__maillab_py() { /usr/bin/python3 -c "$__MAILLAB_JUDGE_PY" "$@"; }
+
+# evidence HOST PATH: where the copy of PATH from HOST is on the grader (it may not exist).
+evidence() { printf '%s/%s%s' "$MAILLAB_EVIDENCE" "$1" "$2"; }
+
+# ip_of HOST: the host's address on the lab network, from the engine.
+ip_of() { local var="MAILLAB_IP_$1"; printf '%s' "${!var:-}"; }
+
+# --- postfix configuration, as the grader's postconf reads the copied /etc/postfix ------------------
+# pf HOST PARAM: the value postfix on HOST would use (postconf -h), warnings kept apart (pf_warnings).
+# pfx HOST PARAM: the same with $names expanded (postconf -xh).
+# The grader's own host name must not leak in: unless main.cf sets myhostname, it is HOST's name.
+__maillab_pf() {
+  local host=$1 flags=$2 param=$3 dir
+  dir=$(evidence "$host" /etc/postfix)
+  [ -f "$dir/main.cf" ] || { printf '%s\n' "(no main.cf copied from $host)" >>"$__MAILLAB_WORK/pf-$host.warn"; return 1; }
+  local -a override=()
+  /usr/sbin/postconf -c "$dir" -n myhostname 2>/dev/null | grep -q . || override=(-o "myhostname=$host.example.com")
+  /usr/sbin/postconf -c "$dir" "${override[@]}" "$flags" "$param" 2>>"$__MAILLAB_WORK/pf-$host.warn"
+}
+pf() { __maillab_pf "$1" -h "$2"; }
+pfx() { __maillab_pf "$1" -xh "$2"; }
+# pf_service HOST SERVICE/TYPE: the master.cf entry (e.g. smtp/inet), empty when there is none.
+pf_service() { /usr/sbin/postconf -c "$(evidence "$1" /etc/postfix)" -M "$2" 2>>"$__MAILLAB_WORK/pf-$1.warn"; }
+# pf_warnings HOST: what postconf warned while reading HOST's files, as one line ("" when quiet).
+pf_warnings() {
+  [ -s "$__MAILLAB_WORK/pf-$1.warn" ] || return 0
+  sed -E -e 's#^(/usr/sbin/)?postconf: (warning: )?##' -e "s#$MAILLAB_EVIDENCE/$1##g" "$__MAILLAB_WORK/pf-$1.warn" |
+    sort -u | head -n 3 | paste -sd';' | sed 's/;/; /g' | cut -c1-300
+}
+# pf_note HOST: " (postconf warns: …)" to append to a message, or nothing.
+pf_note() {
+  local w
+  w=$(pf_warnings "$1")
+  [ -n "$w" ] && printf ' (postconf warns: %s)' "$w"
+}
+
+# --- dovecot configuration, as the grader's doveconf reads the copied /etc/dovecot -----------------
+# dc HOST SETTING: doveconf -h of the copied dovecot.conf.
+dc() { /usr/bin/doveconf -c "$(evidence "$1" /etc/dovecot/dovecot.conf)" -h "$2" 2>>"$__MAILLAB_WORK/dc-$1.warn"; }
+
+# --- logs: only lines the daemon itself wrote (journald's trusted fields), from the copied journal ---
+# daemon_log HOST UNIT [MESSAGE-ID...]: "ident<US>message<US>µs" lines of postfix (or another unit); with
+# Message-IDs, only the lines of the queue IDs that carried them. Needs /var/log/journal collected.
+daemon_log() {
+  local host=$1 unit=$2
+  shift 2
+  __maillab_py log "$(evidence "$host" /var/log/journal)" "$unit" "$@"
+}
+# log_text: daemon_log lines as "ident: message", for grep.
+log_text() { daemon_log "$@" | awk -F'\x1f' '{print $1": "$2}'; }
+# postfix_outside_unit HOST: how many postfix daemon lines came from outside postfix.service (postfix
+# started by hand); such lines are not believed, and a hint should say so.
+postfix_outside_unit() { __maillab_py outside "$(evidence "$1" /var/log/journal)"; }
+# postfix_fatal HOST: the last fatal or error line postfix wrote on HOST, to say why it is not running.
+postfix_fatal() { log_text "$1" postfix | grep -E ': (fatal|error|panic): ' | tail -n1 | cut -c1-200; }
+
+# --- mailboxes ---------------------------------------------------------------------------------------
+# mbox_messages [--needle N] FILE...: one line per message: path, subject, message-id, return-path,
+# status, qid, client-ip, helo, has-needle (US-separated); see judge.py.
+mbox_messages() { __maillab_py mbox "$@"; }
+
+# --- the network, from the grader ----------------------------------------------------------------
+# tcp_probe HOST PORT: "connected<US>banner", "refused", "timeout" or "error<US>why".
+tcp_probe() { __maillab_py tcp "$1" "$2"; }
+# smtp_talk HOST PORT [--helo H] [--starttls] [--auth U P] [--from F] [--rcpt R]... [--data-nonce N]
+smtp_talk() { __maillab_py smtp "$@"; }
+# pop3_fetch / imap_fetch HOST PORT USER PASS [--ssl] [--needle N]
+pop3_fetch() { __maillab_py pop3 "$@"; }
+imap_fetch() { __maillab_py imap "$@"; }
+# tls_probe HOST PORT: handshake, then "cert<US>sha256<US>subject"; cert_file FILE: the same for a PEM.
+tls_probe() { __maillab_py tls "$@"; }
+cert_file() { __maillab_py certfile "$@"; }
+# field N: the Nth US-separated field of stdin's first line.
+field() { head -n1 | awk -F'\x1f' -v n="$1" '{print $n}'; }

@@ -1,0 +1,165 @@
+// The proof of a lesson: for every exercise, on fresh labs of the real engine, a fresh lab fails every
+// criterion, the reference solution passes every criterion twice with the same verdict, each known
+// mistake fails exactly the criteria it declares (with its hints) while all others pass, each cheat
+// fails every criterion it targets, and each correct variant passes everything. The test suite
+// (test/lessons) runs these cases, and so will `maillab verify` on a user's own engine.
+import type { CheckedExercise, Exercise, Lesson } from '../lessons/schema.ts';
+import type { ExerciseResult } from '../shared/check-result.ts';
+import type { Checker } from './checker.ts';
+
+export type ProofKind = 'fresh-and-solution' | 'mistake' | 'cheat' | 'variant';
+
+export interface ProofCase {
+  lesson: Lesson;
+  exercise: Exercise;
+  kind: ProofKind;
+  /** The mistake, cheat or variant id; the exercise id for fresh-and-solution. */
+  id: string;
+  /** What the case proves, as a sentence (the test's name). */
+  name: string;
+}
+
+export interface ProofOutcome {
+  problems: string[];
+  /** Every check run in the case, in order, for the report. */
+  results: ExerciseResult[];
+}
+
+/** The labs a proof needs: a fresh one per case, ready, then gone. */
+export interface ProofLabs {
+  fresh(lesson: Lesson): Promise<{ labId: string; finish: () => Promise<void> }>;
+}
+
+export function proofCases(lesson: Lesson): ProofCase[] {
+  const cases: ProofCase[] = [];
+  for (const exercise of lesson.exercises) {
+    const base = { lesson, exercise };
+    cases.push({
+      ...base,
+      kind: 'fresh-and-solution',
+      id: exercise.id,
+      name: `${exercise.id}: a fresh lab fails every criterion; the reference solution passes every criterion, twice`,
+    });
+    for (const m of exercise.mistakes)
+      cases.push({
+        ...base,
+        kind: 'mistake',
+        id: m.id,
+        name: `${exercise.id}: the mistake "${m.id}" fails exactly ${m.expect.map((e) => e.criterion).join(', ')}, each with its hint`,
+      });
+    if (exercise.kind === 'quiz') continue;
+    for (const c of exercise.cheats)
+      cases.push({
+        ...base,
+        kind: 'cheat',
+        id: c.id,
+        name: `${exercise.id}: the cheat "${c.id}" fails ${c.fails.join(', ')}`,
+      });
+    for (const v of exercise.variants)
+      cases.push({
+        ...base,
+        kind: 'variant',
+        id: v.id,
+        name: `${exercise.id}: the correct variant "${v.id}" passes every criterion`,
+      });
+  }
+  return cases;
+}
+
+export function summary(result: ExerciseResult): string {
+  return result.criteria
+    .map((c) => `${c.pass ? 'PASS' : 'FAIL'} ${c.id}: ${c.message}${c.hint ? ` (hint: ${c.hint})` : ''}`)
+    .join('\n');
+}
+
+const failing = (r: ExerciseResult) => r.criteria.filter((c) => !c.pass).map((c) => c.id);
+
+/** What is wrong with a case's results (empty when the case holds): pure, so it is unit-tested. */
+export function judgeCase(c: ProofCase, results: ExerciseResult[]): string[] {
+  const problems: string[] = [];
+  const [first, second, third] = results;
+  if (!first) return ['no check ran'];
+  const all = first.criteria.map((x) => x.id);
+  const expectFailing = (r: ExerciseResult, want: string[], what: string) => {
+    const got = failing(r);
+    const missing = want.filter((id) => !got.includes(id));
+    const extra = got.filter((id) => !want.includes(id));
+    if (missing.length) problems.push(`${what}: ${missing.join(', ')} passed but must fail`);
+    if (extra.length) problems.push(`${what}: ${extra.join(', ')} failed but must pass`);
+  };
+  switch (c.kind) {
+    case 'fresh-and-solution': {
+      expectFailing(first, all, 'a fresh lab');
+      for (const x of first.criteria)
+        if (!x.pass && !x.hint) problems.push(`a fresh lab: ${x.id} failed without a hint`);
+      if (!second || !third) return [...problems, 'the solution was not checked twice'];
+      expectFailing(second, [], 'the reference solution');
+      if (failing(second).join() !== failing(third).join())
+        problems.push(
+          `a second check disagrees: ${failing(second).join(',')} then ${failing(third).join(',')}`,
+        );
+      break;
+    }
+    case 'mistake': {
+      const mistake = c.exercise.mistakes.find((m) => m.id === c.id);
+      const expect = mistake?.expect ?? [];
+      expectFailing(
+        first,
+        expect.map((e) => e.criterion),
+        `the mistake ${c.id}`,
+      );
+      for (const e of expect) {
+        const hint = first.criteria.find((x) => x.id === e.criterion)?.hint ?? '';
+        if (!hint.toLowerCase().includes(e.hint.toLowerCase()))
+          problems.push(`the mistake ${c.id}: ${e.criterion}'s hint lacks "${e.hint}": ${hint || '(none)'}`);
+      }
+      break;
+    }
+    case 'cheat': {
+      const cheat = (c.exercise as CheckedExercise).cheats.find((x) => x.id === c.id);
+      const passed = first.criteria.filter((x) => x.pass).map((x) => x.id);
+      const fooled = (cheat?.fails ?? []).filter((id) => passed.includes(id));
+      if (fooled.length) problems.push(`the cheat ${c.id} passed ${fooled.join(', ')}`);
+      break;
+    }
+    case 'variant':
+      expectFailing(first, [], `the variant ${c.id}`);
+      break;
+  }
+  return problems;
+}
+
+/** Runs one case on a fresh lab of its own and says what does not hold. */
+export async function runProofCase(checker: Checker, labs: ProofLabs, c: ProofCase): Promise<ProofOutcome> {
+  const { lesson, exercise } = c;
+  const lab = await labs.fresh(lesson);
+  const results: ExerciseResult[] = [];
+  const check = async () => {
+    results.push(await checker.checkExercise(lab.labId, lesson, exercise));
+  };
+  try {
+    if (c.kind === 'fresh-and-solution') {
+      await check();
+      await checker.solve(lab.labId, lesson, exercise);
+      await check();
+      await check();
+    } else if (c.kind === 'mistake') {
+      // A quiz mistake is the right answers with the mistake's own over them, so only it can fail.
+      if (exercise.kind === 'quiz') await checker.solve(lab.labId, lesson, exercise);
+      await checker.applyMistake(lab.labId, lesson, exercise, c.id);
+      await check();
+    } else if (exercise.kind !== 'quiz') {
+      await checker.applyAttempt(
+        lab.labId,
+        lesson,
+        exercise,
+        c.kind === 'cheat' ? 'cheats' : 'variants',
+        c.id,
+      );
+      await check();
+    }
+  } finally {
+    await lab.finish();
+  }
+  return { problems: judgeCase(c, results), results };
+}

@@ -1,0 +1,99 @@
+// What a lab keeps about itself, on its hidden grader host: the marker that its creation finished,
+// quiz answers, and the latest verdict per exercise. The grader is the one host students cannot
+// reach, and it lives exactly as long as the lab, so a restarted server (or the CLI) reads the same
+// state, and a reset or finish clears it with the hosts.
+
+import { GRADER_HOST, type LabRuntime } from '../runtime/runtime.ts';
+import type { ExerciseResult } from '../shared/check-result.ts';
+
+const ROOT = '/var/lib/maillab/state';
+const READY = `${ROOT}/lab-ready`;
+
+export type Answers = Record<string, string>;
+
+const answersFile = (exerciseId: string) => `${ROOT}/answers/${exerciseId}.json`;
+const verdictFile = (exerciseId: string) => `${ROOT}/verdicts/${exerciseId}.json`;
+
+export class GraderStore {
+  constructor(private readonly runtime: LabRuntime) {}
+
+  async markReady(labId: string): Promise<void> {
+    await this.write(labId, READY, new Date().toISOString());
+  }
+
+  async isReady(labId: string): Promise<boolean> {
+    const probe = await this.runtime
+      .exec(labId, GRADER_HOST, ['/usr/bin/test', '-e', READY])
+      .catch(() => undefined);
+    return probe?.exitCode === 0;
+  }
+
+  async answers(labId: string, exerciseId: string): Promise<Answers> {
+    const parsed = await this.readJson(labId, answersFile(exerciseId));
+    if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) return {};
+    return Object.fromEntries(
+      Object.entries(parsed as Record<string, unknown>).filter(([, v]) => typeof v === 'string'),
+    ) as Answers;
+  }
+
+  async saveAnswers(labId: string, exerciseId: string, answers: Answers): Promise<void> {
+    await this.write(labId, answersFile(exerciseId), JSON.stringify(answers));
+  }
+
+  async saveVerdict(labId: string, result: ExerciseResult): Promise<void> {
+    await this.write(labId, verdictFile(result.id), JSON.stringify(result));
+  }
+
+  /** The latest verdict per exercise, as saved; exercises never checked are absent. */
+  async verdicts(labId: string, exerciseIds: string[]): Promise<Record<string, ExerciseResult>> {
+    const out: Record<string, ExerciseResult> = {};
+    // One exec for all: `cat` of each file that exists, separated by NUL.
+    const result = await this.runtime
+      .exec(labId, GRADER_HOST, [
+        '/bin/bash',
+        '-c',
+        'for f in "$@"; do [ -f "$f" ] && { /usr/bin/cat "$f"; printf "\\0"; }; done; exit 0',
+        'maillab-store',
+        ...exerciseIds.map(verdictFile),
+      ])
+      .catch(() => undefined);
+    for (const chunk of (result?.stdout ?? '').split('\0')) {
+      try {
+        const parsed = JSON.parse(chunk) as ExerciseResult;
+        if (parsed && typeof parsed.id === 'string' && exerciseIds.includes(parsed.id))
+          out[parsed.id] = parsed;
+      } catch {
+        // A missing or torn file is a verdict never recorded.
+      }
+    }
+    return out;
+  }
+
+  private async readJson(labId: string, file: string): Promise<unknown> {
+    const result = await this.runtime.exec(labId, GRADER_HOST, ['/usr/bin/cat', file]);
+    if (result.exitCode !== 0) return undefined;
+    try {
+      return JSON.parse(result.stdout) as unknown;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** Written to a temporary file and renamed, so a reader never sees half of it. */
+  private async write(labId: string, file: string, content: string): Promise<void> {
+    const result = await this.runtime.exec(
+      labId,
+      GRADER_HOST,
+      [
+        '/bin/bash',
+        '-c',
+        'mkdir -p "$(dirname "$1")" && /usr/bin/cat > "$1.tmp" && mv -f "$1.tmp" "$1"',
+        'maillab-store',
+        file,
+      ],
+      { stdin: content },
+    );
+    if (result.exitCode !== 0)
+      throw new Error(`Could not store ${file} on the lab's grader: ${result.stderr.trim()}`);
+  }
+}
