@@ -270,6 +270,34 @@ describe('HTTP API', () => {
     expect(await fresh.adopt()).toEqual({ adopted: 1, removed: 0 });
     expect(fresh.get(labId).status).toBe('ready');
   });
+
+  it('keeps verdicts with the lab: a restarted server shows them, and a CLI grade shows on the page', async () => {
+    const labId = await startReadyLab();
+    runtime.reply = (_host, argv) =>
+      argv[5] === 'maillab:checks/probe.sh'
+        ? { stdout: '::maillab::\tpass\tlistening\tok\t\n::maillab::\tfail\tdelivered\tno\thint\n' }
+        : undefined;
+    await call('POST', `/api/labs/${labId}/exercises/listen/check`);
+    const lessons = await fixtureCatalog();
+    const restarted = new LabService({
+      runtime,
+      store: new GraderStore(runtime),
+      lessons,
+      checker: new Checker(runtime, new GraderStore(runtime)),
+      image: async () => 'x',
+    });
+    await restarted.adopt();
+    expect(restarted.get(labId).results.listen?.score).toBe(66.7);
+
+    // The CLI is another process with its own service; its grade lands on the lab's grader.
+    runtime.reply = (_host, argv) =>
+      argv[5] === 'maillab:checks/probe.sh'
+        ? { stdout: '::maillab::\tpass\tlistening\tok\t\n::maillab::\tpass\tdelivered\tok\t\n' }
+        : undefined;
+    await restarted.check(labId, 'listen');
+    const page = await call('GET', '/api/lessons/03');
+    expect(page.body.lab.results.listen.score).toBe(100);
+  });
 });
 
 describe('DNS rebinding guard', () => {

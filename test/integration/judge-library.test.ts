@@ -1,0 +1,140 @@
+// The grader-side judge library (server/checker/lib/judge.sh + judge.py) against real daemons: the
+// functions every lesson check is written with must read real postfix, dovecot and journal output.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { newNonce } from '../../server/checker/checker.ts';
+import { EVIDENCE_DIR, stepProgram } from '../../server/checker/step-runner.ts';
+import type { Services } from '../../server/compose.ts';
+import type { LabState } from '../../server/labs/lab-service.ts';
+import { realEngine } from '../support/engine.ts';
+
+const services = await realEngine();
+
+describe.runIf(services)('judge library on a real lab', () => {
+  const s = services as Services;
+  let lab: LabState;
+  let env: Record<string, string>;
+  const nonce = newNonce();
+
+  /** Runs bash on the grader exactly as a judge step runs, with the library loaded. */
+  const judge = async (script: string) => {
+    const result = await s.runtime.exec(
+      lab.labId,
+      'grader',
+      ['/bin/bash', '-c', stepProgram('grader', script), 'test'],
+      {
+        env,
+        timeoutMs: 60_000,
+      },
+    );
+    expect(result.stderr, `stderr of: ${script}`).not.toMatch(/Traceback|syntax error/);
+    return result.stdout.trim();
+  };
+  const fields = (line: string) => line.split('\x1f');
+
+  beforeAll(async () => {
+    lab = await s.labs.start(`judge-lib-${process.pid}`, '06');
+    await s.labs.readyLab(lab.labId);
+    // Dovecot as lesson 10 and 11 will have it: the RHEL spool, TLS with the certificate made at start.
+    const dovecot = await s.runtime.exec(lab.labId, 'server', [
+      '/bin/bash',
+      '-c',
+      `sed -i -E 's|^#?mail_location =.*|mail_location = mbox:~/mail:INBOX=/var/mail/%u|; s|^#?mail_privileged_group =.*|mail_privileged_group = mail|' /etc/dovecot/conf.d/10-mail.conf
+       systemctl enable --now dovecot >/dev/null 2>&1 && systemctl is-active dovecot`,
+    ]);
+    expect(dovecot.stdout.trim()).toBe('active');
+    const info = await s.runtime.getLab(lab.labId);
+    env = { MAILLAB_NONCE: nonce, MAILLAB_EVIDENCE: EVIDENCE_DIR, PATH: '/usr/sbin:/usr/bin:/sbin:/bin' };
+    for (const h of info?.hosts ?? []) if (h.address) env[`MAILLAB_IP_${h.name}`] = h.address;
+    await judge(`mkdir -p "$MAILLAB_EVIDENCE/server" /var/lib/maillab/work`);
+  });
+
+  afterAll(async () => {
+    if (lab) await s.labs.finish(lab.labId);
+  });
+
+  it('holds an SMTP conversation that delivers the nonce, and one that is refused relay', async () => {
+    const sent = await judge(
+      'smtp_talk server.example.com 25 --from grader@example.com --rcpt student@example.com --data-nonce "$MAILLAB_NONCE"',
+    );
+    const steps = sent.split('\n').map(fields);
+    expect(steps.map((f) => `${f[0]} ${f[1]}`)).toEqual([
+      'connect 220',
+      'ehlo 250',
+      'mail 250',
+      'rcpt student@example.com 250',
+      'data 250',
+    ]);
+    const relay = await judge(
+      'smtp_talk server.example.com 25 --from a@elsewhere.test --rcpt b@elsewhere.test',
+    );
+    expect(relay).toMatch(/rcpt b@elsewhere\.test\x1f(454|554)\x1f.*Relay access denied/);
+  });
+
+  it('finds the nonce in a mailbox the engine copied, and postfix lines for its Message-ID in the copied journal', async () => {
+    await s.runtime.copyFiles(lab.labId, 'server', 'grader', {
+      paths: ['/var/spool/mail/student', '/var/log/journal', '/etc/dovecot', '/etc/pki/dovecot/certs'],
+      into: `${EVIDENCE_DIR}/server`,
+    });
+    const message = fields(
+      await judge(
+        'mbox_messages --needle "$MAILLAB_NONCE" "$(evidence server /var/spool/mail/student)" | tail -n1',
+      ),
+    );
+    expect(message[1]).toBe(`maillab check ${nonce}`);
+    expect(message[6]).toBe(env.MAILLAB_IP_grader);
+    expect(message[8]).toBe('1');
+    const log = await judge(`log_text server postfix "<${nonce}.smtp@maillab.invalid>"`);
+    expect(log).toMatch(/^postfix\/smtpd: \w+: client=.*\[/m);
+    expect(log).toMatch(
+      /^postfix\/local: \w+: to=<student@example\.com>.*status=sent \(delivered to mailbox\)/m,
+    );
+  });
+
+  it('does not believe a logger line that claims to be postfix', async () => {
+    await s.runtime.exec(lab.labId, 'server', [
+      'logger',
+      '-t',
+      'postfix/local',
+      `FAKE1: to=<student@example.com>, status=sent (delivered to mailbox) ${nonce}`,
+    ]);
+    await s.runtime.copyFiles(lab.labId, 'server', 'grader', {
+      paths: ['/var/log/journal'],
+      into: `${EVIDENCE_DIR}/server`,
+    });
+    expect(await judge('log_text server postfix | grep -c FAKE1 || true')).toBe('0');
+  });
+
+  it('reads effective dovecot settings with the grader’s own doveconf from the copied files', async () => {
+    expect(await judge('dc server mail_location')).toBe('mbox:~/mail:INBOX=/var/mail/%u');
+    expect(await judge('dc server ssl')).toBe('required');
+  });
+
+  it('logs in over POP3S and IMAPS and finds the nonce; plaintext POP3 login is refused', async () => {
+    const pop3s = await judge(
+      'pop3_fetch server.example.com 995 student student --ssl --needle "$MAILLAB_NONCE"',
+    );
+    expect(pop3s).toMatch(/^login\x1fok/m);
+    expect(pop3s).toMatch(/^needle\x1ffound$/m);
+    const imaps = await judge(
+      'imap_fetch server.example.com 993 student student --ssl --needle "$MAILLAB_NONCE"',
+    );
+    expect(imaps).toMatch(/^select\x1fok/m);
+    expect(imaps).toMatch(/^needle\x1ffound$/m);
+    const plain = await judge('pop3_fetch server.example.com 110 student student');
+    expect(plain).toMatch(/^login\x1ferr/m);
+  });
+
+  it('sees the certificate dovecot serves and matches it to the file dovecot names', async () => {
+    const served = fields((await judge('tls_probe server.example.com 993')).split('\n')[1] ?? '');
+    const file = fields(await judge('cert_file "$(evidence server /etc/pki/dovecot/certs/dovecot.pem)"'));
+    expect(served[0]).toBe('cert');
+    expect(served[1]).toMatch(/^[0-9a-f]{64}$/);
+    expect(file[1]).toBe(served[1]);
+    expect(served[2]).toMatch(/CN=/);
+  });
+
+  it('tells a refused port from an open one', async () => {
+    expect(await judge('tcp_probe server.example.com 25 | field 1')).toBe('connected');
+    expect(await judge('tcp_probe server.example.com 2525 | field 1')).toBe('refused');
+  });
+});

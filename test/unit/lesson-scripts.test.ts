@@ -1,0 +1,43 @@
+// A lesson linter: every script a lesson ships, and the step library, parses before any lab runs it
+// (a syntax error in a judge would otherwise show up as "not reported" on every Check).
+import { execFileSync } from 'node:child_process';
+import { readdirSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { stepProgram } from '../../server/checker/step-runner.ts';
+import { loadLessons } from '../../server/lessons/catalog.ts';
+
+const lessonsDir = new URL('../../lessons', import.meta.url).pathname;
+const catalog = await loadLessons(lessonsDir);
+const bashParses = (program: string) =>
+  execFileSync('bash', ['-n', '-c', program], { stdio: ['ignore', 'pipe', 'pipe'] }).toString();
+
+describe('lesson scripts', () => {
+  for (const lesson of catalog.list()) {
+    for (const [script, text] of Object.entries(lesson.scripts)) {
+      it(`${lesson.id}/${script} parses as bash, with the library its host gets`, () => {
+        expect(() => bashParses(stepProgram('grader', text))).not.toThrow();
+      });
+    }
+  }
+
+  it('ships no script that no step uses', () => {
+    for (const lesson of catalog.list()) {
+      const used = new Set(Object.keys(lesson.scripts));
+      const onDisk = readdirSync(lesson.dir, { recursive: true, encoding: 'utf8' }).filter((f) =>
+        f.endsWith('.sh'),
+      );
+      expect(
+        onDisk.filter((f) => !used.has(f.split(path.sep).join('/'))),
+        lesson.id,
+      ).toEqual([]);
+    }
+  });
+
+  it('carries a judge helper that Python compiles', () => {
+    const py = new URL('../../server/checker/lib/judge.py', import.meta.url).pathname;
+    expect(() =>
+      execFileSync('python3', ['-c', 'import ast,sys; ast.parse(open(sys.argv[1]).read())', py]),
+    ).not.toThrow();
+  });
+});
