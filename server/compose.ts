@@ -7,7 +7,9 @@ import { type LessonCatalog, loadLessons } from './lessons/catalog.ts';
 import { DockerRuntime } from './runtime/docker-runtime.ts';
 import { connectEngine, type EngineConnection } from './runtime/engine.ts';
 import { ImageManager } from './runtime/image-manager.ts';
+import { selfTestImage } from './runtime/image-self-test.ts';
 import { GraderStore } from './store/grader-store.ts';
+import { SelfTestStore } from './store/self-test-store.ts';
 
 export interface Services {
   config: Config;
@@ -25,7 +27,13 @@ export async function compose(config: Config): Promise<Services> {
   const lessons = await loadLessons(config.lessonsDir);
   const store = new GraderStore(runtime);
   const checker = new Checker(runtime, store);
-  const images = new ImageManager(engine.docker, config.containersDir, config.imageFlavor);
+  const images = new ImageManager({
+    docker: engine.docker,
+    containersDir: config.containersDir,
+    flavor: config.imageFlavor,
+    selfTest: (image, imageId, say) => selfTestImage(runtime, image, imageId, say),
+    store: new SelfTestStore(config.stateDir),
+  });
   const labs = new LabService({
     runtime,
     lessons,

@@ -1,4 +1,5 @@
 // The only module that reads process.env: everything else is handed its settings.
+import { homedir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -20,6 +21,8 @@ export interface Config {
   allowedHosts: string[];
   /** Whose labs the CLI works on: one implicit local owner until classrooms arrive. */
   owner: string;
+  /** Where maillab keeps its own state (image self-test verdicts): MAILLAB_STATE_DIR. */
+  stateDir: string;
 }
 
 export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -41,5 +44,8 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     allowedOrigins: (env.MAILLAB_ALLOWED_ORIGINS ?? '').split(',').filter(Boolean),
     allowedHosts: (env.MAILLAB_ALLOWED_HOSTS ?? '').split(',').filter(Boolean),
     owner: env.MAILLAB_OWNER || 'local',
+    stateDir:
+      env.MAILLAB_STATE_DIR ||
+      path.join(env.XDG_STATE_HOME || path.join(env.HOME || homedir(), '.local', 'state'), 'maillab'),
   };
 }

@@ -68,6 +68,16 @@ done
 systemctl disable postfix@-.service 2>/dev/null || true
 update-rc.d fetchmail disable 2>/dev/null || true
 
+# --- RHEL's command line where students and RHEL scripts rely on it -------------------------
+# nmap's ncat is RHEL's nc (`nc -d 3 -w 5 localhost 110`), not OpenBSD's netcat.
+ln -sf /usr/bin/ncat /usr/bin/nc
+# useradd as on RHEL: a home directory, a mail spool file, bash. (adduser is useradd on RHEL; the
+# link is in /usr/local/sbin. passwd --stdin is a wrapper there too.)
+sed -i -E 's/^#?\s*CREATE_HOME.*/CREATE_HOME yes/' /etc/login.defs
+grep -q '^CREATE_HOME' /etc/login.defs || echo 'CREATE_HOME yes' >>/etc/login.defs
+sed -i -E 's|^#?\s*SHELL=.*|SHELL=/bin/bash|; s|^#?\s*CREATE_MAIL_SPOOL=.*|CREATE_MAIL_SPOOL=yes|' /etc/default/useradd
+grep -q '^CREATE_MAIL_SPOOL=' /etc/default/useradd || echo 'CREATE_MAIL_SPOOL=yes' >>/etc/default/useradd
+
 # --- the RHEL prompt, also for non-login shells (docker exec) ----------------------------------
 sed -i -E 's/^(\s*)PS1=/\1: PS1=/' /etc/bash.bashrc
 echo '. /etc/profile.d/maillab-prompt.sh' >>/etc/bash.bashrc

@@ -1,9 +1,11 @@
 // `maillab serve`: the image (built on first use, progress on the console), the client bundle, the
 // HTTP API and the terminal WebSockets in one process.
+
 import { createServer, type Server } from 'node:http';
 import path from 'node:path';
 import type { Request } from 'express';
 import { engineStatus, type Services } from '../compose.ts';
+import { errorMessage } from '../errors.ts';
 import { attachTerminalServer, isSameOrigin } from '../terminal/terminal-server.ts';
 import { TerminalSessions } from '../terminal/terminal-sessions.ts';
 import { createApp } from './app.ts';
@@ -40,10 +42,18 @@ export async function serve(
     log('  The page will show this too; labs start once the engine answers.');
   } else {
     log(`Engine: ${engine.product} ${engine.version}`);
-    if (!(await images.find()) && opts.buildImage !== false) {
-      log('Building the lab image (first use only; about a minute on 2 cores, progress below)…');
-      const choice = await images.ensure((line) => log(`  ${line}`));
-      log(`Lab image: ${choice.image} (${choice.reason})`);
+    const found = await images.find();
+    if (opts.buildImage !== false) {
+      if (!found) log('Building the lab image (first use only; about a minute on 2 cores, progress below)…');
+      else if (!images.status().selfTest)
+        log(`Testing the lab image ${found.image} once before first use (about 10 s)…`);
+      try {
+        const choice = await images.ensure((line) => log(`  ${line}`));
+        log(`Lab image: ${choice.image} (${choice.reason})`);
+      } catch (err) {
+        // The page shows it too; the server keeps serving lessons.
+        log(`! The lab image is not usable: ${errorMessage(err)}`);
+      }
     } else if (images.status().tag) {
       log(`Lab image: ${images.status().tag}`);
     }

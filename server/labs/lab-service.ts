@@ -63,8 +63,10 @@ export class LabService {
   async adopt(): Promise<{ adopted: number; removed: number }> {
     let adopted = 0;
     let removed = 0;
+    const lessons = new Set(this.opts.lessons.list().map((l) => l.id));
     for (const info of await this.opts.runtime.listLabs()) {
-      if (this.labs.has(info.labId)) continue;
+      // Not a lesson's lab (an image self-test in progress, or a lesson this server does not serve).
+      if (this.labs.has(info.labId) || !lessons.has(info.lesson)) continue;
       const complete = await this.isComplete(info);
       const young = Date.now() - Date.parse(info.createdAt) < CREATION_GRACE_MS;
       if (!info.token || (!complete && !young)) {

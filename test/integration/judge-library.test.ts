@@ -30,6 +30,8 @@ describe.runIf(services)('judge library on a real lab', () => {
     return result.stdout.trim();
   };
   const fields = (line: string) => line.split('\x1f');
+  /** Each output line as its first two fields: "login ok", "needle found". */
+  const lines = (output: string) => output.split('\n').map((l) => fields(l).slice(0, 2).join(' '));
 
   beforeAll(async () => {
     lab = await s.labs.start(`judge-lib-${process.pid}`, '06');
@@ -67,7 +69,12 @@ describe.runIf(services)('judge library on a real lab', () => {
     const relay = await judge(
       'smtp_talk server.example.com 25 --from a@elsewhere.test --rcpt b@elsewhere.test',
     );
-    expect(relay).toMatch(/rcpt b@elsewhere\.test\x1f(454|554)\x1f.*Relay access denied/);
+    const refused = relay
+      .split('\n')
+      .map(fields)
+      .find((f) => f[0] === 'rcpt b@elsewhere.test');
+    expect(refused?.[1]).toMatch(/^(454|554)$/);
+    expect(refused?.[2]).toContain('Relay access denied');
   });
 
   it('finds the nonce in a mailbox the engine copied, and postfix lines for its Message-ID in the copied journal', async () => {
@@ -113,15 +120,15 @@ describe.runIf(services)('judge library on a real lab', () => {
     const pop3s = await judge(
       'pop3_fetch server.example.com 995 student student --ssl --needle "$MAILLAB_NONCE"',
     );
-    expect(pop3s).toMatch(/^login\x1fok/m);
-    expect(pop3s).toMatch(/^needle\x1ffound$/m);
+    expect(lines(pop3s)).toContain('login ok');
+    expect(lines(pop3s)).toContain('needle found');
     const imaps = await judge(
       'imap_fetch server.example.com 993 student student --ssl --needle "$MAILLAB_NONCE"',
     );
-    expect(imaps).toMatch(/^select\x1fok/m);
-    expect(imaps).toMatch(/^needle\x1ffound$/m);
+    expect(lines(imaps)).toContain('select ok');
+    expect(lines(imaps)).toContain('needle found');
     const plain = await judge('pop3_fetch server.example.com 110 student student');
-    expect(plain).toMatch(/^login\x1ferr/m);
+    expect(lines(plain)).toContain('login err');
   });
 
   it('sees the certificate dovecot serves and matches it to the file dovecot names', async () => {

@@ -34,7 +34,8 @@ done
 shown() { sed "s#^$MAILLAB_EVIDENCE/server##" <<<"$1"; }
 
 # Where else a message with the subject went, for the hints: desktop's own mailboxes and queue.
-local_copy=$(mbox_messages "$(evidence desktop /var/spool/mail)"/* "$(evidence desktop /root/mbox)" 2>/dev/null |
+# (/var/mail and /var/spool/mail: one is a symbolic link to the other, which one depends on the image.)
+local_copy=$(mbox_messages "$(evidence desktop /var/mail)"/* "$(evidence desktop /var/spool/mail)"/* "$(evidence desktop /root/mbox)" 2>/dev/null |
   awk -F'\x1f' -v s="$SUBJECT" 'tolower($2) == tolower(s) {print $1; exit}' | sed "s#^$MAILLAB_EVIDENCE/desktop##")
 queued=$(find "$(evidence desktop /var/spool/postfix)"/{incoming,active,deferred,hold} -type f 2>/dev/null | wc -l)
 
