@@ -11,6 +11,7 @@ import type { LabState } from '../labs/lab-service.ts';
 import { hostNames } from '../runtime/labels.ts';
 import { GRADER_HOST } from '../runtime/runtime.ts';
 import { parseArgs } from './args.ts';
+import { verifyLessons, verifyTable } from './verify.ts';
 
 const USAGE = `maillab: interactive labs for Linux mail services (postfix, dovecot)
 
@@ -27,7 +28,13 @@ Usage:
   maillab lab shell <lesson> <host>                an interactive root shell on a host
   maillab lessons                                  list the lessons
   maillab images build [--force] [--flavor auto|rhel9|offline]
-  maillab doctor                                   is the engine reachable? which image, built?
+                                                   build (or find) the lab image and self-test it
+  maillab images save <file>                       write the lab image to a file (docker save)
+  maillab images load <file>                       load a saved image; it self-tests on first use
+  maillab verify [lesson...] [--exercise ID] [--json]
+                                                   prove lessons on this machine: a fresh lab fails,
+                                                   solutions and variants pass, mistakes and cheats fail
+  maillab doctor                                   is the engine reachable? which image, self-tested?
 
 A lesson is named by its folder (06-null-client) or its number (06).`;
 
@@ -186,8 +193,20 @@ async function doctor(services: Services): Promise<number> {
   }
   if (engine.ok) {
     const image = await services.images.find();
-    if (image) out(`✓ Lab image: ${image.image} (${services.images.status().description})`);
-    else out('• Lab image: not built yet. Build it: npx maillab images build (or just start a lab)');
+    const tested = services.images.status().selfTest;
+    if (!image) out('• Lab image: not built yet. Build it: npx maillab images build (or just start a lab)');
+    else if (!tested) {
+      out(`• Lab image: ${image.image} (${services.images.status().description})`);
+      out('    Self-test: not run yet; it runs before the first lab (or: npx maillab images build).');
+    } else if (tested.passed) {
+      out(`✓ Lab image: ${image.image} (${services.images.status().description})`);
+      out(`    Self-test: passed, ${tested.steps.length} steps, ${tested.at}`);
+    } else {
+      ok = false;
+      const failed = tested.steps.find((s) => !s.ok);
+      out(`✗ Lab image: ${image.image} failed its self-test at "${failed?.name}" (${tested.at})`);
+      for (const line of (failed?.output ?? '').split('\n').slice(-6)) out(`    ${line}`);
+    }
     const labs = await services.runtime.listLabs();
     out(
       `• Labs running: ${labs.length}${labs.map((l) => `\n    ${l.labId}  lesson ${l.lesson}  owner ${l.owner}`).join('')}`,
@@ -200,6 +219,71 @@ async function doctor(services: Services): Promise<number> {
       .join(', ')}`,
   );
   return ok ? 0 : 1;
+}
+
+async function images(
+  services: Services,
+  words: string[],
+  flags: Record<string, string | true>,
+): Promise<number> {
+  const [action, file] = words;
+  if (action === 'build') {
+    const choice = await services.images.ensure((line) => out(`  ${line}`), Boolean(flags.force));
+    out(`${choice.built ? 'Built' : 'Up to date'}: ${choice.image}\n  ${choice.reason}`);
+    const tested = services.images.status().selfTest;
+    if (tested) out(`  Self-test: passed (${tested.steps.length} steps, ${tested.at})`);
+    return 0;
+  }
+  if (action === 'save' && file) {
+    const choice = await services.images.save(file, (line) => out(`  ${line}`));
+    out(`Saved ${choice.image} to ${file}. Load it elsewhere with: npx maillab images load ${file}`);
+    return 0;
+  }
+  if (action === 'load' && file) {
+    const tags = await services.images.load(file, (line) => out(`  ${line}`));
+    out(`Loaded: ${tags.join(', ') || '(no tagged image in the file)'}`);
+    const found = await services.images.find();
+    if (found && tags.includes(found.image))
+      out(`This is the lab image for the current recipe; it runs its self-test before its first lab.`);
+    else if (tags.length)
+      out(
+        'None of these is the lab image for the current containers/ recipe: rebuild there with the same maillab version, or build here.',
+      );
+    return 0;
+  }
+  throw new MaillabError(
+    'bad_request',
+    'Usage: maillab images build [--force] | images save <file> | images load <file>',
+  );
+}
+
+async function verify(
+  services: Services,
+  words: string[],
+  flags: Record<string, string | true>,
+): Promise<number> {
+  const lessons = words.length ? words.map((w) => services.lessons.get(w)) : services.lessons.list();
+  const exercise = typeof flags.exercise === 'string' ? flags.exercise : undefined;
+  if (!flags.json)
+    out(`Proving ${lessons.map((l) => l.id).join(', ')} on this engine (a fresh lab per case)…`);
+  const report = await verifyLessons(services, lessons, {
+    ...(exercise ? { exercise } : {}),
+    onCase: (c, i, total) => {
+      if (flags.json) return;
+      out(`  ${c.ok ? '✓' : '✗'} [${i + 1}/${total}] ${c.lesson} ${c.name} (${c.seconds} s)`);
+      for (const p of c.problems) out(`      ${p}`);
+    },
+  });
+  if (flags.json) out(JSON.stringify(report, null, 2));
+  else {
+    out(`\n${verifyTable(report)}\n`);
+    out(
+      report.ok
+        ? `All ${report.cases.length} cases hold on ${report.image}.`
+        : 'Some cases do not hold: see ✗ above.',
+    );
+  }
+  return report.ok ? 0 : 1;
 }
 
 async function main(argv: string[]): Promise<number> {
@@ -224,13 +308,10 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     case 'doctor':
       return doctor(services);
-    case 'images': {
-      if (words[0] !== 'build')
-        throw new MaillabError('bad_request', 'Usage: maillab images build [--force]');
-      const choice = await services.images.ensure((line) => out(`  ${line}`), Boolean(flags.force));
-      out(`${choice.built ? 'Built' : 'Up to date'}: ${choice.image}\n  ${choice.reason}`);
-      return 0;
-    }
+    case 'images':
+      return images(services, words, flags);
+    case 'verify':
+      return verify(services, words, flags);
     case 'serve': {
       const host = typeof flags.host === 'string' ? flags.host : config.host;
       const port = typeof flags.port === 'string' ? Number(flags.port) : config.port;
