@@ -74,7 +74,20 @@ export function createShell(root: HTMLElement): Shell {
           flavor ? (FLAVOR_LABELS[flavor] ?? flavor) : 'No image',
         ),
         h('span', { class: 'image-description' }, status.image.description),
+        ...(status.image.selfTest
+          ? [
+              h(
+                'span',
+                { class: `self-test ${status.image.selfTest.passed ? 'ok' : 'down'}` },
+                status.image.selfTest.passed
+                  ? 'self-tested'
+                  : `self-test failed: ${status.image.selfTest.failedStep ?? 'see maillab doctor'}`,
+              ),
+            ]
+          : []),
       );
+      if (status.image.fallback)
+        imageBadge.title += `\nNot the RHEL 9 image, because: ${status.image.fallback}`;
       engine.hidden = false;
       engine.className = `engine-state ${status.engine.ok ? 'ok' : 'down'}`;
       engine.textContent = status.engine.ok

@@ -100,7 +100,17 @@ export function createApp(opts: AppOptions): express.Express {
   };
 
   api.get('/status', async (_req, res) => {
-    res.json({ engine: await status.engine(), image: status.image() } satisfies Status);
+    const { selfTest, ...image } = status.image();
+    const failedStep = selfTest?.steps.find((step) => !step.ok)?.name;
+    res.json({
+      engine: await status.engine(),
+      image: {
+        ...image,
+        ...(selfTest
+          ? { selfTest: { passed: selfTest.passed, at: selfTest.at, ...(failedStep ? { failedStep } : {}) } }
+          : {}),
+      },
+    } satisfies Status);
   });
   api.get('/lessons', (_req, res) => {
     res.json(lessons.list().map(lessonSummary));

@@ -7,7 +7,15 @@ import type { ExerciseResult } from './check-result.ts';
 /** GET /api/status */
 export interface Status {
   engine: { ok: boolean; message?: string; product?: string; version?: string };
-  image: { flavor: 'rhel9' | 'offline' | null; tag: string | null; description: string };
+  image: {
+    flavor: 'rhel9' | 'offline' | null;
+    tag: string | null;
+    description: string;
+    /** Why auto is not running the RHEL 9 image, when it fell back. */
+    fallback?: string;
+    /** The image's self-test: passed, or the step that failed. */
+    selfTest?: { passed: boolean; at: string; failedStep?: string };
+  };
 }
 
 /** GET /api/lessons answers a list of these. */

@@ -64,7 +64,22 @@ beforeEach(async () => {
     status: {
       engine: async () =>
         engineOk ? { ok: true, product: 'docker', version: '0' } : { ok: false, message: 'down' },
-      image: () => ({ flavor: 'offline', tag: 'maillab/lab:test', description: 'Offline image' }),
+      image: () => ({
+        flavor: 'offline',
+        tag: 'maillab/lab:test',
+        description: 'Offline image',
+        fallback: 'rhel9: base could not be pulled',
+        selfTest: {
+          image: 'maillab/lab:test',
+          imageId: 'sha256:1',
+          passed: false,
+          at: '2026-11-28T00:00:00.000Z',
+          steps: [
+            { name: 'systemd boots every host unprivileged', ok: true, output: '', ms: 1 },
+            { name: 'postfix starts on server', ok: false, output: 'fatal: no master', ms: 1 },
+          ],
+        },
+      }),
     },
   });
   engineOk = true;
@@ -79,6 +94,17 @@ afterEach(async () => {
 });
 
 describe('HTTP API', () => {
+  it('says which image runs, why not RHEL 9, and its self-test verdict without the raw output', async () => {
+    const status = await call('GET', '/api/status');
+    expect(status.body.image).toEqual({
+      flavor: 'offline',
+      tag: 'maillab/lab:test',
+      description: 'Offline image',
+      fallback: 'rhel9: base could not be pulled',
+      selfTest: { passed: false, at: '2026-11-28T00:00:00.000Z', failedStep: 'postfix starts on server' },
+    });
+  });
+
   it('lists lessons with their exercises', async () => {
     const res = await call('GET', '/api/lessons');
     expect(res.status).toBe(200);
