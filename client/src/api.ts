@@ -2,7 +2,14 @@
 // (a non-2xx answer's `{error: {code, message}}` becomes an ApiError carrying that message).
 // The body shapes and check results are defined once, for both sides, in server/shared/.
 
-import type { LabView, LessonDetail, LessonSummary, QuizAnswers, Status } from '../../server/shared/api.ts';
+import type {
+  LabView,
+  LessonDetail,
+  LessonSummary,
+  QuizAnswers,
+  Status,
+  Walkthrough,
+} from '../../server/shared/api.ts';
 import type { ExerciseResult } from '../../server/shared/check-result.ts';
 
 export type {
@@ -14,6 +21,7 @@ export type {
   Question,
   QuizAnswers,
   Status,
+  Walkthrough,
 } from '../../server/shared/api.ts';
 export type { CriterionResult, ExerciseResult } from '../../server/shared/check-result.ts';
 
@@ -81,6 +89,8 @@ export const api = {
     request<void>('PUT', `${exercise(labId, exerciseId)}/answers`, { answers } satisfies QuizAnswers),
   check: (labId: string, exerciseId: string) =>
     request<ExerciseResult>('POST', `${exercise(labId, exerciseId)}/check`),
+  reveal: (labId: string, exerciseId: string) =>
+    request<Walkthrough>('POST', `${exercise(labId, exerciseId)}/reveal`),
 };
 
 export function errorMessage(err: unknown): string {

@@ -6,7 +6,7 @@ import { h, icon, icons, setBusy } from './dom.ts';
 
 export interface ExercisesContext {
   /** The running lab, when there is one that can be checked. */
-  lab(): Pick<LabView, 'labId' | 'results'> | undefined;
+  lab(): Pick<LabView, 'labId' | 'results' | 'revealed'> | undefined;
 }
 
 const NO_LAB = 'Start the lab to check your work.';
@@ -49,6 +49,13 @@ function exerciseCard(exercise: Exercise, index: number, ctx: ExercisesContext) 
     icon(icons.check),
     h('span', { class: 'label' }, 'Check'),
   );
+  // A worked solution, offered once the student has checked at least once (the server enforces it).
+  const walkthrough = h('div', { class: 'walkthrough', 'data-testid': `walkthrough-${exercise.id}` });
+  const revealButton = h(
+    'button',
+    { type: 'button', class: 'button reveal-button', 'data-testid': `reveal-${exercise.id}`, hidden: true },
+    h('span', { class: 'label' }, 'Show a worked solution'),
+  );
   const questions = exercise.kind === 'quiz' ? (exercise.questions ?? []) : [];
   const quizForm = questions.length > 0 ? quiz(exercise.id, questions) : undefined;
   const titleId = `exercise-${exercise.id}-title`;
@@ -76,9 +83,39 @@ function exerciseCard(exercise: Exercise, index: number, ctx: ExercisesContext) 
         )
       : null,
     quizForm,
-    h('div', { class: 'exercise-actions' }, button, note),
+    h('div', { class: 'exercise-actions' }, button, exercise.kind === 'check' ? revealButton : null, note),
     result,
+    walkthrough,
   );
+  const offerReveal = (checked: boolean, revealedAt?: string) => {
+    revealButton.hidden = exercise.kind !== 'check' || !checked;
+    const label = revealButton.querySelector('.label');
+    if (label) label.textContent = revealedAt ? 'Show the worked solution again' : 'Show a worked solution';
+  };
+  revealButton.addEventListener('click', async () => {
+    const labId = ctx.lab()?.labId;
+    if (!labId) return;
+    setBusy(revealButton, true, 'Opening…');
+    try {
+      const shown = await api.reveal(labId, exercise.id);
+      const body = h('div', { class: 'walkthrough-body' });
+      // Server-rendered from the lesson's Markdown and sanitized there, like the lesson text.
+      body.innerHTML = shown.html;
+      walkthrough.replaceChildren(
+        h(
+          'p',
+          { class: 'walkthrough-note' },
+          `Worked solution, revealed ${new Date(shown.revealedAt).toLocaleString()}. The reveal is recorded with your results.`,
+        ),
+        body,
+      );
+      offerReveal(true, shown.revealedAt);
+    } catch (err) {
+      walkthrough.replaceChildren(h('p', { class: 'result-error', role: 'alert' }, errorMessage(err)));
+    } finally {
+      setBusy(revealButton, false);
+    }
+  });
 
   let saveTimer: number | undefined;
   /** Whether the student changed an answer since the lab's saved answers were asked for. */
@@ -93,6 +130,7 @@ function exerciseCard(exercise: Exercise, index: number, ctx: ExercisesContext) 
       window.clearTimeout(saveTimer);
       if (quizForm) await api.saveAnswers(labId, exercise.id, answersOf(quizForm));
       renderResult(result, await api.check(labId, exercise.id));
+      offerReveal(true, ctx.lab()?.revealed[exercise.id]);
     } catch (err) {
       result.replaceChildren(
         h(
@@ -126,10 +164,12 @@ function exerciseCard(exercise: Exercise, index: number, ctx: ExercisesContext) 
 
   /** The lab the result area and answers were last filled from; a new or reset lab starts over. */
   let shownFor: string | undefined;
-  const showLab = (lab: Pick<LabView, 'labId' | 'results'>) => {
+  const showLab = (lab: Pick<LabView, 'labId' | 'results' | 'revealed'>) => {
     shownFor = lab.labId;
     touched = false;
     const last = lab.results[exercise.id];
+    walkthrough.replaceChildren();
+    offerReveal(Boolean(last), lab.revealed[exercise.id]);
     if (last) renderResult(result, last);
     else result.replaceChildren();
     if (!quizForm) return;
@@ -147,6 +187,8 @@ function exerciseCard(exercise: Exercise, index: number, ctx: ExercisesContext) 
       // The lab is gone or being recreated: its results and answers went with it.
       shownFor = undefined;
       result.replaceChildren();
+      walkthrough.replaceChildren();
+      offerReveal(false);
       quizForm?.reset();
     } else if (lab && shownFor !== lab.labId && button.getAttribute('aria-busy') !== 'true') {
       showLab(lab);

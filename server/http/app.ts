@@ -8,7 +8,15 @@ import type { LessonCatalog } from '../lessons/catalog.ts';
 import type { Lesson } from '../lessons/schema.ts';
 import type { ImageStatus } from '../runtime/image-manager.ts';
 import { hostNames } from '../runtime/labels.ts';
-import type { Exercise, LabView, LessonDetail, LessonSummary, QuizAnswers, Status } from '../shared/api.ts';
+import type {
+  Exercise,
+  LabView,
+  LessonDetail,
+  LessonSummary,
+  QuizAnswers,
+  Status,
+  Walkthrough,
+} from '../shared/api.ts';
 import { errorHandler } from './error-mapping.ts';
 import { isAllowedHost } from './host-check.ts';
 
@@ -39,6 +47,7 @@ export function labView(lab: LabState, lessons: LessonCatalog, image: ImageStatu
     progress: lab.progress,
     ...(lab.error ? { error: lab.error } : {}),
     results: lab.results,
+    revealed: lab.revealed,
     hosts: lesson.hosts.map((name) => ({ name, fqdn: hostNames(name).fqdn })),
     token: lab.token,
     image: { flavor: image.flavor, description: image.description },
@@ -142,6 +151,9 @@ export function createApp(opts: AppOptions): express.Express {
   });
   api.post('/labs/:labId/exercises/:exercise/check', async (req, res) => {
     res.json(await labs.check(ownedLab(req).labId, req.params.exercise));
+  });
+  api.post('/labs/:labId/exercises/:exercise/reveal', async (req, res) => {
+    res.json((await labs.reveal(ownedLab(req).labId, req.params.exercise)) satisfies Walkthrough);
   });
   api.get('/labs/:labId/exercises/:exercise/answers', async (req, res) => {
     const lab = await labs.readyLab(ownedLab(req).labId);

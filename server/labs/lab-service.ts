@@ -21,6 +21,8 @@ export interface LabState {
   error?: string;
   /** The latest Check result per exercise, so a reloaded page shows it again; a reset clears it. */
   results: Record<string, ExerciseResult>;
+  /** When the student revealed each exercise's worked solution (ISO time); kept with the verdicts. */
+  revealed: Record<string, string>;
   /** Settles when the lab is ready (resolves) or failed (rejects). */
   ready: Promise<LabState>;
 }
@@ -99,6 +101,7 @@ export class LabService {
       status: complete ? 'ready' : 'starting',
       progress: [complete ? 'Lab re-adopted' : 'Another maillab process is creating this lab…'],
       results: {},
+      revealed: {},
     } as LabState;
     state.ready = complete ? Promise.resolve(state) : this.awaitCompletion(state, info);
     state.ready.catch(() => {});
@@ -196,6 +199,7 @@ export class LabService {
       status: 'starting',
       progress: [],
       results: {},
+      revealed: {},
     } as unknown as LabState;
     const say = (message: string) => {
       state.progress.push(message);
@@ -234,9 +238,9 @@ export class LabService {
       },
       say,
     );
-    if (lesson.setup.length) {
+    if (lesson.setup.length || lesson.prerequisites.length) {
       say(`Preparing the lab for lesson ${lesson.number}`);
-      await this.opts.checker.setup(state.labId, lesson);
+      await this.opts.checker.setup(state.labId, lesson, say);
     }
     await this.opts.store.markReady(state.labId);
   }
@@ -293,15 +297,41 @@ export class LabService {
     return { lesson: lesson.id, exercises, score: weightedScore(exercises.flatMap((e) => e.criteria)) };
   }
 
+  /**
+   * The worked solution of an exercise, for a student who has checked it at least once; the reveal is
+   * recorded with the lab's verdicts (an instructor sees who looked).
+   */
+  async reveal(labId: string, exerciseId: string): Promise<{ html: string; revealedAt: string }> {
+    const lab = await this.readyLab(labId);
+    const lesson = this.opts.lessons.get(lab.lesson);
+    const exercise = this.opts.lessons.exercise(lesson, exerciseId);
+    const html = lesson.walkthroughs[exercise.id];
+    if (html === undefined)
+      throw new MaillabError('bad_request', `Exercise ${exercise.id} has no worked solution to reveal.`);
+    if (!lab.results[exercise.id])
+      throw new MaillabError(
+        'forbidden',
+        'Press Check at least once before revealing the worked solution: try it yourself first.',
+      );
+    const revealedAt = lab.revealed[exercise.id] ?? new Date().toISOString();
+    if (!lab.revealed[exercise.id]) {
+      await this.opts.store.saveReveal(lab.labId, exercise.id, revealedAt);
+      lab.revealed[exercise.id] = revealedAt;
+    }
+    return { html, revealedAt };
+  }
+
   /** The verdicts recorded on a lab's grader (by this process, another, or the CLI). */
   private async loadVerdicts(state: LabState): Promise<void> {
     if (state.status !== 'ready') return;
     const lesson = this.opts.lessons.get(state.lesson);
-    const saved = await this.opts.store.verdicts(
-      state.labId,
-      lesson.exercises.map((e) => e.id),
-    );
+    const ids = lesson.exercises.map((e) => e.id);
+    const [saved, revealed] = await Promise.all([
+      this.opts.store.verdicts(state.labId, ids),
+      this.opts.store.reveals(state.labId, ids),
+    ]);
     state.results = { ...state.results, ...saved };
+    state.revealed = { ...state.revealed, ...revealed };
   }
 
   isStudentHost(labId: string, host: string): boolean {

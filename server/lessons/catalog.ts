@@ -58,6 +58,7 @@ export async function loadLessons(root: string): Promise<LessonCatalog> {
   const dirs = entries.filter((e) => e.isDirectory() && LESSON_DIR.test(e.name)).map((e) => e.name);
   dirs.sort();
   const lessons = await Promise.all(dirs.map((name) => loadLesson(path.join(root, name))));
+  resolvePrerequisites(root, lessons);
   return new LessonCatalog(lessons);
 }
 
@@ -99,9 +100,47 @@ export async function loadLesson(dir: string): Promise<Lesson> {
     if (!ok) throw invalid(where, `${field}.script`, `no file ${step.script} in ${id}/`);
     scripts[step.script] = await readFile(scriptPath, 'utf8');
   }
+  const walkthroughs: Record<string, string> = {};
+  for (const exercise of front.exercises) {
+    if (exercise.kind === 'quiz') continue;
+    const file = path.join(dir, exercise.walkthrough);
+    const field = `exercises.${exercise.id}.walkthrough`;
+    if (!file.startsWith(dir + path.sep))
+      throw invalid(where, field, 'the walkthrough must stay inside the lesson folder');
+    const text = await readFile(file, 'utf8').catch(() => {
+      throw invalid(where, field, `no file ${exercise.walkthrough} in ${id}/`);
+    });
+    walkthroughs[exercise.id] = renderLessonMarkdown(text).html;
+  }
   const markdown = match[2] ?? '';
   const { html } = renderLessonMarkdown(markdown);
-  return { ...front, id, number, dir, markdown, html, scripts };
+  return { ...front, id, number, dir, markdown, html, scripts, walkthroughs, prerequisites: [] };
+}
+
+/**
+ * Resolves buildsOn: each named lesson must exist, come earlier (so there are no cycles) and need no
+ * host this lesson lacks. Prerequisites of prerequisites come first, each once.
+ */
+function resolvePrerequisites(root: string, lessons: Lesson[]): void {
+  for (const lesson of lessons) {
+    const where = path.relative(process.cwd(), path.join(root, lesson.id, 'lesson.md'));
+    for (const name of lesson.buildsOn) {
+      const number = /^\d{2}$/.test(name) ? name : name.slice(0, 2);
+      const earlier = lessons.find((l) => l.id === name || l.number === number);
+      if (!earlier) throw invalid(where, 'buildsOn', `no lesson "${name}"`);
+      if (earlier.number >= lesson.number)
+        throw invalid(where, 'buildsOn', `"${name}" must be an earlier lesson than ${lesson.number}`);
+      const missing = earlier.hosts.filter((h) => !lesson.hosts.includes(h));
+      if (missing.length)
+        throw invalid(
+          where,
+          'buildsOn',
+          `${earlier.id} needs host ${missing.join(', ')}, which this lesson lacks`,
+        );
+      for (const before of [...earlier.prerequisites, earlier])
+        if (!lesson.prerequisites.includes(before)) lesson.prerequisites.push(before);
+    }
+  }
 }
 
 function invalid(file: string, field: string, message: string): MaillabError {

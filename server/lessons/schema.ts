@@ -117,6 +117,12 @@ const checkedExerciseSchema = z
     title: z.string().min(1),
     kind: z.literal('check'),
     criteria: z.array(criterionSchema).min(1),
+    /** A worked solution in Markdown, which a student may reveal after a first Check. */
+    walkthrough: z
+      .string({
+        required_error: 'every checked exercise needs a walkthrough (a worked solution in Markdown)',
+      })
+      .regex(/^[\w./-]+\.md$/, 'a Markdown file inside the lesson folder, e.g. solution/walkthrough.md'),
     check: z.array(checkStepSchema).min(1),
     solution: z.array(stepSchema).min(1),
     mistakes: z.array(mistakeSchema).min(2, 'every exercise needs at least two known mistakes'),
@@ -149,6 +155,13 @@ export const frontMatterSchema = z
     title: z.string().min(1),
     summary: z.string().min(1),
     hosts: z.array(hostName).min(1),
+    /**
+     * Earlier lessons whose work this one starts from: at lab creation their setup and reference
+     * solutions run first (in this order), then this lesson's setup. Named by number ("03") or folder.
+     */
+    buildsOn: z
+      .array(z.string().regex(/^(\d{2}|\d{2}-[a-z0-9-]+)$/, 'a lesson number ("03") or folder'))
+      .default([]),
     setup: z.array(stepSchema).default([]),
     exercises: z.array(exerciseSchema).min(1),
   })
@@ -178,6 +191,10 @@ export interface Lesson extends FrontMatter {
   html: string;
   /** Script contents by path relative to the lesson folder, read once at load. */
   scripts: Record<string, string>;
+  /** Each checked exercise's walkthrough, rendered to safe HTML. */
+  walkthroughs: Record<string, string>;
+  /** The lessons named in buildsOn, resolved (with theirs, earliest first) by the catalog. */
+  prerequisites: Lesson[];
 }
 
 export function isCollectStep(step: CheckStep): step is CollectStep {

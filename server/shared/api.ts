@@ -70,6 +70,8 @@ export interface LabView {
   error?: string;
   /** The latest Check result per exercise on this lab. */
   results: Record<string, ExerciseResult>;
+  /** When each exercise's worked solution was revealed (ISO time). */
+  revealed: Record<string, string>;
   hosts: { name: string; fqdn: string }[];
   token: string;
   image: { flavor: string | null; description: string };
@@ -78,4 +80,11 @@ export interface LabView {
 /** GET and PUT /api/labs/:labId/exercises/:exercise/answers: a quiz's choices by question id. */
 export interface QuizAnswers {
   answers: Record<string, string>;
+}
+
+/** POST /api/labs/:labId/exercises/:exercise/reveal, allowed after a first Check. */
+export interface Walkthrough {
+  /** The worked solution, as safe HTML. */
+  html: string;
+  revealedAt: string;
 }

@@ -13,6 +13,7 @@ export type Answers = Record<string, string>;
 
 const answersFile = (exerciseId: string) => `${ROOT}/answers/${exerciseId}.json`;
 const verdictFile = (exerciseId: string) => `${ROOT}/verdicts/${exerciseId}.json`;
+const revealFile = (exerciseId: string) => `${ROOT}/reveals/${exerciseId}.json`;
 
 export class GraderStore {
   constructor(private readonly runtime: LabRuntime) {}
@@ -47,23 +48,45 @@ export class GraderStore {
   /** The latest verdict per exercise, as saved; exercises never checked are absent. */
   async verdicts(labId: string, exerciseIds: string[]): Promise<Record<string, ExerciseResult>> {
     const out: Record<string, ExerciseResult> = {};
-    // One exec for all: `cat` of each file that exists, separated by NUL.
+    for (const [id, parsed] of Object.entries(await this.readMany(labId, exerciseIds.map(verdictFile))))
+      if (parsed && typeof (parsed as ExerciseResult).id === 'string') out[id] = parsed as ExerciseResult;
+    return out;
+  }
+
+  /** Records that the student revealed an exercise's worked solution (kept with the verdicts). */
+  async saveReveal(labId: string, exerciseId: string, at: string): Promise<void> {
+    await this.write(labId, revealFile(exerciseId), JSON.stringify({ at }));
+  }
+
+  /** When each exercise's worked solution was revealed; exercises never revealed are absent. */
+  async reveals(labId: string, exerciseIds: string[]): Promise<Record<string, string>> {
+    const out: Record<string, string> = {};
+    for (const [id, parsed] of Object.entries(await this.readMany(labId, exerciseIds.map(revealFile)))) {
+      const at = (parsed as { at?: unknown } | undefined)?.at;
+      if (typeof at === 'string') out[id] = at;
+    }
+    return out;
+  }
+
+  /** Reads several JSON files in one exec; keyed by file name without .json. Missing or torn ones are absent. */
+  private async readMany(labId: string, files: string[]): Promise<Record<string, unknown>> {
+    const out: Record<string, unknown> = {};
     const result = await this.runtime
       .exec(labId, GRADER_HOST, [
         '/bin/bash',
         '-c',
-        'for f in "$@"; do [ -f "$f" ] && { /usr/bin/cat "$f"; printf "\\0"; }; done; exit 0',
+        'for f in "$@"; do [ -f "$f" ] && { printf "%s\\t" "$(basename "$f" .json)"; /usr/bin/cat "$f"; printf "\\0"; }; done; exit 0',
         'maillab-store',
-        ...exerciseIds.map(verdictFile),
+        ...files,
       ])
       .catch(() => undefined);
     for (const chunk of (result?.stdout ?? '').split('\0')) {
+      const tab = chunk.indexOf('\t');
+      if (tab < 0) continue;
       try {
-        const parsed = JSON.parse(chunk) as ExerciseResult;
-        if (parsed && typeof parsed.id === 'string' && exerciseIds.includes(parsed.id))
-          out[parsed.id] = parsed;
+        out[chunk.slice(0, tab)] = JSON.parse(chunk.slice(tab + 1)) as unknown;
       } catch {
-        // A missing or torn file is a verdict never recorded.
+        // A torn file is a record never made.
       }
     }
     return out;

@@ -139,8 +139,23 @@ function instrumentExec(services: Services) {
     try {
       return await original(labId, host, argv, options);
     } finally {
-      // Only lesson scripts (setup, checks, solutions), which the step runner streams into `bash -s`.
-      if (on && argv[0] === 'bash' && argv[1] === '-s') calls.push({ host, ms: performance.now() - t0 });
+      // Only lesson scripts (setup, checks, solutions): the step runner names them `maillab:<script>`.
+      if (on && argv[5]?.startsWith('maillab:')) calls.push({ host, ms: performance.now() - t0 });
+    }
+  };
+  // Collect steps copy through the engine instead of running a script: they are steps too.
+  const originalCopy = runtime.copyFiles.bind(runtime);
+  runtime.copyFiles = async (labId, from, to, request) => {
+    const t0 = performance.now();
+    try {
+      return await originalCopy(labId, from, to, request);
+    } finally {
+      // awaitNonce copies again until the nonce shows up: one step, however many copies.
+      const key = `${from}:${request.paths.join(',')}`;
+      const last = calls.at(-1) as { host: string; ms: number; copy?: string } | undefined;
+      if (on && last?.copy === key) last.ms += performance.now() - t0;
+      else if (on)
+        calls.push({ host: from, ms: performance.now() - t0, copy: key } as { host: string; ms: number });
     }
   };
   return {

@@ -98,9 +98,8 @@ export class FakeRuntime implements LabRuntime {
       }
       return {
         stdout: files
-          .map((f) => this.files.get(key(f)))
-          .filter((c) => c !== undefined)
-          .map((c) => `${c}\0`)
+          .filter((f) => this.files.has(key(f)))
+          .map((f) => `${f.replace(/^.*\//, '').replace(/\.json$/, '')}\t${this.files.get(key(f))}\0`)
           .join(''),
       };
     }

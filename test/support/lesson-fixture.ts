@@ -19,6 +19,7 @@ exercises:
         weight: 2
       - id: delivered
         title: the nonce arrived
+    walkthrough: solution/walkthrough.md
     check:
       - host: server
         script: checks/act.sh
@@ -88,6 +89,11 @@ export async function writeLesson(
     await mkdir(path.dirname(path.join(dir, script)), { recursive: true });
     await writeFile(path.join(dir, script), `echo ${script}\n`);
   }
+  await mkdir(path.join(dir, 'solution'), { recursive: true });
+  await writeFile(
+    path.join(dir, 'solution', 'walkthrough.md'),
+    '### Worked solution\n\n`postconf -e`, then restart.\n',
+  );
   return dir;
 }
 

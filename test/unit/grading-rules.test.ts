@@ -219,3 +219,48 @@ describe('proof of a lesson', () => {
     ]);
   });
 });
+
+describe('lessons that build on earlier ones', () => {
+  const builds = (on: string) =>
+    VALID_FRONT_MATTER.replace('hosts: [server, desktop]', `hosts: [server, desktop]\nbuildsOn: [${on}]`);
+
+  it('start from the earlier lesson’s setup and reference solution, then their own setup', async () => {
+    const root = await tempLessons();
+    await writeLesson(root, '03-receiving', VALID_FRONT_MATTER);
+    await writeLesson(root, '04-aliases', builds('"03"'));
+    const catalog = await loadLessons(root);
+    const lesson = catalog.get('04');
+    expect(lesson.prerequisites.map((l) => l.id)).toEqual(['03-receiving']);
+    const runtime = new FakeRuntime();
+    await runtime.createLab({
+      labId: 'lab1',
+      lesson: lesson.id,
+      owner: 'o',
+      token: 't',
+      hosts: lesson.hosts,
+      image: 'x',
+    });
+    const said: string[] = [];
+    await new Checker(runtime, new GraderStore(runtime)).setup('lab1', lesson, (m) => said.push(m));
+    const ran = runtime.execs
+      .filter((e) => e.argv[5]?.startsWith('maillab:'))
+      .map((e) => e.options.env?.MAILLAB_LAB && e.argv[5]);
+    expect(ran).toEqual(['maillab:setup/server.sh', 'maillab:solution/listen.sh', 'maillab:setup/server.sh']);
+    expect(said[0]).toMatch(/lesson 03's work first/);
+  });
+
+  const rejects = async (on: string, message: RegExp) => {
+    const root = await tempLessons();
+    await writeLesson(root, '03-receiving', VALID_FRONT_MATTER);
+    await writeLesson(root, '04-aliases', builds(on));
+    await expect(loadLessons(root)).rejects.toThrow(message);
+  };
+  it('refuse a lesson that does not exist', () =>
+    rejects('"02"', /04-aliases\/lesson\.md: field "buildsOn": no lesson "02"/));
+  it('refuse a later lesson, so there are no cycles', async () => {
+    const root = await tempLessons();
+    await writeLesson(root, '03-receiving', builds('"04"'));
+    await writeLesson(root, '04-aliases', VALID_FRONT_MATTER);
+    await expect(loadLessons(root)).rejects.toThrow(/"04" must be an earlier lesson than 03/);
+  });
+});

@@ -297,6 +297,29 @@ describe('HTTP API', () => {
     expect(fresh.get(labId).status).toBe('ready');
   });
 
+  it('reveals a worked solution only after a first Check, and records the reveal with the verdicts', async () => {
+    const labId = await startReadyLab();
+    const early = await call('POST', `/api/labs/${labId}/exercises/listen/reveal`);
+    expect(early.status).toBe(403);
+    expect(early.body.error.message).toMatch(/Press Check at least once/);
+    await call('POST', `/api/labs/${labId}/exercises/listen/check`);
+    const shown = await call('POST', `/api/labs/${labId}/exercises/listen/reveal`);
+    expect(shown.status).toBe(200);
+    expect(shown.body.html).toContain('<h3>Worked solution</h3>');
+    expect((await call('GET', `/api/labs/${labId}`)).body.revealed).toEqual({
+      listen: shown.body.revealedAt,
+    });
+    const restarted = new LabService({
+      runtime,
+      store: new GraderStore(runtime),
+      lessons: await fixtureCatalog(),
+      checker: new Checker(runtime, new GraderStore(runtime)),
+      image: async () => 'x',
+    });
+    await restarted.adopt();
+    expect(restarted.get(labId).revealed.listen).toBe(shown.body.revealedAt);
+  });
+
   it('keeps verdicts with the lab: a restarted server shows them, and a CLI grade shows on the page', async () => {
     const labId = await startReadyLab();
     runtime.reply = (_host, argv) =>

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { stepProgram } from '../../server/checker/step-runner.ts';
 import { loadLessons } from '../../server/lessons/catalog.ts';
+import { renderLessonMarkdown } from '../../server/lessons/render.ts';
 
 const lessonsDir = new URL('../../lessons', import.meta.url).pathname;
 const catalog = await loadLessons(lessonsDir);
@@ -33,6 +34,26 @@ describe('lesson scripts', () => {
       ).toEqual([]);
     }
   });
+
+  for (const lesson of catalog.list()) {
+    it(`${lesson.id}: every host= code block names a host the student has a terminal on`, () => {
+      const hosts = renderLessonMarkdown(lesson.markdown).runnable.map((b) => b.host);
+      expect(hosts.filter((h) => !lesson.hosts.includes(h))).toEqual([]);
+    });
+
+    it(`${lesson.id}: every link to another lesson resolves`, () => {
+      const links = [...lesson.markdown.matchAll(/\]\(\/lessons\/([^)#/\s]+)/g)].map((m) => m[1] as string);
+      const broken = links.filter((name) => {
+        try {
+          catalog.get(name);
+          return false;
+        } catch {
+          return true;
+        }
+      });
+      expect(broken).toEqual([]);
+    });
+  }
 
   it('carries a judge helper that Python compiles', () => {
     const py = new URL('../../server/checker/lib/judge.py', import.meta.url).pathname;
