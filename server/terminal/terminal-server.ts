@@ -15,6 +15,8 @@ export interface TerminalServerOptions {
   isAllowedOrigin: (origin: string | undefined, hostHeader: string | undefined) => boolean;
   /** How long a new socket has to send its hello; default 5 s. */
   helloTimeoutMs?: number;
+  /** Told about a socket that sent something malformed (for the log); the socket is closed either way. */
+  onSocketError?: (labId: string, host: string, err: Error) => void;
 }
 
 // A dead peer (laptop lid closed, network gone) is noticed within two ping periods, so its shell's
@@ -45,15 +47,24 @@ export function isSameOrigin(origin: string | undefined, hostHeader: string | un
 export function attachTerminalServer(server: Server, opts: TerminalServerOptions): { close(): void } {
   const helloTimeoutMs = opts.helloTimeoutMs ?? 5000;
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES });
+  wss.on('error', () => {});
   const alive = new WeakSet<WebSocket>();
 
   const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    // A socket that errors (reset, garbage) before or during the upgrade must not take the process down.
+    socket.on('error', () => socket.destroy());
     const pathname = new URL(req.url ?? '/', 'http://localhost').pathname;
     const match = TERMINAL_PATH.exec(pathname);
     if (!match) return refuse(socket, 404, 'Not Found');
     if (!opts.isAllowedOrigin(req.headers.origin, req.headers.host)) return refuse(socket, 403, 'Forbidden');
     const [, labId = '', host = ''] = match;
     wss.handleUpgrade(req, socket, head, (ws) => {
+      // ws reports a malformed frame (too large, unmasked, bad UTF-8, unknown opcode) as an 'error'
+      // and closes with the right code; without a listener that error would end the server.
+      ws.on('error', (err) => {
+        opts.onSocketError?.(labId, host, err);
+        ws.terminate();
+      });
       alive.add(ws);
       ws.on('pong', () => alive.add(ws));
       awaitHello(ws, labId, host);

@@ -454,6 +454,66 @@ describe('terminal server', () => {
     expect(h.sessions.count()).toBe(0);
   });
 
+  it('survives malformed frames before and after hello, and keeps serving', async () => {
+    const h = await startHarness();
+    const { port } = new URL(h.url());
+    const raw = async (frame: Buffer, hello: boolean): Promise<void> => {
+      const { createConnection } = await import('node:net');
+      const sock = createConnection({ host: '127.0.0.1', port: Number(port) });
+      sock.on('error', () => {});
+      await once(sock, 'connect');
+      sock.write(
+        `GET /ws/labs/lab1/hosts/desktop HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nOrigin: http://127.0.0.1:${port}\r\n` +
+          'Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n',
+      );
+      await once(sock, 'data');
+      if (hello)
+        sock.write(
+          masked(0x1, Buffer.from(JSON.stringify({ t: 'hello', token: TOKEN, cols: 80, rows: 24 }))),
+        );
+      sock.write(frame);
+      await Promise.race([once(sock, 'close'), new Promise((r) => setTimeout(r, 1000))]);
+      sock.destroy();
+    };
+    const masked = (opcode: number, payload: Buffer, mask = true): Buffer => {
+      const len = payload.length;
+      const head =
+        len < 126
+          ? Buffer.from([0x80 | opcode, (mask ? 0x80 : 0) | len])
+          : len < 65536
+            ? Buffer.from([0x80 | opcode, (mask ? 0x80 : 0) | 126, len >> 8, len & 0xff])
+            : Buffer.concat([
+                Buffer.from([0x80 | opcode, (mask ? 0x80 : 0) | 127]),
+                (() => {
+                  const b = Buffer.alloc(8);
+                  b.writeBigUInt64BE(BigInt(len));
+                  return b;
+                })(),
+              ]);
+      if (!mask) return Buffer.concat([head, payload]);
+      const key = Buffer.from([1, 2, 3, 4]);
+      const body = Buffer.from(payload.map((byte, i) => byte ^ (key[i % 4] as number)));
+      return Buffer.concat([head, key, body]);
+    };
+    const frames: [string, Buffer][] = [
+      ['2 MiB text frame', masked(0x1, Buffer.alloc(2 * 1024 * 1024, 0x61))],
+      ['unmasked frame', masked(0x1, Buffer.from('{"t":"in","d":"x"}'), false)],
+      ['invalid UTF-8', masked(0x1, Buffer.from([0xc3, 0x28]))],
+      ['unknown opcode', masked(0x3, Buffer.from('x'))],
+      ['resize with absurd numbers', masked(0x1, Buffer.from('{"t":"resize","cols":-1,"rows":1e308}'))],
+      ['ack that is not a number', masked(0x1, Buffer.from('{"t":"ack","n":"lots"}'))],
+    ];
+    for (const [, frame] of frames) {
+      await raw(frame, false);
+      await raw(frame, true);
+    }
+    // Still serving: a well-behaved client gets a working shell.
+    const client = await h.connect();
+    await client.waitForControl('ready');
+    client.type('echo still-$((40+2))\r');
+    await client.until(() => client.output.includes('still-42'), 'the shell to answer');
+  });
+
   it('closes a socket whose first message is not a hello', async () => {
     const h = await startHarness();
     const client = new TestClient(h.url(), new URL(h.url()).origin.replace('ws:', 'http:'), true);
