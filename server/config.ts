@@ -2,6 +2,8 @@
 import { homedir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+import { MaillabError } from './errors.ts';
 
 export interface Config {
   /** Repository root: lessons/, containers/ and client/ are found from here, not from the cwd. */
@@ -25,22 +27,62 @@ export interface Config {
   stateDir: string;
 }
 
+const integer = (name: string, min: number, max: number, fallback: number) =>
+  z
+    .string()
+    .optional()
+    .transform((value, ctx) => {
+      if (value === undefined || value === '') return fallback;
+      const n = Number(value);
+      if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n) || n < min || n > max) {
+        ctx.addIssue({
+          code: z.ZodIssueCode.custom,
+          message: `${name} must be a whole number from ${min} to ${max}, not "${value}"`,
+        });
+        return z.NEVER;
+      }
+      return n;
+    });
+
+/** Every setting maillab reads, with the values it accepts; a bad one stops start-up and names itself. */
+const envSchema = z.object({
+  MAILLAB_PORT: integer('MAILLAB_PORT', 1, 65535, 8080),
+  PORT: integer('PORT', 1, 65535, 8080),
+  MAILLAB_HOST: z
+    .string()
+    .min(1, 'MAILLAB_HOST must name an address to listen on, e.g. 127.0.0.1')
+    .default('127.0.0.1'),
+  MAILLAB_MAX_LABS: integer('MAILLAB_MAX_LABS', 1, 1000, 20),
+  // Below 10 s a reloading page would find its shell gone.
+  MAILLAB_TERMINAL_GRACE_S: integer('MAILLAB_TERMINAL_GRACE_S', 10, 7 * 24 * 3600, 600),
+  MAILLAB_IMAGE: z
+    .enum(['auto', 'rhel9', 'offline'], {
+      errorMap: (_issue, ctx) => ({
+        message: `MAILLAB_IMAGE must be auto, rhel9 or offline, not "${String(ctx.data)}"`,
+      }),
+    })
+    .default('auto'),
+});
+
 export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const root = path.resolve(fileURLToPath(new URL('..', import.meta.url)));
-  const flavor = env.MAILLAB_IMAGE ?? 'auto';
-  if (flavor !== 'auto' && flavor !== 'rhel9' && flavor !== 'offline') {
-    throw new Error(`MAILLAB_IMAGE must be auto, rhel9 or offline, not "${flavor}".`);
-  }
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success)
+    throw new MaillabError(
+      'bad_request',
+      `Invalid setting: ${parsed.error.issues.map((i) => i.message).join('; ')}. Fix the environment variable and start again.`,
+    );
+  const settings = parsed.data;
   return {
     root,
     dockerHost: env.DOCKER_HOST || undefined,
-    host: env.MAILLAB_HOST ?? '127.0.0.1',
-    port: Number(env.MAILLAB_PORT ?? env.PORT ?? 8080),
+    host: settings.MAILLAB_HOST,
+    port: env.MAILLAB_PORT ? settings.MAILLAB_PORT : settings.PORT,
     lessonsDir: env.MAILLAB_LESSONS ?? path.join(root, 'lessons'),
     containersDir: path.join(root, 'containers'),
-    maxLabs: Number(env.MAILLAB_MAX_LABS ?? 20),
-    terminalGraceMs: Number(env.MAILLAB_TERMINAL_GRACE_S ?? 600) * 1000,
-    imageFlavor: flavor,
+    maxLabs: settings.MAILLAB_MAX_LABS,
+    terminalGraceMs: settings.MAILLAB_TERMINAL_GRACE_S * 1000,
+    imageFlavor: settings.MAILLAB_IMAGE,
     allowedOrigins: (env.MAILLAB_ALLOWED_ORIGINS ?? '').split(',').filter(Boolean),
     allowedHosts: (env.MAILLAB_ALLOWED_HOSTS ?? '').split(',').filter(Boolean),
     owner: env.MAILLAB_OWNER || 'local',
