@@ -3,6 +3,7 @@
 // grader steps that declared it, and weighs them. Quiz answers are kept by the grader store and
 // marked here, in the maillab process.
 import { randomBytes } from 'node:crypto';
+import { MaillabError } from '../errors.ts';
 import {
   type CheckedExercise,
   type Exercise,
@@ -149,12 +150,23 @@ export class Checker {
 
   /** Stores answers on the grader, merged over those given before; queued with checks, so never torn. */
   saveAnswers(labId: string, exercise: QuizExercise, answers: Answers): Promise<void> {
+    // Checked before queueing, so a bad answer is refused at once and nothing is half-saved.
+    const valid: Answers = {};
+    for (const [id, given] of Object.entries(answers)) {
+      const q = exercise.questions.find((question) => question.id === id);
+      if (!q)
+        throw new MaillabError(
+          'bad_request',
+          `Quiz ${exercise.id} has no question "${id}"; its questions are ${exercise.questions.map((x) => x.id).join(', ')}.`,
+        );
+      if (!q.choices.includes(given))
+        throw new MaillabError(
+          'bad_request',
+          `"${given}" is not a choice of question ${id}; the choices are ${q.choices.map((c) => `"${c}"`).join(', ')}.`,
+        );
+      valid[id] = given;
+    }
     return this.serialize(labId, async () => {
-      const valid: Answers = {};
-      for (const q of exercise.questions) {
-        const given = answers[q.id];
-        if (given !== undefined && q.choices.includes(given)) valid[q.id] = given;
-      }
       const merged = { ...(await this.store.answers(labId, exercise.id)), ...valid };
       await this.store.saveAnswers(labId, exercise.id, merged);
     });

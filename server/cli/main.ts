@@ -10,7 +10,7 @@ import { serve } from '../http/serve.ts';
 import type { LabState } from '../labs/lab-service.ts';
 import { hostNames } from '../runtime/labels.ts';
 import { GRADER_HOST } from '../runtime/runtime.ts';
-import { parseArgs } from './args.ts';
+import { allowOnly, parseArgs } from './args.ts';
 import { verifyLessons, verifyTable } from './verify.ts';
 
 const USAGE = `maillab: interactive labs for Linux mail services (postfix, dovecot)
@@ -90,6 +90,8 @@ async function lab(
 ): Promise<number> {
   const [verb, lessonName, ...rest] = words;
   if (!verb || !lessonName) throw new MaillabError('bad_request', `Usage:\n${USAGE}`);
+  const options: Record<string, string[]> = { grade: ['exercise', 'json'], solve: ['exercise'] };
+  allowOnly(flags, options[verb] ?? [], `lab ${verb}`);
   const lesson = services.lessons.get(lessonName);
   switch (verb) {
     case 'start': {
@@ -227,6 +229,7 @@ async function images(
   flags: Record<string, string | true>,
 ): Promise<number> {
   const [action, file] = words;
+  allowOnly(flags, action === 'build' ? ['force', 'flavor'] : ['flavor'], `images ${action ?? ''}`.trim());
   if (action === 'build') {
     const choice = await services.images.ensure((line) => out(`  ${line}`), Boolean(flags.force));
     out(`${choice.built ? 'Built' : 'Up to date'}: ${choice.image}\n  ${choice.reason}`);
@@ -262,6 +265,7 @@ async function verify(
   words: string[],
   flags: Record<string, string | true>,
 ): Promise<number> {
+  allowOnly(flags, ['exercise', 'json'], 'verify');
   const lessons = words.length ? words.map((w) => services.lessons.get(w)) : services.lessons.list();
   const exercise = typeof flags.exercise === 'string' ? flags.exercise : undefined;
   if (!flags.json)
@@ -307,14 +311,21 @@ async function main(argv: string[]): Promise<number> {
       for (const l of services.lessons.list()) out(`${l.number}  ${l.title}\n    ${l.summary}`);
       return 0;
     case 'doctor':
+      allowOnly(flags, [], 'doctor');
       return doctor(services);
     case 'images':
       return images(services, words, flags);
     case 'verify':
       return verify(services, words, flags);
     case 'serve': {
+      allowOnly(flags, ['host', 'port'], 'serve');
       const host = typeof flags.host === 'string' ? flags.host : config.host;
       const port = typeof flags.port === 'string' ? Number(flags.port) : config.port;
+      if (!Number.isInteger(port) || port < 1 || port > 65535)
+        throw new MaillabError(
+          'bad_request',
+          `--port must be a whole number from 1 to 65535, not "${String(flags.port)}".`,
+        );
       const running = await serve(services, { host, port });
       out(`\nmaillab is ready: open ${running.url}`);
       const stop = () => {

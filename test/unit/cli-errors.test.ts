@@ -30,7 +30,26 @@ describe('maillab CLI errors', () => {
   it('lists the known lessons when asked for an unknown one', async () => {
     const result = await maillab(['lab', 'grade', '99']);
     expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(/No lesson "99"\. Known lessons: 01-mail-roles, 06-null-client/);
+    expect(result.stderr).toMatch(/No lesson "99"\. Known lessons: 01-mail-roles, (.*, )?06-null-client/);
+  });
+
+  it('refuses a misspelt option with exit 2 instead of ignoring it', async () => {
+    const grade = await maillab(['lab', 'grade', '01', '--exercize', 'roles'], { DOCKER_HOST: DEAD_ENGINE });
+    expect(grade.code).toBe(2);
+    expect(grade.stderr).toContain(
+      'Unknown option --exercize for `maillab lab grade`; it takes --exercise, --json',
+    );
+    const solve = await maillab(['lab', 'solve', '06', '--exercize=x'], { DOCKER_HOST: DEAD_ENGINE });
+    expect(solve.code).toBe(2);
+    const port = await maillab(['serve', '--port', 'abc'], { DOCKER_HOST: DEAD_ENGINE });
+    expect(port.code).toBe(2);
+    expect(port.stderr).toContain('--port must be a whole number from 1 to 65535, not "abc"');
+  });
+
+  it('refuses a bad setting before doing anything, naming it, with exit 2', async () => {
+    const result = await maillab(['doctor'], { MAILLAB_TERMINAL_GRACE_S: '-5' });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('MAILLAB_TERMINAL_GRACE_S must be a whole number from 10');
   });
 
   it('prints usage and exits 2 for an unknown command', async () => {

@@ -252,6 +252,22 @@ describe('HTTP API', () => {
     expect((await call('GET', `/api/labs/${labId}/exercises/listen/answers`)).status).toBe(400);
   });
 
+  it('refuses an answer that is not one of the choices, and one for a question the quiz lacks', async () => {
+    const labId = await startReadyLab();
+    const bogus = await call('PUT', `/api/labs/${labId}/exercises/roles/answers`, {
+      answers: { mta: 'bogus' },
+    });
+    expect(bogus.status).toBe(400);
+    expect(bogus.body.error.message).toBe(
+      '"bogus" is not a choice of question mta; the choices are "postfix", "mutt".',
+    );
+    const unknown = await call('PUT', `/api/labs/${labId}/exercises/roles/answers`, {
+      answers: { mda: 'postfix' },
+    });
+    expect(unknown.status).toBe(400);
+    expect(unknown.body.error.message).toMatch(/has no question "mda"/);
+  });
+
   it('rejects answers that are not an object', async () => {
     const labId = await startReadyLab();
     const res = await call('PUT', `/api/labs/${labId}/exercises/roles/answers`, { answers: 'postfix' });
