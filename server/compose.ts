@@ -23,7 +23,11 @@ export interface Services {
 
 export async function compose(config: Config): Promise<Services> {
   const engine = connectEngine(config.dockerHost);
-  const runtime = new DockerRuntime({ docker: engine.docker, endpoint: engine.endpoint });
+  const runtime = new DockerRuntime({
+    docker: engine.docker,
+    endpoint: engine.endpoint,
+    allowUnsafeCgroupBind: config.allowUnsafeCgroupBind,
+  });
   const lessons = await loadLessons(config.lessonsDir);
   const store = new GraderStore(runtime);
   const checker = new Checker(runtime, store);

@@ -25,6 +25,8 @@ export interface Config {
   owner: string;
   /** Where maillab keeps its own state (image self-test verdicts): MAILLAB_STATE_DIR. */
   stateDir: string;
+  /** MAILLAB_UNSAFE_CGROUP_BIND=1: allow the writable host cgroup bind on old Docker with cgroup v2. */
+  allowUnsafeCgroupBind: boolean;
 }
 
 const integer = (name: string, min: number, max: number, fallback: number) =>
@@ -55,6 +57,13 @@ const envSchema = z.object({
   MAILLAB_MAX_LABS: integer('MAILLAB_MAX_LABS', 1, 1000, 20),
   // Below 10 s a reloading page would find its shell gone.
   MAILLAB_TERMINAL_GRACE_S: integer('MAILLAB_TERMINAL_GRACE_S', 10, 7 * 24 * 3600, 600),
+  MAILLAB_UNSAFE_CGROUP_BIND: z
+    .enum(['0', '1', ''], {
+      errorMap: (_issue, ctx) => ({
+        message: `MAILLAB_UNSAFE_CGROUP_BIND must be 1 or 0, not "${String(ctx.data)}"`,
+      }),
+    })
+    .default('0'),
   MAILLAB_IMAGE: z
     .enum(['auto', 'rhel9', 'offline'], {
       errorMap: (_issue, ctx) => ({
@@ -86,6 +95,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     allowedOrigins: (env.MAILLAB_ALLOWED_ORIGINS ?? '').split(',').filter(Boolean),
     allowedHosts: (env.MAILLAB_ALLOWED_HOSTS ?? '').split(',').filter(Boolean),
     owner: env.MAILLAB_OWNER || 'local',
+    allowUnsafeCgroupBind: settings.MAILLAB_UNSAFE_CGROUP_BIND === '1',
     stateDir:
       env.MAILLAB_STATE_DIR ||
       path.join(env.XDG_STATE_HOME || path.join(env.HOME || homedir(), '.local', 'state'), 'maillab'),

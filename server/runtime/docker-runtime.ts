@@ -48,6 +48,8 @@ export interface DockerRuntimeOptions {
   execClient?: string;
   limits?: ResourceLimits;
   readyTimeoutMs?: number;
+  /** MAILLAB_UNSAFE_CGROUP_BIND: see systemd-flags.ts. */
+  allowUnsafeCgroupBind?: boolean;
 }
 
 const MAX_OUTPUT = 4 * 1024 * 1024;
@@ -58,6 +60,7 @@ export class DockerRuntime implements LabRuntime {
   private readonly execClient: string;
   private readonly limits: ResourceLimits;
   private readonly readyTimeoutMs: number;
+  private readonly allowUnsafeCgroupBind: boolean;
   private engine?: EngineInfo;
 
   constructor(options: DockerRuntimeOptions) {
@@ -66,6 +69,7 @@ export class DockerRuntime implements LabRuntime {
     this.execClient = options.execClient ?? 'docker';
     this.limits = options.limits ?? DEFAULT_LIMITS;
     this.readyTimeoutMs = options.readyTimeoutMs ?? 90_000;
+    this.allowUnsafeCgroupBind = options.allowUnsafeCgroupBind ?? false;
   }
 
   /** Asks the engine now (info() is cached); throws engine_unreachable with what to start. */
@@ -111,7 +115,7 @@ export class DockerRuntime implements LabRuntime {
         [LABEL.lab]: spec.labId,
         [LABEL.lesson]: spec.lesson,
       });
-      const flags = systemdHostConfig(engine);
+      const flags = systemdHostConfig(engine, { allowUnsafeCgroupBind: this.allowUnsafeCgroupBind });
       for (const host of hosts) {
         const { fqdn, aliases } = hostNames(host);
         onProgress(`Creating host ${fqdn}`);
@@ -142,6 +146,7 @@ export class DockerRuntime implements LabRuntime {
             Binds: flags.Binds,
             ...(flags.CgroupnsMode ? { CgroupnsMode: flags.CgroupnsMode } : {}),
             ...(flags.Ulimits ? { Ulimits: flags.Ulimits } : {}),
+            ...(flags.SecurityOpt ? { SecurityOpt: flags.SecurityOpt } : {}),
           },
           NetworkingConfig: { EndpointsConfig: { [net]: { Aliases: aliases } } },
         });

@@ -4,6 +4,7 @@
 // cgroup namespace gives. Podman detects /sbin/init and sets all of this up itself (measured on
 // Podman 4.3, cgroup v1: tmpfs /run, /run/lock, /tmp and a read-only cgroup tree with a writable
 // name=systemd hierarchy), even through its Docker-compatible API.
+import { MaillabError } from '../errors.ts';
 import type { EngineInfo } from './runtime.ts';
 
 export interface Ulimit {
@@ -17,9 +18,23 @@ export interface SystemdHostConfig {
   Binds: string[];
   CgroupnsMode?: 'private' | 'host';
   Ulimits?: Ulimit[];
+  SecurityOpt?: string[];
 }
 
-const RUN_TMPFS = { '/run': 'rw,nosuid,nodev,mode=755', '/run/lock': 'rw,nosuid,nodev,noexec' };
+// Sized: a tmpfs is memory, and an unsized one let a student's `dd` into /run take the whole machine
+// (3 GB written there got the host OOM-killed). systemd and the mail daemons use well under 1 MB.
+const RUN_TMPFS = {
+  '/run': 'rw,nosuid,nodev,mode=755,size=64m',
+  '/run/lock': 'rw,nosuid,nodev,noexec,size=8m',
+};
+
+/** Docker Engine 28.0 made the container's own cgroup writable without privileged mode. */
+const WRITABLE_CGROUPS_SINCE = 28;
+
+export interface SystemdFlagOptions {
+  /** MAILLAB_UNSAFE_CGROUP_BIND=1: on older Docker with cgroup v2, bind the host's cgroup tree writable. */
+  allowUnsafeCgroupBind?: boolean;
+}
 
 /**
  * Rootful Podman gives every container nofile and nproc limits of 1048576 unless told otherwise,
@@ -34,11 +49,37 @@ export const PODMAN_ULIMITS: Ulimit[] = [
   { Name: 'nproc', Soft: 16384, Hard: 16384 },
 ];
 
-export function systemdHostConfig(engine: Pick<EngineInfo, 'product' | 'cgroupVersion'>): SystemdHostConfig {
+export function systemdHostConfig(
+  engine: Pick<EngineInfo, 'product' | 'cgroupVersion'> & { version?: string },
+  options: SystemdFlagOptions = {},
+): SystemdHostConfig {
   if (engine.product === 'podman')
     return { Tmpfs: {}, Binds: [], Ulimits: PODMAN_ULIMITS.map((u) => ({ ...u })) };
   if (engine.cgroupVersion === '2') {
-    return { Tmpfs: { ...RUN_TMPFS }, Binds: ['/sys/fs/cgroup:/sys/fs/cgroup:rw'], CgroupnsMode: 'private' };
+    // A private cgroup namespace does not narrow a bind mount: binding the host's /sys/fs/cgroup
+    // writable would let root in a lab rewrite the host's and other labs' limits. Docker 28 can make
+    // the container's own cgroup writable instead.
+    const major = Number.parseInt(engine.version ?? '', 10);
+    if (major >= WRITABLE_CGROUPS_SINCE)
+      return {
+        Tmpfs: { ...RUN_TMPFS },
+        Binds: [],
+        CgroupnsMode: 'private',
+        SecurityOpt: ['writable-cgroups=true'],
+      };
+    if (options.allowUnsafeCgroupBind)
+      return {
+        Tmpfs: { ...RUN_TMPFS },
+        Binds: ['/sys/fs/cgroup:/sys/fs/cgroup:rw'],
+        CgroupnsMode: 'private',
+      };
+    throw new MaillabError(
+      'lab_failed',
+      `Docker ${engine.version ?? '(unknown version)'} on a cgroup v2 host cannot run systemd in a lab safely: ` +
+        `it would need the host's whole /sys/fs/cgroup writable in every lab. Use Docker ${WRITABLE_CGROUPS_SINCE}.0 or newer, ` +
+        'or Podman (its Docker API works: DOCKER_HOST=unix://$XDG_RUNTIME_DIR/podman/podman.sock), or a cgroup v1 host. ' +
+        'On a machine only you use, MAILLAB_UNSAFE_CGROUP_BIND=1 allows the old writable bind anyway.',
+    );
   }
   return { Tmpfs: { ...RUN_TMPFS }, Binds: ['/sys/fs/cgroup:/sys/fs/cgroup:ro'] };
 }

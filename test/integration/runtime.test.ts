@@ -73,6 +73,17 @@ describe.runIf(services)('lab runtime on the real engine', () => {
     expect(net.Internal).toBe(true);
   });
 
+  it('caps the tmpfs /run: writing past it fails inside the host instead of filling the machine', async () => {
+    const fill = await s.runtime.exec(lab.labId, 'server', [
+      '/bin/bash',
+      '-c',
+      'df -m --output=size /run | tail -n1; dd if=/dev/zero of=/run/fill bs=1M count=200 2>&1 | tail -n1; rm -f /run/fill',
+    ]);
+    const [size = '', ddResult = ''] = fill.stdout.trim().split('\n');
+    expect(Number(size.trim())).toBeLessThanOrEqual(64);
+    expect(ddResult).toMatch(/No space left on device/);
+  });
+
   it('resolves the lab names between hosts from /etc/hosts, including mail.example.com', async () => {
     // From the files database alone: no look-up of a lab name waits on the internal network's DNS.
     const files = await s.runtime.exec(lab.labId, 'desktop', [

@@ -9,10 +9,27 @@ describe('systemd flags per engine', () => {
     });
   });
 
-  it('gives systemd a private writable cgroup namespace on cgroup v2 Docker', () => {
-    const flags = systemdHostConfig({ product: 'docker', cgroupVersion: '2' });
+  it('sizes every tmpfs it mounts, so a student cannot fill the machine memory through /run', () => {
+    for (const size of Object.values(systemdHostConfig({ product: 'docker', cgroupVersion: '1' }).Tmpfs))
+      expect(size).toMatch(/size=\d+m/);
+  });
+
+  it('makes only the lab cgroup writable on cgroup v2 Docker 28 and later, binding nothing', () => {
+    const flags = systemdHostConfig({ product: 'docker', cgroupVersion: '2', version: '28.2.2' });
     expect(flags.CgroupnsMode).toBe('private');
-    expect(flags.Binds).toEqual(['/sys/fs/cgroup:/sys/fs/cgroup:rw']);
+    expect(flags.SecurityOpt).toEqual(['writable-cgroups=true']);
+    expect(flags.Binds).toEqual([]);
+  });
+
+  it('refuses older Docker on cgroup v2, naming what works, unless the operator opts in', () => {
+    expect(() => systemdHostConfig({ product: 'docker', cgroupVersion: '2', version: '24.0.7' })).toThrow(
+      /Docker 24\.0\.7 on a cgroup v2 host cannot run systemd in a lab safely.*Docker 28\.0 or newer.*MAILLAB_UNSAFE_CGROUP_BIND=1/,
+    );
+    const unsafe = systemdHostConfig(
+      { product: 'docker', cgroupVersion: '2', version: '24.0.7' },
+      { allowUnsafeCgroupBind: true },
+    );
+    expect(unsafe.Binds).toEqual(['/sys/fs/cgroup:/sys/fs/cgroup:rw']);
   });
 
   it('leaves systemd setup to Podman', () => {
@@ -35,6 +52,8 @@ describe('systemd flags per engine', () => {
 
   it('leaves ulimits to Docker, which passes on its own', () => {
     expect(systemdHostConfig({ product: 'docker', cgroupVersion: '1' }).Ulimits).toBeUndefined();
-    expect(systemdHostConfig({ product: 'docker', cgroupVersion: '2' }).Ulimits).toBeUndefined();
+    expect(
+      systemdHostConfig({ product: 'docker', cgroupVersion: '2', version: '28.0.0' }).Ulimits,
+    ).toBeUndefined();
   });
 });
