@@ -156,11 +156,10 @@ async function lab(
       return 0;
     }
     case 'finish': {
-      const state = await services.labs.find(services.config.owner, lesson.id);
-      if (state) await services.labs.finish(state.labId);
+      const removed = await services.labs.finishAll(services.config.owner, lesson.id);
       out(
-        state
-          ? `Lab ${state.labId} finished: containers and network removed.`
+        removed.length
+          ? `Lab ${removed.join(', ')} finished: containers and network removed.`
           : `No lab was running for lesson ${lesson.number}.`,
       );
       return 0;

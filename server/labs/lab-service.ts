@@ -42,11 +42,22 @@ export interface LabServiceOptions {
 /** How long another process may take to finish creating a lab before it counts as abandoned. */
 const CREATION_GRACE_MS = 5 * 60_000;
 
+/** Hosts whose container stopped or died (a container just created and not yet started is not one). */
+function stoppedHosts(info: LabInfo): string[] {
+  return info.hosts.filter((h) => !h.running && h.state !== 'created').map((h) => h.name);
+}
+
+function brokenMessage(hosts: string[]): string {
+  return `Host ${hosts.join(' and ')} of this lab stopped (killed, out of memory, or removed by hand). Press Reset (or run \`npx maillab lab reset <lesson>\`) to recreate the lab.`;
+}
+
 export const newLabId = () => randomBytes(10).toString('hex');
 export const newToken = () => randomBytes(24).toString('base64url');
 
 export class LabService {
   private readonly labs = new Map<string, LabState>();
+  /** Labs whose creation this process is running. */
+  private readonly creating = new Set<string>();
   private readonly opts: LabServiceOptions;
 
   constructor(opts: LabServiceOptions) {
@@ -93,6 +104,7 @@ export class LabService {
    * "starting" until its marker appears, so a page never opens terminals on a half-made lab.
    */
   private track(info: LabInfo, complete: boolean): LabState {
+    const down = stoppedHosts(info);
     const state = {
       labId: info.labId,
       lesson: info.lesson,
@@ -103,7 +115,13 @@ export class LabService {
       results: {},
       revealed: {},
     } as LabState;
-    state.ready = complete ? Promise.resolve(state) : this.awaitCompletion(state, info);
+    if (down.length) {
+      // A host that stopped (killed, out of memory) is not a lab still being created: say so now
+      // instead of waiting out the creation grace period.
+      state.status = 'failed';
+      state.error = brokenMessage(down);
+      state.ready = Promise.reject(new MaillabError('lab_failed', state.error));
+    } else state.ready = complete ? Promise.resolve(state) : this.awaitCompletion(state, info);
     state.ready.catch(() => {});
     this.labs.set(info.labId, state);
     return state;
@@ -144,8 +162,7 @@ export class LabService {
   async find(owner: string, lessonName: string): Promise<LabState | undefined> {
     const lesson = this.opts.lessons.get(lessonName);
     const known = this.list(owner).find((l) => l.lesson === lesson.id);
-    if (known && known.status === 'ready' && !(await this.opts.runtime.getLab(known.labId)))
-      this.forget(known.labId);
+    if (known && known.status === 'ready' && !(await this.stillThere(known))) this.forget(known.labId);
     else if (known) {
       // A grade run from the CLI (or another server) since: show its verdicts too.
       await this.loadVerdicts(known).catch(() => {});
@@ -158,6 +175,36 @@ export class LabService {
     const state = this.track(info, await this.isComplete(info));
     await this.loadVerdicts(state);
     return state;
+  }
+
+  /**
+   * Whether a ready lab's containers still exist; one whose host stopped (killed, out of memory,
+   * removed) becomes failed, naming the host and what to do, so the page and CLI never show it ready.
+   */
+  private async stillThere(lab: LabState): Promise<boolean> {
+    const info = await this.opts.runtime.getLab(lab.labId);
+    if (!info) return false;
+    const down = stoppedHosts(info);
+    if (down.length && lab.status === 'ready') {
+      lab.status = 'failed';
+      lab.error = brokenMessage(down);
+      lab.progress.push(`Failed: ${lab.error}`);
+    }
+    return true;
+  }
+
+  /** Removes every lab an owner has for a lesson (there should be one): what `lab finish` reports. */
+  async finishAll(owner: string, lessonName: string): Promise<string[]> {
+    const lesson = this.opts.lessons.get(lessonName);
+    const ids = new Set(
+      this.list(owner)
+        .filter((l) => l.lesson === lesson.id)
+        .map((l) => l.labId),
+    );
+    for (const info of await this.opts.runtime.listLabs())
+      if (info.owner === owner && info.lesson === lesson.id) ids.add(info.labId);
+    for (const id of ids) await this.finish(id);
+    return [...ids];
   }
 
   /** Forgets ready labs whose hosts are gone (removed by another process or by hand). */
@@ -177,7 +224,12 @@ export class LabService {
     const lesson = this.opts.lessons.get(lessonName);
     const existing = await this.find(owner, lesson.id);
     if (existing && existing.status !== 'failed') return existing;
-    if (existing) this.labs.delete(existing.labId);
+    if (existing) {
+      // Never two labs for one owner and lesson: what is left of the failed one goes first.
+      this.opts.onLabGone?.(existing.labId);
+      await this.opts.runtime.destroyLab(existing.labId);
+      this.labs.delete(existing.labId);
+    }
     const max = this.opts.maxLabs ?? 20;
     const running = () => this.list().filter((l) => l.status !== 'failed').length;
     if (running() >= max) await this.forgetVanished();
@@ -206,19 +258,22 @@ export class LabService {
       if (state.progress.length > 50) state.progress.shift();
     };
     this.labs.set(labId, state);
-    state.ready = this.create(state, say).then(
-      () => {
-        state.status = 'ready';
-        say('Lab ready');
-        return state;
-      },
-      (err: unknown) => {
-        state.status = 'failed';
-        state.error = errorMessage(err);
-        say(`Failed: ${state.error}`);
-        throw err;
-      },
-    );
+    this.creating.add(labId);
+    state.ready = this.create(state, say)
+      .finally(() => this.creating.delete(labId))
+      .then(
+        () => {
+          state.status = 'ready';
+          say('Lab ready');
+          return state;
+        },
+        (err: unknown) => {
+          state.status = 'failed';
+          state.error = errorMessage(err);
+          say(`Failed: ${state.error}`);
+          throw err;
+        },
+      );
     // Callers that don't await still must not crash the process on failure.
     state.ready.catch(() => {});
     return state;
@@ -256,7 +311,9 @@ export class LabService {
 
   async finish(labId: string): Promise<void> {
     const lab = this.labs.get(labId);
-    await lab?.ready.catch(() => {});
+    // Only a creation this process runs is waited for (it would go on making containers); one that
+    // another process started is just removed, never waited out.
+    if (lab && this.creating.has(labId)) await lab.ready.catch(() => {});
     this.opts.onLabGone?.(labId);
     await this.opts.runtime.destroyLab(labId);
     this.labs.delete(labId);
@@ -266,6 +323,7 @@ export class LabService {
   async readyLab(labId: string): Promise<LabState> {
     const lab = this.get(labId);
     await lab.ready.catch(() => {});
+    if (lab.status === 'ready' && !(await this.stillThere(lab))) throw labNotFound(labId);
     if (lab.status === 'failed')
       throw new MaillabError('lab_failed', lab.error ?? 'The lab failed to start.');
     return lab;

@@ -234,6 +234,7 @@ export class DockerRuntime implements LabRuntime {
         containerId: c.Id,
         containerName: (c.Names[0] ?? '').replace(/^\//, ''),
         running: c.State === 'running',
+        state: c.State,
       };
       const address = c.NetworkSettings?.Networks?.[networkName(labId)]?.IPAddress;
       if (address) entry.address = address;

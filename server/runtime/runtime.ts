@@ -34,6 +34,8 @@ export interface LabHost {
   containerId: string;
   containerName: string;
   running: boolean;
+  /** The engine's word for the container's state: running, created, exited, dead, paused… */
+  state?: string;
   /** The host's address on the lab network, as the engine assigned it (not as the host claims). */
   address?: string;
 }

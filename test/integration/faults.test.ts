@@ -1,0 +1,51 @@
+// Faults end in a clear state, on the real engine: a killed host marks its lab failed with the host's
+// name and what to do; Check refuses with that message instead of a 500; starting again replaces the
+// broken lab (never two per owner and lesson); finishing removes every lab it reports, at once, also
+// from a process that did not create them.
+import { afterAll, describe, expect, it } from 'vitest';
+import type { Services } from '../../server/compose.ts';
+import { compose } from '../../server/compose.ts';
+import { readConfig } from '../../server/config.ts';
+import { realEngine } from '../support/engine.ts';
+
+const services = await realEngine();
+const OWNER = `faults-${process.pid}`;
+
+describe.runIf(services)('faults on the real engine', () => {
+  const s = services as Services;
+  const docker = services?.engine.docker as Services['engine']['docker'];
+
+  afterAll(async () => {
+    await s.labs.finishAll(OWNER, '06').catch(() => {});
+  });
+
+  it('marks a lab whose host was killed as failed, refuses Check with the reason, and replaces it on start', async () => {
+    const first = await s.labs.start(OWNER, '06');
+    await s.labs.readyLab(first.labId);
+    await docker.getContainer(`maillab-${first.labId}-server`).kill();
+
+    const found = await s.labs.find(OWNER, '06');
+    expect(found?.status).toBe('failed');
+    expect(found?.error).toMatch(/Host server of this lab stopped .* Press Reset/);
+    await expect(s.labs.check(first.labId, 'null-client')).rejects.toThrow(/Host server of this lab stopped/);
+
+    const second = await s.labs.start(OWNER, '06');
+    expect(second.labId).not.toBe(first.labId);
+    await s.labs.readyLab(second.labId);
+    const labs = (await s.runtime.listLabs()).filter((l) => l.owner === OWNER);
+    expect(labs.map((l) => l.labId)).toEqual([second.labId]);
+  });
+
+  it('finishes promptly from another process a lab whose host died, and every other lab of that lesson', async () => {
+    const lab = (await s.labs.find(OWNER, '06')) ?? (await s.labs.start(OWNER, '06'));
+    await s.labs.readyLab(lab.labId);
+    await docker.getContainer(`maillab-${lab.labId}-grader`).kill();
+    // Another process (the CLI) that never saw this lab being created.
+    const cli = await compose(readConfig());
+    const started = Date.now();
+    const removed = await cli.labs.finishAll(OWNER, '06');
+    expect(removed).toEqual([lab.labId]);
+    expect(Date.now() - started).toBeLessThan(20_000);
+    expect((await s.runtime.listLabs()).filter((l) => l.owner === OWNER)).toEqual([]);
+  });
+});
