@@ -35,7 +35,8 @@ afterAll(async () => {
 for (const lesson of catalog.list()) {
   describe.runIf(services)(`lesson ${lesson.id}`, () => {
     for (const c of proofCases(lesson)) {
-      it(c.name, async () => {
+      // A case is a fresh lab (about 4 s) and one to three checks; generous for a loaded 2-core machine.
+      it(c.name, { timeout: 300_000 }, async () => {
         const s = services as Services;
         const outcome = await runProofCase(s.checker, freshLabs(s), c);
         const report = outcome.results.map((r, i) => `--- check ${i + 1}\n${summary(r)}`).join('\n');
