@@ -13,6 +13,7 @@ export type ErrorCode =
   | 'bad_request'
   | 'not_found'
   | 'forbidden'
+  | 'unauthorized'
   | 'lab_failed';
 
 export class MaillabError extends Error {

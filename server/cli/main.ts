@@ -326,7 +326,9 @@ async function main(argv: string[]): Promise<number> {
           `--port must be a whole number from 1 to 65535, not "${String(flags.port)}".`,
         );
       const running = await serve(services, { host, port });
-      out(`\nmaillab is ready: open ${running.url}`);
+      out(
+        `\nmaillab is ready. Open this link (it carries the key to this maillab; keep it to yourself):\n  ${running.loginUrl}`,
+      );
       const stop = () => {
         out('Stopping (labs keep running; `npx maillab lab finish <lesson>` removes one).');
         running.close().then(() => process.exit(0));

@@ -19,6 +19,7 @@ import type {
 } from '../shared/api.ts';
 import { errorHandler } from './error-mapping.ts';
 import { isAllowedHost } from './host-check.ts';
+import { isSameSiteRequest, type SessionGate } from './session.ts';
 
 export interface StatusSource {
   engine(): Promise<{ ok: boolean; message?: string; product?: string; version?: string }>;
@@ -36,6 +37,8 @@ export interface AppOptions {
   ownerOf?: (req: Request) => string;
   /** Host header names to answer (DNS-rebinding guard); all names when omitted (in-process tests). */
   allowedHosts?: Set<string>;
+  /** The key to this server: no API call answers without a session it signed. */
+  session: SessionGate;
 }
 
 export function labView(lab: LabState, lessons: LessonCatalog, image: ImageStatus): LabView {
@@ -101,7 +104,37 @@ export function createApp(opts: AppOptions): express.Express {
     next();
   });
 
+  // Opening the printed link (any page with ?key=…) starts a session and drops the key from the address.
+  const { session } = opts;
+  app.use((req, res, next) => {
+    const key = req.query.key;
+    if (req.method !== 'GET' || key === undefined) return next();
+    if (!session.isValidKey(key)) {
+      res
+        .status(401)
+        .type('text/plain')
+        .send(
+          "This link does not carry this maillab's key. Open the link `npx maillab serve` printed when it started.",
+        );
+      return;
+    }
+    res.setHeader('Set-Cookie', session.setCookieHeader(req.secure));
+    const url = new URL(req.originalUrl, 'http://maillab');
+    url.searchParams.delete('key');
+    res.redirect(303, `${url.pathname}${url.search}`);
+  });
+
   const api = express.Router();
+  api.use((req, _res, next) => {
+    if (!session.sessionOf(req))
+      throw new MaillabError(
+        'unauthorized',
+        'This browser has no maillab session. Open the link `npx maillab serve` printed when it started (it ends in ?key=…).',
+      );
+    if (req.method !== 'GET' && req.method !== 'HEAD' && !isSameSiteRequest(req))
+      throw new MaillabError('forbidden', 'Refused: this request came from another site.');
+    next();
+  });
   const ownedLab = (req: Request) => {
     const lab = labs.get(String(req.params.labId));
     if (lab.owner !== ownerOf(req)) throw badRequest('This lab belongs to someone else.');

@@ -14,6 +14,7 @@ const STATUS: Record<ErrorCode, number> = {
   bad_request: 400,
   not_found: 404,
   forbidden: 403,
+  unauthorized: 401,
   lab_failed: 502,
 };
 

@@ -11,10 +11,16 @@ import { TerminalSessions } from '../terminal/terminal-sessions.ts';
 import { createApp } from './app.ts';
 import { buildClient } from './client-build.ts';
 import { allowedHostNames, isAllowedHost } from './host-check.ts';
+import { SessionGate } from './session.ts';
 
 export interface RunningServer {
   server: Server;
+  /** Where the server answers, e.g. http://127.0.0.1:8080 (no page works here without a session). */
   url: string;
+  /** The link to open: it carries the key that starts a session. */
+  loginUrl: string;
+  /** A link to a page of this server that starts a session on the way, e.g. link('/lessons/06'). */
+  link(pathname: string): string;
   terminals: TerminalSessions;
   close(): Promise<void>;
 }
@@ -28,11 +34,14 @@ export async function serve(
     buildImage?: boolean;
     /** Who owns the labs a request touches; one implicit local owner until classrooms arrive. */
     ownerOf?: (req: Request) => string;
+    /** The server's key; by default kept in the state directory so the link survives restarts. */
+    session?: SessionGate;
   },
 ): Promise<RunningServer> {
   const log = opts.log ?? ((line: string) => console.log(line));
   const { config, runtime, labs, lessons, checker, images } = services;
 
+  const session = opts.session ?? (await SessionGate.load(config.stateDir));
   const clientDir = path.join(config.root, 'client', 'dist');
   await buildClient({ outdir: clientDir, minify: true });
 
@@ -70,6 +79,7 @@ export async function serve(
 
   const allowedHosts = allowedHostNames(opts.host, config.allowedHosts);
   const app = createApp({
+    session,
     allowedHosts,
     lessons,
     labs,
@@ -89,6 +99,7 @@ export async function serve(
         return false;
       }
     },
+    hasSession: (req) => session.sessionOf(req) !== undefined,
     isAllowedOrigin: (origin, hostHeader) =>
       isAllowedHost(hostHeader, allowedHosts) &&
       (isSameOrigin(origin, hostHeader) || (origin !== undefined && config.allowedOrigins.includes(origin))),
@@ -110,6 +121,8 @@ export async function serve(
   return {
     server,
     url,
+    loginUrl: `${url}/?key=${session.key}`,
+    link: (pathname) => `${url}${pathname}${pathname.includes('?') ? '&' : '?'}key=${session.key}`,
     terminals,
     close: async () => {
       ws.close();

@@ -13,6 +13,8 @@ export interface TerminalServerOptions {
   sessions: TerminalSessions;
   authorize: (labId: string, host: string, token: string) => Promise<boolean>;
   isAllowedOrigin: (origin: string | undefined, hostHeader: string | undefined) => boolean;
+  /** Whether the upgrade request carries a session (cookie); without one the socket is refused. */
+  hasSession: (req: IncomingMessage) => boolean;
   /** How long a new socket has to send its hello; default 5 s. */
   helloTimeoutMs?: number;
   /** Told about a socket that sent something malformed (for the log); the socket is closed either way. */
@@ -57,6 +59,7 @@ export function attachTerminalServer(server: Server, opts: TerminalServerOptions
     const match = TERMINAL_PATH.exec(pathname);
     if (!match) return refuse(socket, 404, 'Not Found');
     if (!opts.isAllowedOrigin(req.headers.origin, req.headers.host)) return refuse(socket, 403, 'Forbidden');
+    if (!opts.hasSession(req)) return refuse(socket, 401, 'Unauthorized');
     const [, labId = '', host = ''] = match;
     wss.handleUpgrade(req, socket, head, (ws) => {
       // ws reports a malformed frame (too large, unmasked, bad UTF-8, unknown opcode) as an 'error'

@@ -331,9 +331,12 @@ async function main(): Promise<void> {
     try {
       await sleep(500);
       const rssBefore = process.memoryUsage().rss;
-      const desktop = await webSocketTerminal(server.url, lab.labId, 'desktop', lab.token);
+      // A session, as a browser gets from the printed link.
+      const login = await fetch(server.loginUrl, { redirect: 'manual' });
+      const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+      const desktop = await webSocketTerminal(server.url, lab.labId, 'desktop', lab.token, cookie);
       cleanup.terminals.add(desktop.terminal);
-      const mailServer = await webSocketTerminal(server.url, lab.labId, 'server', lab.token);
+      const mailServer = await webSocketTerminal(server.url, lab.labId, 'server', lab.token, cookie);
       cleanup.terminals.add(mailServer.terminal);
       await desktop.listener.settle(/# $/);
       await mailServer.listener.settle(/# $/);

@@ -111,9 +111,10 @@ export async function webSocketTerminal(
   labId: string,
   host: string,
   token: string,
+  cookie: string,
 ): Promise<{ terminal: Terminal; listener: Listener }> {
   const url = `${serverUrl.replace(/^http/, 'ws')}/ws/labs/${labId}/hosts/${host}`;
-  const ws = new WebSocket(url, { headers: { Origin: serverUrl } });
+  const ws = new WebSocket(url, { headers: { Origin: serverUrl, Cookie: cookie } });
   const dataListeners: ((chunk: Buffer) => void)[] = [];
   const early: Buffer[] = [];
   const ready = new Promise<void>((resolve, reject) => {

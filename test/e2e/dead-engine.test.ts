@@ -31,7 +31,7 @@ describe.runIf(chromiumInstalled())('the page with the engine down', () => {
 
   it('shows a banner naming what to start, and a failed Start as an error', async () => {
     const page = await browser.newPage();
-    await page.goto(`${server.url}/lessons/06-null-client`);
+    await page.goto(server.link('/lessons/06-null-client'));
     const banner = page.getByTestId('engine-banner');
     await expect.poll(() => banner.textContent(), { timeout: 15_000 }).toMatch(/not answering\. Start it/);
     await page.getByTestId('start-lab').click();

@@ -92,8 +92,19 @@ describe.runIf(canRun)('lesson page in a real browser', () => {
     await server?.close();
   });
 
+  it('tells a browser without the key to open the printed link, and shows no lesson or lab', async () => {
+    const stranger = await browser.newPage();
+    await stranger.goto(server.url);
+    const banner = stranger.getByTestId('error-banner');
+    await expect
+      .poll(() => banner.textContent(), { timeout: 15_000 })
+      .toMatch(/Open the link `npx maillab serve` printed/);
+    expect(await stranger.getByTestId(`lesson-link-${LESSON}`).count()).toBe(0);
+    await stranger.close();
+  });
+
   it('starts lesson 06, runs its steps from the page and passes every check', async () => {
-    await page.goto(server.url);
+    await page.goto(server.loginUrl);
     await page.getByTestId(`lesson-link-${LESSON}`).click();
     await page.getByTestId('start-lab').click();
     await waitForLabReady(page);
@@ -196,7 +207,7 @@ describe.runIf(canRun)('lesson 01 in a real browser: a starting lab and its quiz
 
   it('keeps following a starting lab while the server cannot be reached, and says so', async () => {
     const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-    await page.goto(`${server.url}/lessons/${QUIZ_LESSON}`);
+    await page.goto(server.link(`/lessons/${QUIZ_LESSON}`));
     // From the moment the lab is started, every look at it fails as if the network were gone.
     await page.route('**/api/labs/*', (route) => route.abort('connectionrefused'));
     await page.getByTestId('start-lab').click();
@@ -216,7 +227,7 @@ describe.runIf(canRun)('lesson 01 in a real browser: a starting lab and its quiz
     const quiz = lesson.exercises.find((e) => e.kind === 'quiz');
     if (quiz?.kind !== 'quiz') throw new Error('lesson 01 has no quiz');
     const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-    await page.goto(`${server.url}/lessons/${QUIZ_LESSON}`);
+    await page.goto(server.link(`/lessons/${QUIZ_LESSON}`));
     // The lab the test before left running, or a new one when this test runs alone.
     const status = () => page.getByTestId('lab-status').getAttribute('data-status');
     await expect.poll(status, { timeout: 15_000 }).toMatch(/^(none|starting|ready)$/);

@@ -5,6 +5,7 @@ import { Checker } from '../../server/checker/checker.ts';
 import { MaillabError } from '../../server/errors.ts';
 import { createApp } from '../../server/http/app.ts';
 import { allowedHostNames } from '../../server/http/host-check.ts';
+import { SESSION_COOKIE, SessionGate } from '../../server/http/session.ts';
 import { LabService } from '../../server/labs/lab-service.ts';
 import { GraderStore } from '../../server/store/grader-store.ts';
 import { FakeRuntime } from '../support/fake-runtime.ts';
@@ -15,11 +16,18 @@ let base: string;
 let close: () => Promise<void>;
 let labs: LabService;
 
-async function call(method: string, path: string, body?: unknown) {
+let session: SessionGate;
+
+async function call(method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
   const res = await fetch(`${base}${path}`, {
     method,
-    headers: body ? { 'content-type': 'application/json' } : {},
+    headers: {
+      cookie: `${SESSION_COOKIE}=${session.newSessionCookie()}`,
+      ...(body ? { 'content-type': 'application/json' } : {}),
+      ...headers,
+    },
     body: body ? JSON.stringify(body) : undefined,
+    redirect: 'manual',
   });
   const text = await res.text();
   return { status: res.status, body: text ? JSON.parse(text) : undefined };
@@ -57,7 +65,9 @@ beforeEach(async () => {
     maxLabs: 2,
   });
   let engineOk = true;
+  session = SessionGate.ephemeral();
   const app = createApp({
+    session,
     lessons,
     labs,
     checker,
@@ -91,6 +101,45 @@ beforeEach(async () => {
 
 afterEach(async () => {
   await close();
+});
+
+describe('the key to this maillab', () => {
+  it('answers no API call without a session, and never hands out a lab token', async () => {
+    await startReadyLab();
+    for (const cookie of ['', `${SESSION_COOKIE}=v1.owner.forged.signature`]) {
+      const res = await call('GET', '/api/lessons/03', undefined, { cookie });
+      expect(res.status).toBe(401);
+      expect(res.body.error.message).toMatch(/Open the link `npx maillab serve` printed/);
+      expect(JSON.stringify(res.body)).not.toMatch(/token/);
+    }
+  });
+
+  it('starts a session from the printed link, then drops the key from the address', async () => {
+    const res = await fetch(`${base}/lessons/03?key=${session.key}`, { redirect: 'manual' });
+    expect(res.status).toBe(303);
+    expect(res.headers.get('location')).toBe('/lessons/03');
+    const cookie = res.headers.get('set-cookie') ?? '';
+    expect(cookie).toMatch(/HttpOnly/);
+    expect(cookie).toMatch(/SameSite=Strict/);
+    const value = cookie.split(';')[0] ?? '';
+    const page = await call('GET', '/api/lessons/03', undefined, { cookie: value });
+    expect(page.status).toBe(200);
+    const wrong = await fetch(`${base}/?key=not-the-key`, { redirect: 'manual' });
+    expect(wrong.status).toBe(401);
+    expect(wrong.headers.get('set-cookie')).toBeNull();
+  });
+
+  it('refuses a state-changing request from another site even with a session', async () => {
+    const crossSite = await call('POST', '/api/lessons/03/lab', undefined, {
+      'sec-fetch-site': 'cross-site',
+    });
+    expect(crossSite.status).toBe(403);
+    const otherOrigin = await call('POST', '/api/lessons/03/lab', undefined, {
+      origin: 'https://evil.example',
+    });
+    expect(otherOrigin.status).toBe(403);
+    expect(runtime.labs.size).toBe(0);
+  });
 });
 
 describe('HTTP API', () => {
@@ -369,7 +418,9 @@ describe('DNS rebinding guard', () => {
   it('refuses a request whose Host header names another site', async () => {
     const lessons = await fixtureCatalog();
     const rt = new FakeRuntime();
+    const gate = SessionGate.ephemeral();
     const app = createApp({
+      session: gate,
       lessons,
       labs: new LabService({
         runtime: rt,
@@ -389,7 +440,9 @@ describe('DNS rebinding guard', () => {
     await new Promise((resolve) => server.once('listening', resolve));
     const port = (server.address() as AddressInfo).port;
     try {
-      const ok = await fetch(`http://127.0.0.1:${port}/api/lessons`);
+      const ok = await fetch(`http://127.0.0.1:${port}/api/lessons`, {
+        headers: { cookie: `${SESSION_COOKIE}=${gate.newSessionCookie()}` },
+      });
       expect(ok.status).toBe(200);
       // fetch() will not forge a Host header; a raw request does, as a rebound browser would send it.
       const evil = await new Promise<{ status: number; body: string }>((resolve, reject) => {

@@ -5,12 +5,15 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
+import { SESSION_COOKIE, SessionGate } from '../../server/http/session.ts';
 import type { ShellCommand } from '../../server/runtime/runtime.ts';
 import type { ClientMessage, ServerMessage } from '../../server/shared/terminal-protocol.ts';
 import { attachTerminalServer, isSameOrigin } from '../../server/terminal/terminal-server.ts';
 import { TerminalSessions, type TerminalSessionsOptions } from '../../server/terminal/terminal-sessions.ts';
 
 const TOKEN = 'secret-token';
+const gate = SessionGate.ephemeral();
+const COOKIE = `${SESSION_COOKIE}=${gate.newSessionCookie()}`;
 
 const localBash = async (): Promise<ShellCommand> => ({
   file: '/bin/bash',
@@ -31,7 +34,7 @@ class TestClient {
     origin: string | undefined,
     private readonly autoAck: boolean,
   ) {
-    this.ws = new WebSocket(url, origin ? { origin } : {});
+    this.ws = new WebSocket(url, { headers: { cookie: COOKIE }, ...(origin ? { origin } : {}) });
     this.ws.on('message', (data: Buffer, isBinary) => {
       if (isBinary) {
         this.chunks.push(data);
@@ -145,6 +148,7 @@ async function startHarness(
       return token === TOKEN;
     },
     isAllowedOrigin: isSameOrigin,
+    hasSession: (req) => gate.sessionOf(req) !== undefined,
     ...(helloTimeoutMs ? { helloTimeoutMs } : {}),
   });
   server.listen(0, '127.0.0.1');
@@ -411,8 +415,8 @@ describe('terminal sessions', () => {
 });
 
 describe('terminal server', () => {
-  async function refusal(url: string, origin?: string): Promise<number> {
-    const ws = new WebSocket(url, origin ? { origin } : {});
+  async function refusal(url: string, origin?: string, cookie = COOKIE): Promise<number> {
+    const ws = new WebSocket(url, { headers: { cookie }, ...(origin ? { origin } : {}) });
     ws.on('error', () => {}); // terminate() before the handshake completes reports an error by design
     const [, res] = (await once(ws, 'unexpected-response')) as [unknown, http.IncomingMessage];
     ws.terminate();
@@ -422,6 +426,14 @@ describe('terminal server', () => {
   it('rejects a socket whose Origin is another site', async () => {
     const h = await startHarness();
     expect(await refusal(h.url(), 'https://evil.example')).toBe(403);
+    expect(h.authorized).toEqual([]);
+  });
+
+  it('refuses a socket without a session, even from the right page with the right token', async () => {
+    const h = await startHarness();
+    const origin = new URL(h.url()).origin.replace('ws:', 'http:');
+    expect(await refusal(h.url(), origin, '')).toBe(401);
+    expect(await refusal(h.url(), origin, `${SESSION_COOKIE}=v1.owner.x.forged`)).toBe(401);
     expect(h.authorized).toEqual([]);
   });
 
@@ -464,7 +476,7 @@ describe('terminal server', () => {
       await once(sock, 'connect');
       sock.write(
         `GET /ws/labs/lab1/hosts/desktop HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nOrigin: http://127.0.0.1:${port}\r\n` +
-          'Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n',
+          `Cookie: ${COOKIE}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n`,
       );
       await once(sock, 'data');
       if (hello)

@@ -1,0 +1,107 @@
+// The key to this maillab: without a session nothing in the API or the terminals answers. The server
+// prints a link carrying a secret key at start (as Jupyter does); opening it sets an HttpOnly,
+// SameSite=Strict cookie, signed with the same secret, and drops the key from the address bar. The
+// secret lives in the state directory (mode 0600), so a restarted server keeps its link and cookies.
+// A session carries a role, so classrooms can add instructors and students on the same mechanism.
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
+import type { IncomingMessage } from 'node:http';
+import path from 'node:path';
+
+export const SESSION_COOKIE = 'maillab_session';
+export type Role = 'owner';
+
+export interface Session {
+  role: Role;
+  id: string;
+}
+
+export class SessionGate {
+  private constructor(private readonly secret: Buffer) {}
+
+  /** A gate for tests and one-off servers: its key lives as long as the process. */
+  static ephemeral(): SessionGate {
+    return new SessionGate(randomBytes(32));
+  }
+
+  /** The server's secret, made on first start in stateDir/server-secret (readable by its owner only). */
+  static async load(stateDir: string): Promise<SessionGate> {
+    const file = path.join(stateDir, 'server-secret');
+    try {
+      const secret = Buffer.from((await readFile(file, 'utf8')).trim(), 'base64url');
+      if (secret.length >= 32) return new SessionGate(secret);
+    } catch {
+      // Not made yet.
+    }
+    const secret = randomBytes(32);
+    await mkdir(stateDir, { recursive: true });
+    await writeFile(file, `${secret.toString('base64url')}\n`, { mode: 0o600 });
+    await chmod(file, 0o600);
+    return new SessionGate(secret);
+  }
+
+  private mac(text: string): string {
+    return createHmac('sha256', this.secret).update(text).digest('base64url');
+  }
+
+  /** The key the printed link carries (derived, so the secret itself never leaves the server). */
+  get key(): string {
+    return this.mac('maillab url key v1');
+  }
+
+  isValidKey(candidate: unknown): boolean {
+    return typeof candidate === 'string' && safeEqual(candidate, this.key);
+  }
+
+  /** A fresh session's cookie value: role, random id, and a signature over both. */
+  newSessionCookie(role: Role = 'owner'): string {
+    const payload = `v1.${role}.${randomBytes(16).toString('base64url')}`;
+    return `${payload}.${this.mac(payload)}`;
+  }
+
+  /** The session a request carries, if its cookie is one this server signed. */
+  sessionOf(req: Pick<IncomingMessage, 'headers'>): Session | undefined {
+    const value = cookieValue(req.headers.cookie, SESSION_COOKIE);
+    if (!value) return undefined;
+    const cut = value.lastIndexOf('.');
+    const payload = value.slice(0, cut);
+    const [version, role, id] = payload.split('.');
+    if (cut < 0 || version !== 'v1' || role !== 'owner' || !id) return undefined;
+    return safeEqual(value.slice(cut + 1), this.mac(payload)) ? { role, id } : undefined;
+  }
+
+  /** Set-Cookie for a new session: not readable by scripts, never sent by another site's page. */
+  setCookieHeader(secure: boolean): string {
+    return `${SESSION_COOKIE}=${this.newSessionCookie()}; Path=/; HttpOnly; SameSite=Strict; Max-Age=${30 * 24 * 3600}${secure ? '; Secure' : ''}`;
+  }
+}
+
+function safeEqual(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
+function cookieValue(header: string | undefined, name: string): string | undefined {
+  for (const part of (header ?? '').split(';')) {
+    const eq = part.indexOf('=');
+    if (eq > 0 && part.slice(0, eq).trim() === name) return part.slice(eq + 1).trim();
+  }
+  return undefined;
+}
+
+/**
+ * Whether a request that changes state comes from a page of this server: browsers say where a request
+ * comes from (Sec-Fetch-Site, Origin); a cross-site form or fetch is refused even if it carried a cookie.
+ */
+export function isSameSiteRequest(req: Pick<IncomingMessage, 'headers'>): boolean {
+  const site = req.headers['sec-fetch-site'];
+  if (site !== undefined && site !== 'same-origin' && site !== 'none') return false;
+  const origin = req.headers.origin;
+  if (origin === undefined) return true;
+  try {
+    return new URL(origin).host === req.headers.host;
+  } catch {
+    return false;
+  }
+}
