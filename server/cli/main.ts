@@ -335,6 +335,20 @@ async function main(argv: string[]): Promise<number> {
       };
       process.once('SIGINT', stop);
       process.once('SIGTERM', stop);
+      // Under `npm start`, npm is the parent: killing npm's PID left this server holding the port.
+      // Stop when the parent goes away (its PID no longer answers, or we were handed to init).
+      if (process.env.npm_lifecycle_event) {
+        const parent = process.ppid;
+        setInterval(() => {
+          let alive = process.ppid === parent;
+          try {
+            process.kill(parent, 0);
+          } catch {
+            alive = false;
+          }
+          if (!alive) stop();
+        }, 1000).unref();
+      }
       return new Promise<number>(() => {});
     }
     default:
