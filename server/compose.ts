@@ -4,6 +4,7 @@ import type { Config } from './config.ts';
 import { errorMessage } from './errors.ts';
 import { LabService } from './labs/lab-service.ts';
 import { type LessonCatalog, loadLessons } from './lessons/catalog.ts';
+import { type Logger, silentLogger } from './log.ts';
 import { DockerRuntime } from './runtime/docker-runtime.ts';
 import { connectEngine, type EngineConnection } from './runtime/engine.ts';
 import { ImageManager } from './runtime/image-manager.ts';
@@ -13,6 +14,7 @@ import { SelfTestStore } from './store/self-test-store.ts';
 
 export interface Services {
   config: Config;
+  log: Logger;
   engine: EngineConnection;
   runtime: DockerRuntime;
   lessons: LessonCatalog;
@@ -21,7 +23,8 @@ export interface Services {
   images: ImageManager;
 }
 
-export async function compose(config: Config): Promise<Services> {
+/** Builds the services; `log` is the structured logger (the server's; silent for CLI commands). */
+export async function compose(config: Config, log: Logger = silentLogger): Promise<Services> {
   const engine = connectEngine(config.dockerHost);
   const runtime = new DockerRuntime({
     docker: engine.docker,
@@ -30,7 +33,7 @@ export async function compose(config: Config): Promise<Services> {
   });
   const lessons = await loadLessons(config.lessonsDir);
   const store = new GraderStore(runtime);
-  const checker = new Checker(runtime, store);
+  const checker = new Checker(runtime, store, log);
   const images = new ImageManager({
     docker: engine.docker,
     containersDir: config.containersDir,
@@ -43,10 +46,11 @@ export async function compose(config: Config): Promise<Services> {
     lessons,
     checker,
     store,
+    log,
     maxLabs: config.maxLabs,
     image: async (say) => (await images.ensure(say)).image,
   });
-  return { config, engine, runtime, lessons, checker, labs, images };
+  return { config, log, engine, runtime, lessons, checker, labs, images };
 }
 
 export async function engineStatus(runtime: DockerRuntime) {

@@ -27,6 +27,8 @@ export interface Config {
   stateDir: string;
   /** MAILLAB_UNSAFE_CGROUP_BIND=1: allow the writable host cgroup bind on old Docker with cgroup v2. */
   allowUnsafeCgroupBind: boolean;
+  /** MAILLAB_LOG_LEVEL: the server's structured log level (info). */
+  logLevel: string;
 }
 
 const integer = (name: string, min: number, max: number, fallback: number) =>
@@ -64,6 +66,13 @@ const envSchema = z.object({
       }),
     })
     .default('0'),
+  MAILLAB_LOG_LEVEL: z
+    .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
+      errorMap: (_issue, ctx) => ({
+        message: `MAILLAB_LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent, not "${String(ctx.data)}"`,
+      }),
+    })
+    .default('info'),
   MAILLAB_IMAGE: z
     .enum(['auto', 'rhel9', 'offline'], {
       errorMap: (_issue, ctx) => ({
@@ -96,6 +105,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     allowedHosts: (env.MAILLAB_ALLOWED_HOSTS ?? '').split(',').filter(Boolean),
     owner: env.MAILLAB_OWNER || 'local',
     allowUnsafeCgroupBind: settings.MAILLAB_UNSAFE_CGROUP_BIND === '1',
+    logLevel: settings.MAILLAB_LOG_LEVEL,
     stateDir:
       env.MAILLAB_STATE_DIR ||
       path.join(env.XDG_STATE_HOME || path.join(env.HOME || homedir(), '.local', 'state'), 'maillab'),

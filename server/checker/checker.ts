@@ -12,6 +12,7 @@ import {
   type QuizExercise,
   type Step,
 } from '../lessons/schema.ts';
+import { type Logger, silentLogger } from '../log.ts';
 import { GRADER_HOST, type LabRuntime } from '../runtime/runtime.ts';
 import type { CriterionResult, ExerciseResult } from '../shared/check-result.ts';
 import type { Answers, GraderStore } from '../store/grader-store.ts';
@@ -31,6 +32,7 @@ export class Checker {
   constructor(
     private readonly runtime: LabRuntime,
     private readonly store: GraderStore,
+    private readonly log: Logger = silentLogger,
   ) {}
 
   private serialize<T>(labId: string, run: () => Promise<T>): Promise<T> {
@@ -76,12 +78,31 @@ export class Checker {
     const problems: string[] = [];
     for (const step of exercise.check) {
       if (isCollectStep(step)) {
+        this.log.info(
+          { lab: labId, exercise: exercise.id, host: step.host, paths: step.collect },
+          'collect evidence',
+        );
         await collect(ctx, step).catch((err: Error) => {
+          this.log.warn({ lab: labId, host: step.host, err: err.message }, 'evidence copy failed');
           problems.push(`copying ${step.collect.join(' ')} from ${step.host} failed: ${err.message}`);
         });
         continue;
       }
+      const began = Date.now();
       const outcome = await runStep(ctx, step);
+      this.log.info(
+        {
+          lab: labId,
+          lesson: lesson.id,
+          exercise: exercise.id,
+          host: step.host,
+          script: step.script,
+          exit: outcome.result.exitCode,
+          timedOut: outcome.result.timedOut,
+          ms: Date.now() - began,
+        },
+        'check step',
+      );
       if (outcome.refused.length)
         problems.push(
           `${step.script} on ${step.host} printed verdicts for ${outcome.refused.join(', ')}; ignored, since only the grader judges`,

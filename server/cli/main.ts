@@ -8,6 +8,7 @@ import { errorMessage, MaillabError } from '../errors.ts';
 import { buildClient } from '../http/client-build.ts';
 import { serve } from '../http/serve.ts';
 import type { LabState } from '../labs/lab-service.ts';
+import { createLogger } from '../log.ts';
 import { hostNames } from '../runtime/labels.ts';
 import { GRADER_HOST } from '../runtime/runtime.ts';
 import { allowOnly, parseArgs } from './args.ts';
@@ -302,7 +303,8 @@ async function main(argv: string[]): Promise<number> {
     await buildClient({ outdir: `${config.root}/client/dist`, minify: true });
     return 0;
   }
-  const services = await compose(config);
+  // Only the server logs (JSON lines, one per event); CLI commands print for people.
+  const services = await compose(config, command === 'serve' ? createLogger(config.logLevel) : undefined);
   switch (command) {
     case 'lab':
       return lab(services, words, flags);

@@ -1,11 +1,13 @@
 // The HTTP API and the static client, built by a factory so tests run it in-process. Routes call
 // services only; they never reach the engine directly.
+import { randomBytes } from 'node:crypto';
 import express, { type Request } from 'express';
 import type { Answers, Checker } from '../checker/checker.ts';
 import { badRequest, MaillabError } from '../errors.ts';
 import type { LabService, LabState } from '../labs/lab-service.ts';
 import type { LessonCatalog } from '../lessons/catalog.ts';
 import type { Lesson } from '../lessons/schema.ts';
+import { type Logger, silentLogger } from '../log.ts';
 import type { ImageStatus } from '../runtime/image-manager.ts';
 import { hostNames } from '../runtime/labels.ts';
 import type {
@@ -39,6 +41,7 @@ export interface AppOptions {
   allowedHosts?: Set<string>;
   /** The key to this server: no API call answers without a session it signed. */
   session: SessionGate;
+  log?: Logger;
 }
 
 export function labView(lab: LabState, lessons: LessonCatalog, image: ImageStatus): LabView {
@@ -86,7 +89,29 @@ export function createApp(opts: AppOptions): express.Express {
   const { lessons, labs, checker, status } = opts;
   const ownerOf = opts.ownerOf ?? (() => 'local');
   const app = express();
+  const log = opts.log ?? silentLogger;
   app.disable('x-powered-by');
+  // One line per request, with an id and the lab it touched; never the query string (the key is there).
+  app.use((req, res, next) => {
+    const id = randomBytes(4).toString('hex');
+    const began = Date.now();
+    res.setHeader('X-Request-Id', id);
+    res.on('finish', () => {
+      const lab = /^\/api\/labs\/([0-9a-f]+)/.exec(req.path)?.[1];
+      log.info(
+        {
+          req: id,
+          method: req.method,
+          path: req.path,
+          status: res.statusCode,
+          ms: Date.now() - began,
+          ...(lab ? { lab } : {}),
+        },
+        'request',
+      );
+    });
+    next();
+  });
   app.use(express.json({ limit: '64kb' }));
   const allowedHosts = opts.allowedHosts;
   app.use((req, res, next) => {
@@ -221,6 +246,6 @@ export function createApp(opts: AppOptions): express.Express {
       res.sendFile('index.html', { root: dir });
     });
   }
-  app.use(errorHandler);
+  app.use(errorHandler(log));
   return app;
 }

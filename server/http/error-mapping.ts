@@ -1,6 +1,7 @@
 // The one place where errors become HTTP responses: { error: { code, message } }.
 import type { ErrorRequestHandler } from 'express';
 import { type ErrorCode, MaillabError } from '../errors.ts';
+import { type Logger, silentLogger } from '../log.ts';
 
 const STATUS: Record<ErrorCode, number> = {
   engine_unreachable: 503,
@@ -36,9 +37,13 @@ export function toHttp(err: unknown): { status: number; body: { error: { code: s
   };
 }
 
-export const errorHandler: ErrorRequestHandler = (err, _req, res, _next) => {
-  const { status, body } = toHttp(err);
-  // Only the unexpected is logged; an engine that is down is a state the page already reports.
-  if (status === 500) console.error(err);
-  res.status(status).json(body);
-};
+/** Maps errors to responses; the unexpected (500) is logged with its stack, the rest at debug. */
+export function errorHandler(log: Logger = silentLogger): ErrorRequestHandler {
+  return (err, req, res, _next) => {
+    const { status, body } = toHttp(err);
+    // An engine that is down is a state the page already reports; only the unexpected is an error.
+    if (status === 500) log.error({ err, method: req.method, path: req.path }, 'request failed');
+    else log.debug({ code: body.error.code, status, path: req.path }, body.error.message);
+    res.status(status).json(body);
+  };
+}

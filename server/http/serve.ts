@@ -79,6 +79,7 @@ export async function serve(
 
   const allowedHosts = allowedHostNames(opts.host, config.allowedHosts);
   const app = createApp({
+    log: services.log,
     session,
     allowedHosts,
     lessons,
@@ -100,6 +101,11 @@ export async function serve(
       }
     },
     hasSession: (req) => session.sessionOf(req) !== undefined,
+    onSocketError: (labId, host, err) =>
+      services.log.warn(
+        { lab: labId, host, err: err.message },
+        'terminal socket sent a malformed frame; closed',
+      ),
     isAllowedOrigin: (origin, hostHeader) =>
       isAllowedHost(hostHeader, allowedHosts) &&
       (isSameOrigin(origin, hostHeader) || (origin !== undefined && config.allowedOrigins.includes(origin))),

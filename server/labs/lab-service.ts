@@ -5,6 +5,7 @@ import type { Checker } from '../checker/checker.ts';
 import { weightedScore } from '../checker/result.ts';
 import { errorMessage, labNotFound, MaillabError } from '../errors.ts';
 import type { LessonCatalog } from '../lessons/catalog.ts';
+import { type Logger, silentLogger } from '../log.ts';
 import { GRADER_HOST, type LabInfo, type LabRuntime } from '../runtime/runtime.ts';
 import type { ExerciseResult, GradeReport } from '../shared/check-result.ts';
 import type { GraderStore } from '../store/grader-store.ts';
@@ -35,6 +36,7 @@ export interface LabServiceOptions {
   /** The lab image to use; may build it on first use. */
   image: (onProgress: (message: string) => void) => Promise<string>;
   maxLabs?: number;
+  log?: Logger;
   /** Told when a lab's hosts go away (reset, finish), e.g. to close its terminals. */
   onLabGone?: (labId: string) => void;
 }
@@ -186,6 +188,7 @@ export class LabService {
     if (!info) return false;
     const down = stoppedHosts(info);
     if (down.length && lab.status === 'ready') {
+      (this.opts.log ?? silentLogger).warn({ lab: lab.labId, hosts: down }, 'lab host stopped');
       lab.status = 'failed';
       lab.error = brokenMessage(down);
       lab.progress.push(`Failed: ${lab.error}`);
@@ -259,17 +262,21 @@ export class LabService {
     };
     this.labs.set(labId, state);
     this.creating.add(labId);
+    const log = this.opts.log ?? silentLogger;
+    log.info({ lab: labId, lesson, owner }, 'lab starting');
     state.ready = this.create(state, say)
       .finally(() => this.creating.delete(labId))
       .then(
         () => {
           state.status = 'ready';
           say('Lab ready');
+          log.info({ lab: labId, lesson }, 'lab ready');
           return state;
         },
         (err: unknown) => {
           state.status = 'failed';
           state.error = errorMessage(err);
+          log.warn({ lab: labId, lesson, err: state.error }, 'lab failed');
           say(`Failed: ${state.error}`);
           throw err;
         },

@@ -1,5 +1,7 @@
+import { once } from 'node:events';
 import { request } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { Writable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Checker } from '../../server/checker/checker.ts';
 import { MaillabError } from '../../server/errors.ts';
@@ -7,6 +9,7 @@ import { createApp } from '../../server/http/app.ts';
 import { allowedHostNames } from '../../server/http/host-check.ts';
 import { SESSION_COOKIE, SessionGate } from '../../server/http/session.ts';
 import { LabService } from '../../server/labs/lab-service.ts';
+import { createLogger } from '../../server/log.ts';
 import { GraderStore } from '../../server/store/grader-store.ts';
 import { FakeRuntime } from '../support/fake-runtime.ts';
 import { fixtureCatalog } from '../support/lesson-fixture.ts';
@@ -139,6 +142,59 @@ describe('the key to this maillab', () => {
     });
     expect(otherOrigin.status).toBe(403);
     expect(runtime.labs.size).toBe(0);
+  });
+});
+
+describe('structured logs', () => {
+  it('log every request with an id, its lab, status and time, and never the key in the address', async () => {
+    const lines: Record<string, unknown>[] = [];
+    const stream = new Writable({
+      write(chunk, _enc, done) {
+        lines.push(JSON.parse(String(chunk)) as Record<string, unknown>);
+        done();
+      },
+    });
+    const gate = SessionGate.ephemeral();
+    const rt = new FakeRuntime();
+    const lessons = await fixtureCatalog();
+    const app = createApp({
+      log: createLogger('info', stream),
+      session: gate,
+      lessons,
+      labs: new LabService({
+        runtime: rt,
+        store: new GraderStore(rt),
+        lessons,
+        checker: new Checker(rt, new GraderStore(rt)),
+        image: async () => 'x',
+      }),
+      checker: new Checker(rt, new GraderStore(rt)),
+      status: {
+        engine: async () => ({ ok: true }),
+        image: () => ({ flavor: null, tag: null, description: '' }),
+      },
+    });
+    const server = app.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    const port = (server.address() as AddressInfo).port;
+    try {
+      await fetch(`http://127.0.0.1:${port}/?key=${gate.key}`, { redirect: 'manual' });
+      await fetch(`http://127.0.0.1:${port}/api/labs/0123abcd`, {
+        headers: { cookie: `${SESSION_COOKIE}=${gate.newSessionCookie()}` },
+      });
+    } finally {
+      server.close();
+    }
+    const requests = lines.filter((l) => l.msg === 'request');
+    expect(requests).toHaveLength(2);
+    expect(requests[1]).toMatchObject({
+      method: 'GET',
+      path: '/api/labs/0123abcd',
+      status: 404,
+      lab: '0123abcd',
+    });
+    expect(requests[1]?.req).toMatch(/^[0-9a-f]{8}$/);
+    expect(JSON.stringify(lines)).not.toContain(gate.key);
   });
 });
 
