@@ -29,6 +29,8 @@ export interface Config {
   allowUnsafeCgroupBind: boolean;
   /** MAILLAB_LOG_LEVEL: the server's structured log level (info). */
   logLevel: string;
+  /** MAILLAB_DISK_LIMIT_MB: what one lab host may write to its disk before it is stopped. */
+  diskLimitBytes: number;
 }
 
 const integer = (name: string, min: number, max: number, fallback: number) =>
@@ -57,6 +59,8 @@ const envSchema = z.object({
     .min(1, 'MAILLAB_HOST must name an address to listen on, e.g. 127.0.0.1')
     .default('127.0.0.1'),
   MAILLAB_MAX_LABS: integer('MAILLAB_MAX_LABS', 1, 1000, 20),
+  // A lab host writes a few tens of MB (journal, queue, mailboxes); 1 GiB leaves room for play.
+  MAILLAB_DISK_LIMIT_MB: integer('MAILLAB_DISK_LIMIT_MB', 64, 1024 * 1024, 1024),
   // Below 10 s a reloading page would find its shell gone.
   MAILLAB_TERMINAL_GRACE_S: integer('MAILLAB_TERMINAL_GRACE_S', 10, 7 * 24 * 3600, 600),
   MAILLAB_UNSAFE_CGROUP_BIND: z
@@ -106,6 +110,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     owner: env.MAILLAB_OWNER || 'local',
     allowUnsafeCgroupBind: settings.MAILLAB_UNSAFE_CGROUP_BIND === '1',
     logLevel: settings.MAILLAB_LOG_LEVEL,
+    diskLimitBytes: settings.MAILLAB_DISK_LIMIT_MB * 1024 * 1024,
     stateDir:
       env.MAILLAB_STATE_DIR ||
       path.join(env.XDG_STATE_HOME || path.join(env.HOME || homedir(), '.local', 'state'), 'maillab'),

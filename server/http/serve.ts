@@ -13,6 +13,9 @@ import { buildClient } from './client-build.ts';
 import { allowedHostNames, isAllowedHost } from './host-check.ts';
 import { SessionGate } from './session.ts';
 
+/** How often lab hosts' disk use is measured (each look costs the engine a walk of the written files). */
+const DISK_WATCH_MS = 20_000;
+
 export interface RunningServer {
   server: Server;
   /** Where the server answers, e.g. http://127.0.0.1:8080 (no page works here without a session). */
@@ -121,6 +124,13 @@ export async function serve(
     );
     server.listen(opts.port, opts.host, resolve);
   });
+  // The engine cannot cap a container's disk on every storage driver: maillab watches and enforces.
+  const diskWatch = setInterval(() => {
+    labs
+      .enforceDiskLimit(config.diskLimitBytes)
+      .catch((err) => services.log.warn({ err: errorMessage(err) }, 'disk watch failed'));
+  }, DISK_WATCH_MS);
+  diskWatch.unref();
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : opts.port;
   const url = `http://${opts.host}:${port}`;
@@ -131,6 +141,7 @@ export async function serve(
     link: (pathname) => `${url}${pathname}${pathname.includes('?') ? '&' : '?'}key=${session.key}`,
     terminals,
     close: async () => {
+      clearInterval(diskWatch);
       ws.close();
       terminals.closeAll();
       await new Promise<void>((resolve) => server.close(() => resolve()));

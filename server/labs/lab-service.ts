@@ -180,6 +180,32 @@ export class LabService {
   }
 
   /**
+   * Enforces the disk a lab host may use, where the engine cannot (overlay2 on ext4 has no per-container
+   * quota): a host past the limit is stopped and its lab marked failed with the reason, so one student
+   * filling the disk cannot fill the machine's. Returns the labs it stopped.
+   */
+  async enforceDiskLimit(limitBytes: number): Promise<string[]> {
+    const stopped: string[] = [];
+    for (const lab of this.list().filter((l) => l.status === 'ready')) {
+      const usage = await this.opts.runtime.diskUsage(lab.labId).catch(() => ({}) as Record<string, number>);
+      const over = Object.entries(usage).filter(([, bytes]) => bytes > limitBytes);
+      if (!over.length) continue;
+      for (const [host] of over) await this.opts.runtime.stopHost(lab.labId, host);
+      const mib = (bytes: number) => `${Math.round(bytes / 1024 / 1024)} MiB`;
+      lab.status = 'failed';
+      lab.error = `Host ${over.map(([h, b]) => `${h} wrote ${mib(b)}`).join(' and ')} to its disk, over the ${mib(limitBytes)} a lab host may use, and was stopped. Reset the lab to start again with clean hosts.`;
+      lab.progress.push(`Failed: ${lab.error}`);
+      (this.opts.log ?? silentLogger).warn(
+        { lab: lab.labId, over: Object.fromEntries(over) },
+        'lab host over its disk limit; stopped',
+      );
+      this.opts.onLabGone?.(lab.labId);
+      stopped.push(lab.labId);
+    }
+    return stopped;
+  }
+
+  /**
    * Whether a ready lab's containers still exist; one whose host stopped (killed, out of memory,
    * removed) becomes failed, naming the host and what to do, so the page and CLI never show it ready.
    */

@@ -338,6 +338,28 @@ export class DockerRuntime implements LabRuntime {
     return { exitCode, stdout: stdout.text(), stderr: stderr.text(), timedOut };
   }
 
+  async diskUsage(labId: string): Promise<Record<string, number>> {
+    const lab = await this.getLab(labId);
+    const usage: Record<string, number> = {};
+    for (const host of lab?.hosts ?? []) {
+      if (!host.running) continue;
+      // size: true makes the engine add up the container's writable layer (SizeRw).
+      const inspect = (await this.call(() =>
+        this.docker.getContainer(host.containerId).inspect({ size: true } as Docker.ContainerInspectOptions),
+      )) as { SizeRw?: number };
+      usage[host.name] = inspect.SizeRw ?? 0;
+    }
+    return usage;
+  }
+
+  async stopHost(labId: string, host: string): Promise<void> {
+    await this.call(() => this.docker.getContainer(containerName(labId, host)).stop({ t: 2 })).catch(
+      (err: { statusCode?: number }) => {
+        if (err.statusCode !== 304 && err.statusCode !== 404) throw err;
+      },
+    );
+  }
+
   async copyFiles(labId: string, from: string, to: string, request: CopyRequest): Promise<CopyResult> {
     const limits = request.limits ?? DEFAULT_COPY_LIMITS;
     const budget = { bytes: limits.maxBytes, entries: limits.maxEntries };

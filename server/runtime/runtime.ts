@@ -107,6 +107,10 @@ export interface LabRuntime {
   /** Idempotent: removing a lab that is already gone succeeds. */
   destroyLab(labId: string): Promise<void>;
   exec(labId: string, host: HostName, argv: string[], options?: ExecOptions): Promise<ExecResult>;
+  /** Bytes each host has written to its own disk layer (what a student's writes cost the machine). */
+  diskUsage(labId: string): Promise<Record<HostName, number>>;
+  /** Stops one host (its container stays, for a look at why): used when a host breaks the rules. */
+  stopHost(labId: string, host: HostName): Promise<void>;
   /** Copies files between two hosts of a lab through the engine; no program runs on the source. */
   copyFiles(labId: string, from: HostName, to: HostName, request: CopyRequest): Promise<CopyResult>;
   shellCommand(labId: string, host: HostName): Promise<ShellCommand>;

@@ -36,6 +36,26 @@ describe.runIf(services)('faults on the real engine', () => {
     expect(labs.map((l) => l.labId)).toEqual([second.labId]);
   });
 
+  it('stops a host that fills its disk past the limit, and its lab says why', async () => {
+    const lab = (await s.labs.find(OWNER, '06')) ?? (await s.labs.start(OWNER, '06'));
+    await s.labs.readyLab(lab.labId);
+    expect(await s.labs.enforceDiskLimit(100 * 1024 * 1024)).toEqual([]);
+    const fill = await s.runtime.exec(lab.labId, 'desktop', [
+      '/bin/bash',
+      '-c',
+      'dd if=/dev/zero of=/root/fill bs=1M count=150 status=none && sync && echo filled',
+    ]);
+    expect(fill.stdout).toContain('filled');
+    expect(await s.labs.enforceDiskLimit(100 * 1024 * 1024)).toEqual([lab.labId]);
+    expect(lab.status).toBe('failed');
+    expect(lab.error).toMatch(
+      /Host desktop wrote 15\d MiB to its disk, over the 100 MiB a lab host may use, and was stopped/,
+    );
+    const info = await s.runtime.getLab(lab.labId);
+    expect(info?.hosts.find((h) => h.name === 'desktop')?.running).toBe(false);
+    await s.labs.finish(lab.labId);
+  });
+
   it('finishes promptly from another process a lab whose host died, and every other lab of that lesson', async () => {
     const lab = (await s.labs.find(OWNER, '06')) ?? (await s.labs.start(OWNER, '06'));
     await s.labs.readyLab(lab.labId);

@@ -106,6 +106,25 @@ export class FakeRuntime implements LabRuntime {
     return undefined;
   }
 
+  readonly disk = new Map<string, number>();
+  readonly stopped: string[] = [];
+
+  async diskUsage(labId: string): Promise<Record<string, number>> {
+    const lab = this.labs.get(labId);
+    return Object.fromEntries(
+      (lab?.hosts ?? []).map((h) => [h.name, this.disk.get(`${labId}:${h.name}`) ?? 0]),
+    );
+  }
+
+  async stopHost(labId: string, host: string): Promise<void> {
+    this.stopped.push(`${labId}:${host}`);
+    const target = this.labs.get(labId)?.hosts.find((h) => h.name === host);
+    if (target) {
+      target.running = false;
+      target.state = 'exited';
+    }
+  }
+
   /** Records the copy; the fake hosts hold no files, so every path is missing. */
   async copyFiles(labId: string, from: string, to: string, request: CopyRequest): Promise<CopyResult> {
     this.copies.push({ labId, from, to, request });
