@@ -13,7 +13,7 @@ import { buildClient } from './client-build.ts';
 import { allowedHostNames, isAllowedHost } from './host-check.ts';
 import { SessionGate } from './session.ts';
 
-/** How often lab hosts' disk use is measured (each look costs the engine a walk of the written files). */
+/** How often lab hosts' disk use and process counts are measured (a disk look walks the written files). */
 const DISK_WATCH_MS = 20_000;
 
 export interface RunningServer {
@@ -124,7 +124,8 @@ export async function serve(
     );
     server.listen(opts.port, opts.host, resolve);
   });
-  // The engine cannot cap a container's disk on every storage driver: maillab watches and enforces.
+  // The engine cannot cap a container's disk on every storage driver, nor end a fork bomb: maillab
+  // watches both and stops the host (its lab then says why).
   const diskWatch = setInterval(() => {
     labs
       .enforceDiskLimit(config.diskLimitBytes)

@@ -58,6 +58,8 @@ export const newToken = () => randomBytes(24).toString('base64url');
 
 export class LabService {
   private readonly labs = new Map<string, LabState>();
+  /** Per lab, the hosts found at their process limit on the last look. */
+  private readonly atLimit = new Map<string, Set<string>>();
   /** Labs whose creation this process is running. */
   private readonly creating = new Set<string>();
   private readonly opts: LabServiceOptions;
@@ -200,6 +202,37 @@ export class LabService {
         'lab host over its disk limit; stopped',
       );
       this.opts.onLabGone?.(lab.labId);
+      stopped.push(lab.labId);
+    }
+    return stopped;
+  }
+
+  /**
+   * Ends a fork bomb: a host at its process limit on two looks in a row (the caller looks every
+   * 20 s) is stopped and its lab says why. Until then the pids and CPU limits keep it to its own
+   * core's share, so other labs and the server stay responsive.
+   */
+  async enforceProcessLimit(): Promise<string[]> {
+    const stopped: string[] = [];
+    for (const lab of this.list().filter((l) => l.status === 'ready')) {
+      const counts = await this.opts.runtime
+        .processCounts(lab.labId)
+        .catch(() => ({}) as Record<string, { current: number; limit: number }>);
+      const full = Object.entries(counts).filter(([, c]) => c.limit > 0 && c.current >= c.limit * 0.95);
+      const seen = this.atLimit.get(lab.labId) ?? new Set<string>();
+      const repeat = full.filter(([host]) => seen.has(host));
+      this.atLimit.set(lab.labId, new Set(full.map(([host]) => host)));
+      if (!repeat.length) continue;
+      for (const [host] of repeat) await this.opts.runtime.stopHost(lab.labId, host);
+      lab.status = 'failed';
+      lab.error = `Host ${repeat.map(([h, c]) => `${h} kept ${c.current} processes running, its limit`).join(' and ')}: a fork bomb or a runaway loop. It was stopped; reset the lab to start again with clean hosts.`;
+      lab.progress.push(`Failed: ${lab.error}`);
+      (this.opts.log ?? silentLogger).warn(
+        { lab: lab.labId, hosts: repeat.map(([h]) => h) },
+        'lab host at its process limit; stopped',
+      );
+      this.opts.onLabGone?.(lab.labId);
+      this.atLimit.delete(lab.labId);
       stopped.push(lab.labId);
     }
     return stopped;

@@ -352,6 +352,25 @@ export class DockerRuntime implements LabRuntime {
     return usage;
   }
 
+  async processCounts(labId: string): Promise<Record<string, { current: number; limit: number }>> {
+    const lab = await this.getLab(labId);
+    const counts: Record<string, { current: number; limit: number }> = {};
+    for (const host of lab?.hosts ?? []) {
+      if (!host.running) continue;
+      // one-shot: the current numbers at once, instead of waiting a second for a CPU sample.
+      const stats = (await this.call(() =>
+        this.docker
+          .getContainer(host.containerId)
+          .stats({ stream: false, 'one-shot': true } as { stream: false }),
+      )) as { pids_stats?: { current?: number; limit?: number } };
+      counts[host.name] = {
+        current: stats.pids_stats?.current ?? 0,
+        limit: stats.pids_stats?.limit ?? this.limits.pids,
+      };
+    }
+    return counts;
+  }
+
   async stopHost(labId: string, host: string): Promise<void> {
     await this.call(() => this.docker.getContainer(containerName(labId, host)).stop({ t: 2 })).catch(
       (err: { statusCode?: number }) => {

@@ -109,6 +109,8 @@ export interface LabRuntime {
   exec(labId: string, host: HostName, argv: string[], options?: ExecOptions): Promise<ExecResult>;
   /** Bytes each host has written to its own disk layer (what a student's writes cost the machine). */
   diskUsage(labId: string): Promise<Record<HostName, number>>;
+  /** Processes each running host has now, beside its pids limit (a fork bomb sits at the limit). */
+  processCounts(labId: string): Promise<Record<HostName, { current: number; limit: number }>>;
   /** Stops one host (its container stays, for a look at why): used when a host breaks the rules. */
   stopHost(labId: string, host: HostName): Promise<void>;
   /** Copies files between two hosts of a lab through the engine; no program runs on the source. */

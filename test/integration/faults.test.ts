@@ -56,6 +56,46 @@ describe.runIf(services)('faults on the real engine', () => {
     await s.labs.finish(lab.labId);
   });
 
+  it('keeps another lab responsive under a fork bomb, then ends the bomb; a memory hog dies alone', async () => {
+    const bombed = (await s.labs.find(OWNER, '06')) ?? (await s.labs.start(OWNER, '06'));
+    await s.labs.readyLab(bombed.labId);
+    const other = await s.labs.start(`${OWNER}-other`, '06');
+    await s.labs.readyLab(other.labId);
+    try {
+      // A memory hog in the other lab: the kernel kills it inside its own 384 MB, the host lives on.
+      const hog = await s.runtime.exec(other.labId, 'server', [
+        '/usr/bin/python3',
+        '-c',
+        'x = bytearray(1024 * 1024 * 1024); print("allocated")',
+      ]);
+      expect(hog.stdout).not.toContain('allocated');
+      expect((await s.runtime.exec(other.labId, 'server', ['true'])).exitCode).toBe(0);
+
+      // The bomb, bounded: it fills its 512 pids; `timeout` inside cannot end it, maillab does.
+      await s.runtime.exec(
+        bombed.labId,
+        'desktop',
+        [
+          '/bin/bash',
+          '-c',
+          'setsid bash -c "b() { b | b & }; b" >/dev/null 2>&1 < /dev/null & sleep 3; exit 0',
+        ],
+        { timeoutMs: 20_000 },
+      );
+      const started = Date.now();
+      const probe = await s.runtime.exec(other.labId, 'desktop', ['true'], { timeoutMs: 20_000 });
+      expect(probe.exitCode).toBe(0);
+      expect(Date.now() - started).toBeLessThan(5_000);
+      expect(await s.labs.enforceProcessLimit()).toEqual([]);
+      expect(await s.labs.enforceProcessLimit()).toEqual([bombed.labId]);
+      expect(bombed.error).toMatch(/Host desktop kept \d+ processes running, its limit: a fork bomb/);
+      expect(other.status).toBe('ready');
+    } finally {
+      await s.labs.finish(bombed.labId);
+      await s.labs.finish(other.labId);
+    }
+  }, 180_000);
+
   it('finishes promptly from another process a lab whose host died, and every other lab of that lesson', async () => {
     const lab = (await s.labs.find(OWNER, '06')) ?? (await s.labs.start(OWNER, '06'));
     await s.labs.readyLab(lab.labId);

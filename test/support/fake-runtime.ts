@@ -116,6 +116,18 @@ export class FakeRuntime implements LabRuntime {
     );
   }
 
+  readonly pids = new Map<string, number>();
+
+  async processCounts(labId: string): Promise<Record<string, { current: number; limit: number }>> {
+    const lab = this.labs.get(labId);
+    return Object.fromEntries(
+      (lab?.hosts ?? []).map((h) => [
+        h.name,
+        { current: this.pids.get(`${labId}:${h.name}`) ?? 10, limit: 512 },
+      ]),
+    );
+  }
+
   async stopHost(labId: string, host: string): Promise<void> {
     this.stopped.push(`${labId}:${host}`);
     const target = this.labs.get(labId)?.hosts.find((h) => h.name === host);
