@@ -75,7 +75,11 @@ export async function serve(
   }
 
   const terminals = new TerminalSessions({
-    shellCommand: (labId, host) => runtime.shellCommand(labId, host),
+    shellCommand: async (labId, host) => {
+      const command = await runtime.shellCommand(labId, host);
+      const banner = labs.takeShellRestartNotice(labId, host);
+      return banner ? { ...command, banner } : command;
+    },
     graceMs: config.terminalGraceMs,
   });
   services.labs.setOnLabGone((labId) => terminals.closeLab(labId));

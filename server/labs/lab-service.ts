@@ -58,6 +58,8 @@ export const newToken = () => randomBytes(24).toString('base64url');
 
 export class LabService {
   private readonly labs = new Map<string, LabState>();
+  /** Lab hosts whose shell ended with the previous server process; their next terminal says so. */
+  private readonly restartedShells = new Set<string>();
   /** Per lab, the hosts found at their process limit on the last look. */
   private readonly atLimit = new Map<string, Set<string>>();
   /** Labs whose creation this process is running. */
@@ -91,7 +93,16 @@ export class LabService {
         removed++;
         continue;
       }
-      await this.loadVerdicts(this.track(info, complete));
+      const state = this.track(info, complete);
+      await this.loadVerdicts(state);
+      if (state.status === 'ready') {
+        // Shells of the process before this one lived in docker exec clients that died with it.
+        const ended = await this.opts.runtime
+          .endShells(info.labId)
+          .catch(() => ({}) as Record<string, number>);
+        for (const [host, count] of Object.entries(ended))
+          if (count > 0) this.restartedShells.add(`${info.labId}/${host}`);
+      }
       adopted++;
     }
     return { adopted, removed };
@@ -456,6 +467,12 @@ export class LabService {
     ]);
     state.results = { ...state.results, ...saved };
     state.revealed = { ...state.revealed, ...revealed };
+  }
+
+  /** Once, for a host whose shell the restart ended: what its new terminal should tell the student. */
+  takeShellRestartNotice(labId: string, host: string): string | undefined {
+    if (!this.restartedShells.delete(`${labId}/${host}`)) return undefined;
+    return `\r\n\x1b[33m[maillab] The maillab server restarted, so this is a new shell on ${host}. Your files, settings and running services are as you left them; only the shell and its history are new.\x1b[0m\r\n`;
   }
 
   isStudentHost(labId: string, host: string): boolean {

@@ -53,6 +53,8 @@ export interface DockerRuntimeOptions {
 }
 
 const MAX_OUTPUT = 4 * 1024 * 1024;
+/** The name terminal shells run under in a lab host (ps shows `maillab-shell -l`). */
+const SHELL_NAME = 'maillab-shell';
 
 export class DockerRuntime implements LabRuntime {
   private readonly docker: Docker;
@@ -429,11 +431,29 @@ export class DockerRuntime implements LabRuntime {
         '-w',
         '/root',
         target.containerName,
+        // Named, so a later server process can find and end a shell this one leaves behind.
         '/bin/bash',
-        '-l',
+        '-c',
+        `exec -a ${SHELL_NAME} /bin/bash -l`,
       ],
       env,
     };
+  }
+
+  async endShells(labId: string): Promise<Record<string, number>> {
+    const lab = await this.getLab(labId);
+    const ended: Record<string, number> = {};
+    for (const host of lab?.hosts ?? []) {
+      if (!host.running || host.name === GRADER_HOST) continue;
+      const run = await this.exec(labId, host.name, [
+        '/bin/bash',
+        '-c',
+        'n=$(pgrep -cf "^$0( |$)"); pkill -HUP -f "^$0( |$)"; echo "${n:-0}"',
+        SHELL_NAME,
+      ]).catch(() => undefined);
+      ended[host.name] = Number.parseInt(run?.stdout.trim() ?? '0', 10) || 0;
+    }
+    return ended;
   }
 
   private async container(labId: string, host: string): Promise<LabHost> {

@@ -97,6 +97,8 @@ export interface ShellCommand {
   file: string;
   args: string[];
   env: Record<string, string>;
+  /** Shown in the terminal before the shell's first output (why this is a new shell, say). */
+  banner?: string;
 }
 
 export interface LabRuntime {
@@ -109,6 +111,11 @@ export interface LabRuntime {
   exec(labId: string, host: HostName, argv: string[], options?: ExecOptions): Promise<ExecResult>;
   /** Bytes each host has written to its own disk layer (what a student's writes cost the machine). */
   diskUsage(labId: string): Promise<Record<HostName, number>>;
+  /**
+   * Ends the shells an earlier server process left running in a lab's student hosts (their exec
+   * client died with it) and says how many per host.
+   */
+  endShells(labId: string): Promise<Record<HostName, number>>;
   /** Processes each running host has now, beside its pids limit (a fork bomb sits at the limit). */
   processCounts(labId: string): Promise<Record<HostName, { current: number; limit: number }>>;
   /** Stops one host (its container stays, for a look at why): used when a host breaks the rules. */

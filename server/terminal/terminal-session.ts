@@ -119,6 +119,7 @@ export class TerminalSession {
       this.onOutput(typeof data === 'string' ? Buffer.from(data) : data),
     );
     this.shell.onExit(({ exitCode, signal }) => this.onExit(exitCode, signal));
+    if (opts.command.banner) this.onOutput(Buffer.from(opts.command.banner));
     // Until a socket attaches, the shell lives on the same grace period as one whose socket left.
     this.startGrace();
   }

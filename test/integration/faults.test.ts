@@ -2,6 +2,7 @@
 // name and what to do; Check refuses with that message instead of a 500; starting again replaces the
 // broken lab (never two per owner and lesson); finishing removes every lab it reports, at once, also
 // from a process that did not create them.
+import pty from 'node-pty';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Services } from '../../server/compose.ts';
 import { compose } from '../../server/compose.ts';
@@ -95,6 +96,38 @@ describe.runIf(services)('faults on the real engine', () => {
       await s.labs.finish(other.labId);
     }
   }, 180_000);
+
+  it('after a server restart, ends the shells the old server left and tells the student their shell is new', async () => {
+    const lab = (await s.labs.find(OWNER, '06')) ?? (await s.labs.start(OWNER, '06'));
+    await s.labs.readyLab(lab.labId);
+    // A terminal as the server opens one; then the server "dies": its exec client goes, the shell stays.
+    const command = await s.runtime.shellCommand(lab.labId, 'desktop');
+    const term = pty.spawn(command.file, command.args, {
+      env: { ...process.env, ...command.env } as Record<string, string>,
+    });
+    const count = async () =>
+      (
+        await s.runtime.exec(lab.labId, 'desktop', [
+          '/bin/bash',
+          '-c',
+          'pgrep -cf "^maillab-shell( |$)" || true',
+        ])
+      ).stdout.trim();
+    for (let i = 0; i < 40 && (await count()) === '0'; i++) await new Promise((r) => setTimeout(r, 250));
+    expect(await count()).toBe('1');
+    term.kill('SIGKILL');
+    await new Promise((r) => setTimeout(r, 500));
+    expect(await count()).toBe('1');
+
+    const restarted = await compose(readConfig());
+    await restarted.labs.adopt();
+    expect(await count()).toBe('0');
+    expect(restarted.labs.takeShellRestartNotice(lab.labId, 'desktop')).toMatch(
+      /server restarted, so this is a new shell on desktop/,
+    );
+    expect(restarted.labs.takeShellRestartNotice(lab.labId, 'desktop')).toBeUndefined();
+    expect(restarted.labs.takeShellRestartNotice(lab.labId, 'server')).toBeUndefined();
+  });
 
   it('finishes promptly from another process a lab whose host died, and every other lab of that lesson', async () => {
     const lab = (await s.labs.find(OWNER, '06')) ?? (await s.labs.start(OWNER, '06'));

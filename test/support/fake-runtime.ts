@@ -117,6 +117,19 @@ export class FakeRuntime implements LabRuntime {
   }
 
   readonly pids = new Map<string, number>();
+  /** Shells left behind per lab and host, as an earlier server would leave them. */
+  readonly leftShells = new Map<string, number>();
+
+  async endShells(labId: string): Promise<Record<string, number>> {
+    const lab = this.labs.get(labId);
+    const out: Record<string, number> = {};
+    for (const h of lab?.hosts ?? []) {
+      if (h.name === 'grader') continue;
+      out[h.name] = this.leftShells.get(`${labId}:${h.name}`) ?? 0;
+      this.leftShells.delete(`${labId}:${h.name}`);
+    }
+    return out;
+  }
 
   async processCounts(labId: string): Promise<Record<string, { current: number; limit: number }>> {
     const lab = this.labs.get(labId);

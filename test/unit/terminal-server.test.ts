@@ -201,6 +201,17 @@ async function eventually(test: () => boolean, what: string, timeoutMs = 3000): 
 }
 
 describe('terminal sessions', () => {
+  it('shows the runtime’s banner (a new shell after a restart) before the shell’s own output', async () => {
+    const h = await startHarness({
+      shellCommand: async () => ({ ...(await localBash()), banner: '[maillab] this is a new shell\r\n' }),
+    });
+    const client = await h.connect();
+    await client.waitForControl('ready');
+    client.type('echo after-$((1+1))\r');
+    await client.until(() => client.output.includes('after-2'), 'the shell');
+    expect(client.output.indexOf('[maillab] this is a new shell')).toBe(0);
+  });
+
   it('replays recent output to a socket that reattaches', async () => {
     const h = await startHarness();
     const first = await h.connect();
