@@ -28,7 +28,7 @@ import {
   type ProgressFn,
   type ShellCommand,
 } from './runtime.ts';
-import { systemdHostConfig } from './systemd-flags.ts';
+import { hostCgroupControllers, systemdHostConfig } from './systemd-flags.ts';
 
 export interface ResourceLimits {
   memoryBytes: number;
@@ -50,6 +50,8 @@ export interface DockerRuntimeOptions {
   readyTimeoutMs?: number;
   /** MAILLAB_UNSAFE_CGROUP_BIND: see systemd-flags.ts. */
   allowUnsafeCgroupBind?: boolean;
+  /** cgroup v1 controller hierarchies to bind read-only; read from /sys/fs/cgroup by default. */
+  cgroupControllers?: string[];
 }
 
 const MAX_OUTPUT = 4 * 1024 * 1024;
@@ -63,6 +65,7 @@ export class DockerRuntime implements LabRuntime {
   private readonly limits: ResourceLimits;
   private readonly readyTimeoutMs: number;
   private readonly allowUnsafeCgroupBind: boolean;
+  private readonly cgroupControllers: string[];
   private engine?: EngineInfo;
 
   constructor(options: DockerRuntimeOptions) {
@@ -72,6 +75,8 @@ export class DockerRuntime implements LabRuntime {
     this.limits = options.limits ?? DEFAULT_LIMITS;
     this.readyTimeoutMs = options.readyTimeoutMs ?? 90_000;
     this.allowUnsafeCgroupBind = options.allowUnsafeCgroupBind ?? false;
+    // The engine runs on this machine in every supported setup (a local socket): its cgroup tree is ours.
+    this.cgroupControllers = options.cgroupControllers ?? hostCgroupControllers();
   }
 
   /** Asks the engine now (info() is cached); throws engine_unreachable with what to start. */
@@ -117,7 +122,10 @@ export class DockerRuntime implements LabRuntime {
         [LABEL.lab]: spec.labId,
         [LABEL.lesson]: spec.lesson,
       });
-      const flags = systemdHostConfig(engine, { allowUnsafeCgroupBind: this.allowUnsafeCgroupBind });
+      const flags = systemdHostConfig(engine, {
+        allowUnsafeCgroupBind: this.allowUnsafeCgroupBind,
+        cgroupControllers: this.cgroupControllers,
+      });
       for (const host of hosts) {
         const { fqdn, aliases } = hostNames(host);
         onProgress(`Creating host ${fqdn}`);

@@ -4,6 +4,7 @@
 // cgroup namespace gives. Podman detects /sbin/init and sets all of this up itself (measured on
 // Podman 4.3, cgroup v1: tmpfs /run, /run/lock, /tmp and a read-only cgroup tree with a writable
 // name=systemd hierarchy), even through its Docker-compatible API.
+import { readdirSync } from 'node:fs';
 import { MaillabError } from '../errors.ts';
 import type { EngineInfo } from './runtime.ts';
 
@@ -34,6 +35,26 @@ const WRITABLE_CGROUPS_SINCE = 28;
 export interface SystemdFlagOptions {
   /** MAILLAB_UNSAFE_CGROUP_BIND=1: on older Docker with cgroup v2, bind the host's cgroup tree writable. */
   allowUnsafeCgroupBind?: boolean;
+  /**
+   * cgroup v1: the controller hierarchies mounted under the host's /sys/fs/cgroup (pids, memory,
+   * devices…), from hostCgroupControllers().
+   */
+  cgroupControllers?: string[];
+}
+
+/**
+ * The cgroup v1 controller hierarchies on this machine (real directories under /sys/fs/cgroup, not
+ * the cpu → cpu,cpuacct links), leaving out the two systemd itself must write: name=systemd and the
+ * hybrid unified tree. Empty when the engine's host is not this machine's (nothing to read).
+ */
+export function hostCgroupControllers(root = '/sys/fs/cgroup'): string[] {
+  try {
+    return readdirSync(root, { withFileTypes: true })
+      .filter((e) => e.isDirectory() && e.name !== 'systemd' && e.name !== 'unified')
+      .map((e) => e.name);
+  } catch {
+    return [];
+  }
 }
 
 /**
@@ -81,5 +102,16 @@ export function systemdHostConfig(
         'On a machine only you use, MAILLAB_UNSAFE_CGROUP_BIND=1 allows the old writable bind anyway.',
     );
   }
-  return { Tmpfs: { ...RUN_TMPFS }, Binds: ['/sys/fs/cgroup:/sys/fs/cgroup:ro'] };
+  // Measured: a read-only bind of /sys/fs/cgroup leaves the controller hierarchies mounted below it
+  // writable (Docker 20.10 binds recursively but makes only the top read-only), so root in a lab could
+  // raise the pids limit of every container or allow itself devices. Each controller is bound
+  // read-only on its own; only name=systemd (no resource control) stays writable for systemd.
+  const controllers = options.cgroupControllers ?? [];
+  return {
+    Tmpfs: { ...RUN_TMPFS },
+    Binds: [
+      '/sys/fs/cgroup:/sys/fs/cgroup:ro',
+      ...controllers.map((c) => `/sys/fs/cgroup/${c}:/sys/fs/cgroup/${c}:ro`),
+    ],
+  };
 }

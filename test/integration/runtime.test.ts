@@ -73,15 +73,26 @@ describe.runIf(services)('lab runtime on the real engine', () => {
     expect(net.Internal).toBe(true);
   });
 
+  it('keeps a lab host from writing any cgroup limit outside its own, as root', async () => {
+    const probe = await s.runtime.exec(lab.labId, 'server', [
+      '/bin/bash',
+      '-c',
+      // Every writable-looking limit file under /sys/fs/cgroup: each write must be refused.
+      'n=0; for f in $(find /sys/fs/cgroup -maxdepth 3 -name "pids.max" -o -maxdepth 3 -name "memory.limit_in_bytes" -o -maxdepth 3 -name "memory.max" -o -maxdepth 3 -name "cpu.max" | head -n 40); do n=$((n+1)); if echo 1000000 2>/dev/null > "$f"; then echo "WROTE $f"; fi; done; echo "tried $n"',
+    ]);
+    expect(probe.stdout).toMatch(/tried [1-9]\d*/);
+    expect(probe.stdout).not.toContain('WROTE');
+  });
+
   it('caps the tmpfs /run: writing past it fails inside the host instead of filling the machine', async () => {
     const fill = await s.runtime.exec(lab.labId, 'server', [
       '/bin/bash',
       '-c',
-      'df -m --output=size /run | tail -n1; dd if=/dev/zero of=/run/fill bs=1M count=200 2>&1 | tail -n1; rm -f /run/fill',
+      'df -m --output=size /run | tail -n1; dd if=/dev/zero of=/run/fill bs=1M count=200 2>&1; rm -f /run/fill',
     ]);
-    const [size = '', ddResult = ''] = fill.stdout.trim().split('\n');
+    const [size = ''] = fill.stdout.trim().split('\n');
     expect(Number(size.trim())).toBeLessThanOrEqual(64);
-    expect(ddResult).toMatch(/No space left on device/);
+    expect(fill.stdout).toMatch(/No space left on device/);
   });
 
   it('resolves the lab names between hosts from /etc/hosts, including mail.example.com', async () => {

@@ -2,10 +2,19 @@ import { describe, expect, it } from 'vitest';
 import { systemdHostConfig } from '../../server/runtime/systemd-flags.ts';
 
 describe('systemd flags per engine', () => {
-  it('mounts cgroups read-only with tmpfs /run on a cgroup v1 Docker host', () => {
-    expect(systemdHostConfig({ product: 'docker', cgroupVersion: '1' })).toEqual({
+  it('mounts cgroups read-only, each controller on its own, with tmpfs /run on a cgroup v1 Docker host', () => {
+    expect(
+      systemdHostConfig(
+        { product: 'docker', cgroupVersion: '1' },
+        { cgroupControllers: ['pids', 'devices'] },
+      ),
+    ).toEqual({
       Tmpfs: expect.objectContaining({ '/run': expect.any(String), '/run/lock': expect.any(String) }),
-      Binds: ['/sys/fs/cgroup:/sys/fs/cgroup:ro'],
+      Binds: [
+        '/sys/fs/cgroup:/sys/fs/cgroup:ro',
+        '/sys/fs/cgroup/pids:/sys/fs/cgroup/pids:ro',
+        '/sys/fs/cgroup/devices:/sys/fs/cgroup/devices:ro',
+      ],
     });
   });
 
