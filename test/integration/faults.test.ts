@@ -2,6 +2,10 @@
 // name and what to do; Check refuses with that message instead of a 500; starting again replaces the
 // broken lab (never two per owner and lesson); finishing removes every lab it reports, at once, also
 // from a process that did not create them.
+import { rm } from 'node:fs/promises';
+import { connect, createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import pty from 'node-pty';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Services } from '../../server/compose.ts';
@@ -127,6 +131,40 @@ describe.runIf(services)('faults on the real engine', () => {
     );
     expect(restarted.labs.takeShellRestartNotice(lab.labId, 'desktop')).toBeUndefined();
     expect(restarted.labs.takeShellRestartNotice(lab.labId, 'server')).toBeUndefined();
+  });
+
+  it('survives the engine connection cut and restored: clear errors meanwhile, the same lab after', async () => {
+    const lab = (await s.labs.find(OWNER, '06')) ?? (await s.labs.start(OWNER, '06'));
+    await s.labs.readyLab(lab.labId);
+    // A socket between maillab and the engine that the test can cut, as a restarted engine would.
+    const socketPath = path.join(tmpdir(), `maillab-engine-${process.pid}.sock`);
+    const open = () => {
+      // Half-open allowed both ways: exec streams stdin, then shuts its side while output still flows.
+      const proxy = createServer({ allowHalfOpen: true }, (client) => {
+        const engine = connect({ path: '/var/run/docker.sock', allowHalfOpen: true });
+        client.pipe(engine).pipe(client);
+        client.on('error', () => engine.destroy());
+        engine.on('error', () => client.destroy());
+      });
+      return new Promise<typeof proxy>((resolve) => proxy.listen(socketPath, () => resolve(proxy)));
+    };
+    let proxy = await open();
+    const cut = await compose(readConfig({ ...process.env, DOCKER_HOST: `unix://${socketPath}` }));
+    try {
+      await cut.labs.adopt();
+      expect(cut.labs.get(lab.labId).status).toBe('ready');
+      await new Promise<void>((resolve) => proxy.close(() => resolve()));
+      await rm(socketPath, { force: true });
+      await expect(cut.labs.check(lab.labId, 'null-client')).rejects.toThrow(/is not answering\. Start it/);
+      await expect(cut.runtime.listLabs()).rejects.toMatchObject({ code: 'engine_unreachable' });
+      proxy = await open();
+      const result = await cut.labs.check(lab.labId, 'null-client');
+      expect(result.criteria.length).toBeGreaterThan(0);
+      expect(cut.labs.get(lab.labId).status).toBe('ready');
+    } finally {
+      proxy.close();
+      await rm(socketPath, { force: true });
+    }
   });
 
   it('finishes promptly from another process a lab whose host died, and every other lab of that lesson', async () => {
