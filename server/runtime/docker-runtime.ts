@@ -456,7 +456,7 @@ export class DockerRuntime implements LabRuntime {
       const run = await this.exec(labId, host.name, [
         '/bin/bash',
         '-c',
-        'n=$(pgrep -cf "^$0( |$)"); pkill -HUP -f "^$0( |$)"; echo "${n:-0}"',
+        'n=$(pgrep -cf "^$0( |$)"); pkill -HUP -f "^$0( |$)"; echo "$n"',
         SHELL_NAME,
       ]).catch(() => undefined);
       ended[host.name] = Number.parseInt(run?.stdout.trim() ?? '0', 10) || 0;
