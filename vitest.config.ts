@@ -10,6 +10,8 @@ export default defineConfig({
     // Two cores: at most two test files (two or three labs) at once.
     pool: 'forks',
     poolOptions: { forks: { maxForks: 2, minForks: 1 } },
+    // Concurrent tests (the lesson proofs) run three labs at a time within their file.
+    maxConcurrency: 3,
     reporters: ['default'],
     // The tests prove the offline image, the one every machine can build; pulling a RHEL base would
     // also reach out to a registry.

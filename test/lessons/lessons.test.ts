@@ -32,8 +32,10 @@ afterAll(async () => {
     if (owners.includes(lab.owner)) await services.labs.finish(lab.labId);
 });
 
+// Cases run three at a time (maxConcurrency in vitest.config.ts): each on its own lab, so they share
+// nothing, and a 2-core machine proves every lesson in a fraction of the serial time.
 for (const lesson of catalog.list()) {
-  describe.runIf(services)(`lesson ${lesson.id}`, () => {
+  describe.runIf(services).concurrent(`lesson ${lesson.id}`, () => {
     for (const c of proofCases(lesson)) {
       // A case is a fresh lab (about 4 s) and one to three checks; generous for a loaded 2-core machine.
       it(c.name, { timeout: 300_000 }, async () => {
