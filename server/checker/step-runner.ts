@@ -105,12 +105,14 @@ export async function runStep(ctx: StepContext, step: Step | JudgeStep): Promise
 
 /** Copies a collect step's paths to the grader; with awaitNonce, again until the nonce shows up. */
 export async function collect(ctx: StepContext, step: CollectStep): Promise<void> {
-  const deadline = Date.now() + (step.awaitNonce ?? 0) * 1000;
+  const awaited = step.awaitNonceIf === undefined || ctx.claims[step.awaitNonceIf] === 'yes';
+  const wait = awaited ? (step.awaitNonce ?? 0) : 0;
+  const deadline = Date.now() + wait * 1000;
   for (;;) {
     const copy = await ctx.runtime.copyFiles(ctx.labId, step.host, GRADER_HOST, {
       paths: step.collect,
       into: `${EVIDENCE_DIR}/${step.host}`,
-      ...(step.awaitNonce ? { needle: ctx.nonce } : {}),
+      ...(wait ? { needle: ctx.nonce } : {}),
     });
     const notes = [
       copy.missing.length ? `missing: ${copy.missing.join(' ')}` : '',
@@ -118,7 +120,7 @@ export async function collect(ctx: StepContext, step: CollectStep): Promise<void
       copy.dropped.length ? `not copied: ${copy.dropped.slice(0, 5).join('; ')}` : '',
     ].filter(Boolean);
     ctx.copyNotes[step.host] = notes.join('; ');
-    if (!step.awaitNonce || copy.needleFound || Date.now() >= deadline) return;
+    if (!wait || copy.needleFound || Date.now() >= deadline) return;
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
 }

@@ -38,6 +38,11 @@ export const collectStepSchema = z
     collect: z.array(z.string().regex(/^\/[\w./@+-]*$/, 'an absolute path such as /etc/postfix')).min(1),
     /** Copy again until a copied file holds this run's nonce, for at most this many seconds. */
     awaitNonce: z.number().positive().max(60).optional(),
+    /**
+     * Wait (awaitNonce) only when an earlier student step reported this fact as "yes" (say, that its
+     * message left the host). A claim only saves waiting for a nonce that cannot come; it never decides.
+     */
+    awaitNonceIf: z.string().regex(/^\w+$/, 'the key of a fact an earlier step reports').optional(),
   })
   .strict();
 

@@ -28,4 +28,8 @@ settled() {
   done
 }
 wait_until 15 settled
+# For timing only: whether the relay nonce left desktop, so the next step waits for it on server
+# only when it can arrive. (The grader judges from evidence it copies, never from this.)
+relay_qid=$(log | grep -F "message-id=$relay_id" | head -n1 | cut -d: -f1)
+if [ -n "$relay_qid" ] && log | grep -qE "^$relay_qid: .*status=sent"; then fact relay_left yes; else fact relay_left no; fi
 exit 0

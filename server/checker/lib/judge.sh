@@ -19,7 +19,7 @@ fail() { printf '::maillab::\tfail\t%s\t%s\t%s\n' "$1" "$(__maillab_clean "${2:-
 # verdict CRITERION CONDITION-EXIT-STATUS OBSERVED HINT: pass when the status is 0.
 verdict() { if [ "$2" -eq 0 ]; then pass "$1" "$3"; else fail "$1" "$3" "$4"; fi; }
 
-__maillab_py() { /usr/bin/python3 -c "$__MAILLAB_JUDGE_PY" "$@"; }
+__maillab_py() { MAILLAB_WORK=$__MAILLAB_WORK /usr/bin/python3 -c "$__MAILLAB_JUDGE_PY" "$@"; }
 
 # evidence HOST PATH: where the copy of PATH from HOST is on the grader (it may not exist).
 evidence() { printf '%s/%s%s' "$MAILLAB_EVIDENCE" "$1" "$2"; }
