@@ -362,6 +362,9 @@ main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (err) => {
     process.stderr.write(`maillab: ${errorMessage(err)}\n`);
-    process.exit(err instanceof MaillabError && err.code === 'bad_request' ? 2 : 1);
+    // 2: the command was wrong (usage, an unknown lesson or exercise, a bad value); 1: it failed.
+    process.exit(
+      err instanceof MaillabError && (err.code === 'bad_request' || err.code === 'lesson_not_found') ? 2 : 1,
+    );
   },
 );

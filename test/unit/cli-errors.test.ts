@@ -27,9 +27,9 @@ describe('maillab CLI errors', () => {
     expect(start.stderr).toContain('is not answering. Start it (Docker: `sudo systemctl start docker`');
   });
 
-  it('lists the known lessons when asked for an unknown one', async () => {
+  it('lists the known lessons when asked for an unknown one, with the usage exit code 2', async () => {
     const result = await maillab(['lab', 'grade', '99']);
-    expect(result.code).toBe(1);
+    expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/No lesson "99"\. Known lessons: 01-mail-roles, (.*, )?06-null-client/);
   });
 
