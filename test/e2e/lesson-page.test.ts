@@ -134,6 +134,16 @@ describe.runIf(canRun)('lesson page in a real browser', () => {
     await page.getByTestId('result-null-client').scrollIntoViewIfNeeded();
     await mkdir('docs', { recursive: true });
     await page.screenshot({ path: 'docs/screenshot.png' });
+
+    // After a Check, the worked solution can be revealed; the reveal is kept with the lab's verdicts.
+    await page.getByTestId('reveal-null-client').click();
+    const walkthrough = page.getByTestId('walkthrough-null-client');
+    await expect
+      .poll(() => walkthrough.textContent(), { timeout: 15_000 })
+      .toMatch(/Worked solution: desktop as a null client/);
+    expect(await walkthrough.textContent()).toMatch(/The reveal is recorded with your results/);
+    const lab = await s.labs.find(OWNER, LESSON);
+    expect(lab?.revealed['null-client']).toBeTruthy();
   });
 
   it('finds the same shell with its recent output, and the last verdicts, after a reload', async () => {
