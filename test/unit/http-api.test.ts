@@ -9,6 +9,7 @@ import { createApp } from '../../server/http/app.ts';
 import { allowedHostNames } from '../../server/http/host-check.ts';
 import { SESSION_COOKIE, SessionGate } from '../../server/http/session.ts';
 import { LabService } from '../../server/labs/lab-service.ts';
+import type { LessonCatalog } from '../../server/lessons/catalog.ts';
 import { createLogger } from '../../server/log.ts';
 import { GraderStore } from '../../server/store/grader-store.ts';
 import { FakeRuntime } from '../support/fake-runtime.ts';
@@ -42,17 +43,22 @@ async function startReadyLab() {
   return started.body.labId as string;
 }
 
+/** A lab service on a fake runtime, as another process (a restarted server, the CLI) would build it. */
+function labService(rt: FakeRuntime, lessons: LessonCatalog, maxLabs?: number): LabService {
+  const store = new GraderStore(rt);
+  return new LabService({
+    runtime: rt,
+    store,
+    lessons,
+    checker: new Checker(rt, store),
+    image: async () => 'x',
+    ...(maxLabs ? { maxLabs } : {}),
+  });
+}
+
 /** A lab service on the shared fake runtime with three lessons and room for `maxLabs` labs. */
 async function serviceForThreeLessons(maxLabs: number): Promise<LabService> {
-  const lessons = await fixtureCatalog(['03-a', '04-b', '05-c']);
-  return new LabService({
-    runtime,
-    store: new GraderStore(runtime),
-    lessons,
-    checker: new Checker(runtime, new GraderStore(runtime)),
-    image: async () => 'x',
-    maxLabs,
-  });
+  return labService(runtime, await fixtureCatalog(['03-a', '04-b', '05-c']), maxLabs);
 }
 
 beforeEach(async () => {
@@ -161,13 +167,7 @@ describe('structured logs', () => {
       log: createLogger('info', stream),
       session: gate,
       lessons,
-      labs: new LabService({
-        runtime: rt,
-        store: new GraderStore(rt),
-        lessons,
-        checker: new Checker(rt, new GraderStore(rt)),
-        image: async () => 'x',
-      }),
+      labs: labService(rt, lessons),
       checker: new Checker(rt, new GraderStore(rt)),
       status: {
         engine: async () => ({ ok: true }),
@@ -407,13 +407,7 @@ describe('HTTP API', () => {
 
   it('re-adopts labs left running by an earlier process', async () => {
     const labId = await startReadyLab();
-    const fresh = new LabService({
-      runtime,
-      store: new GraderStore(runtime),
-      lessons: await fixtureCatalog(),
-      checker: new Checker(runtime, new GraderStore(runtime)),
-      image: async () => 'x',
-    });
+    const fresh = labService(runtime, await fixtureCatalog());
     expect(await fresh.adopt()).toEqual({ adopted: 1, removed: 0 });
     expect(fresh.get(labId).status).toBe('ready');
   });
@@ -430,13 +424,7 @@ describe('HTTP API', () => {
     expect((await call('GET', `/api/labs/${labId}`)).body.revealed).toEqual({
       listen: shown.body.revealedAt,
     });
-    const restarted = new LabService({
-      runtime,
-      store: new GraderStore(runtime),
-      lessons: await fixtureCatalog(),
-      checker: new Checker(runtime, new GraderStore(runtime)),
-      image: async () => 'x',
-    });
+    const restarted = labService(runtime, await fixtureCatalog());
     await restarted.adopt();
     expect(restarted.get(labId).revealed.listen).toBe(shown.body.revealedAt);
   });
@@ -449,13 +437,7 @@ describe('HTTP API', () => {
         : undefined;
     await call('POST', `/api/labs/${labId}/exercises/listen/check`);
     const lessons = await fixtureCatalog();
-    const restarted = new LabService({
-      runtime,
-      store: new GraderStore(runtime),
-      lessons,
-      checker: new Checker(runtime, new GraderStore(runtime)),
-      image: async () => 'x',
-    });
+    const restarted = labService(runtime, lessons);
     await restarted.adopt();
     expect(restarted.get(labId).results.listen?.score).toBe(66.7);
 
@@ -478,13 +460,7 @@ describe('DNS rebinding guard', () => {
     const app = createApp({
       session: gate,
       lessons,
-      labs: new LabService({
-        runtime: rt,
-        store: new GraderStore(rt),
-        lessons,
-        checker: new Checker(rt, new GraderStore(rt)),
-        image: async () => 'x',
-      }),
+      labs: labService(rt, lessons),
       checker: new Checker(rt, new GraderStore(rt)),
       status: {
         engine: async () => ({ ok: true }),
@@ -563,13 +539,7 @@ describe('labs made by another process', () => {
     let marked = false;
     rt.reply = (_host, argv) => (argv[0] === '/usr/bin/test' ? { exitCode: marked ? 0 : 1 } : undefined);
     await otherProcessLab(rt, new Date().toISOString());
-    const service = new LabService({
-      runtime: rt,
-      store: new GraderStore(rt),
-      lessons: await fixtureCatalog(),
-      checker: new Checker(rt, new GraderStore(rt)),
-      image: async () => 'x',
-    });
+    const service = labService(rt, await fixtureCatalog());
     const lab = await service.find('local', '03');
     expect(lab?.status).toBe('starting');
     marked = true;
@@ -592,13 +562,7 @@ describe('labs made by another process', () => {
     const rt = new FakeRuntime();
     rt.reply = (_host, argv) => (argv[0] === '/usr/bin/test' ? { exitCode: 1 } : undefined);
     await otherProcessLab(rt, new Date(Date.now() - 60 * 60_000).toISOString());
-    const service = new LabService({
-      runtime: rt,
-      store: new GraderStore(rt),
-      lessons: await fixtureCatalog(),
-      checker: new Checker(rt, new GraderStore(rt)),
-      image: async () => 'x',
-    });
+    const service = labService(rt, await fixtureCatalog());
     expect(await service.adopt()).toEqual({ adopted: 0, removed: 1 });
     expect(rt.labs.size).toBe(0);
   });
