@@ -1,0 +1,7 @@
+# Aliases check, acting on server after the verdicts: delete this run's own message if it still waits
+# in server's queue (a delivery that failed for now), so that a rerun sees the same state. The
+# student's messages, and the check's messages already delivered, stay.
+for f in $(grep -rlF "$MAILLAB_NONCE" /var/spool/postfix/{incoming,active,deferred,hold} 2>/dev/null); do
+  postsuper -d "$(basename "$f")" >/dev/null 2>&1
+done
+exit 0
