@@ -66,6 +66,16 @@ describe.runIf(services)('judge library on a real lab', () => {
       'rcpt student@example.com 250',
       'data 250',
     ]);
+    const tls = await judge(
+      'smtp_talk server.example.com 25 --starttls --from grader@example.com --rcpt student@example.com',
+    );
+    expect(tls.split('\n').map((l) => fields(l).slice(0, 2).join(' '))).toEqual([
+      'connect 220',
+      'ehlo 250',
+      'starttls 220',
+      'mail 250',
+      'rcpt student@example.com 250',
+    ]);
     const relay = await judge(
       'smtp_talk server.example.com 25 --from a@elsewhere.test --rcpt b@elsewhere.test',
     );

@@ -223,6 +223,8 @@ def cmd_smtp(args):
         out("connect", "refused" if isinstance(err, ConnectionRefusedError) else "error", str(err))
         return
     out("connect", code, text.decode("utf-8", "replace"))
+    # connect() called on its own does not record the name that STARTTLS needs for SNI.
+    smtp._host = host
     try:
         code, text = smtp.ehlo(helo)
         out("ehlo", code, text.decode("utf-8", "replace").replace("\n", " | "))
