@@ -104,7 +104,61 @@ export class DockerRuntime implements LabRuntime {
     }
   }
 
+  /**
+   * Creates the lab; if a host's systemd dies while booting (seen a few times under heavy load in CI,
+   * cause not yet known), the lab is removed and created once more, saying so, and a second death
+   * fails with the dead hosts' last log lines so the reason is visible.
+   */
   async createLab(spec: LabSpec, onProgress: ProgressFn = () => {}): Promise<LabInfo> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.createLabOnce(spec, onProgress);
+      } catch (err) {
+        const died = await this.deadHosts(spec.labId).catch(() => []);
+        await this.destroyLab(spec.labId).catch(() => {});
+        if (died.length && attempt === 1) {
+          onProgress(
+            `Host ${died.map((d) => d.host).join(', ')} stopped while booting; creating the lab once more`,
+          );
+          continue;
+        }
+        const detail = died.map((d) => `\n${d.host} (exit ${d.exitCode}): ${d.log}`).join('');
+        if (err instanceof MaillabError) {
+          if (!detail) throw err;
+          throw new MaillabError(err.code, `${err.message}${detail}`, { cause: err });
+        }
+        throw new MaillabError('lab_failed', `Could not create the lab: ${(err as Error).message}${detail}`, {
+          cause: err,
+        });
+      }
+    }
+  }
+
+  /** Hosts of a lab whose container stopped, with their exit code and last log lines. */
+  private async deadHosts(labId: string): Promise<{ host: string; exitCode: number; log: string }[]> {
+    const containers = await this.docker.listContainers({
+      all: true,
+      filters: { label: [`${LABEL.lab}=${labId}`] },
+    });
+    const dead = containers.filter((c) => c.State === 'exited' || c.State === 'dead');
+    return Promise.all(
+      dead.map(async (c) => {
+        const container = this.docker.getContainer(c.Id);
+        const inspect = await container.inspect().catch(() => undefined);
+        const raw = (await container
+          .logs({ stdout: true, stderr: true, tail: 12 })
+          .catch(() => Buffer.alloc(0))) as Buffer;
+        const log = demuxed(raw).split('\n').filter(Boolean).slice(-6).join(' | ');
+        return {
+          host: c.Labels?.[LABEL.host] ?? c.Id.slice(0, 12),
+          exitCode: inspect?.State?.ExitCode ?? -1,
+          log,
+        };
+      }),
+    );
+  }
+
+  private async createLabOnce(spec: LabSpec, onProgress: ProgressFn): Promise<LabInfo> {
     const engine = await this.info();
     const hosts = [...spec.hosts.filter((h) => h !== GRADER_HOST), GRADER_HOST];
     const common = {
@@ -169,7 +223,6 @@ export class DockerRuntime implements LabRuntime {
       await writeHostsFiles(exec, hosts, addresses);
       if (engine.product === 'podman') await serveLabDns(exec, spec.labId, hosts, addresses);
     } catch (err) {
-      await this.destroyLab(spec.labId).catch(() => {});
       if (err instanceof MaillabError) throw err;
       throw new MaillabError('lab_failed', `Could not create the lab: ${(err as Error).message}`, {
         cause: err,
@@ -488,6 +541,18 @@ export class DockerRuntime implements LabRuntime {
       throw err;
     }
   }
+}
+
+/** The text of a non-TTY container's log: the engine frames each chunk with an 8-byte header. */
+function demuxed(raw: Buffer): string {
+  const parts: Buffer[] = [];
+  let at = 0;
+  while (at + 8 <= raw.length) {
+    const size = raw.readUInt32BE(at + 4);
+    parts.push(raw.subarray(at + 8, at + 8 + size));
+    at += 8 + size;
+  }
+  return Buffer.concat(parts).toString('utf8');
 }
 
 function hostOrder(host: string): number {

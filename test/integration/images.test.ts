@@ -86,6 +86,38 @@ describe.runIf(services)('lab images on the real engine', () => {
     expect(failed?.output).toMatch(/postfix/i);
   });
 
+  it('retries a lab whose hosts die while booting once, then names them with their last log lines', async () => {
+    const dying = `maillab/test-dying:${process.pid}`;
+    const stream = await docker.buildImage(
+      context(`FROM ${good}\nCMD ["/bin/sh", "-c", "echo init says goodbye; exit 3"]\n`),
+      {
+        t: dying,
+      },
+    );
+    await new Promise((resolve, reject) =>
+      docker.modem.followProgress(stream, (err: Error | null) => (err ? reject(err) : resolve(null))),
+    );
+    const progress: string[] = [];
+    try {
+      const labId = `dying${process.pid}`;
+      await expect(
+        s.runtime.createLab(
+          { labId, lesson: 'test-dying', owner: 'test', token: 't', hosts: ['server'], image: dying },
+          (m) => progress.push(m),
+        ),
+      ).rejects.toThrow(/server \(exit 3\): init says goodbye/);
+      expect(
+        progress.filter((m) => /stopped while booting; creating the lab once more/.test(m)),
+      ).toHaveLength(1);
+      expect(await s.runtime.getLab(labId)).toBeUndefined();
+    } finally {
+      await docker
+        .getImage(dying)
+        .remove({ force: true })
+        .catch(() => {});
+    }
+  });
+
   it('falls back from a RHEL 9 recipe whose build fails, saying why; an explicit rhel9 fails with that reason', async () => {
     const containers = path.join(dir, 'containers');
     await cp(path.join(s.config.containersDir, 'offline'), path.join(containers, 'offline'), {
