@@ -243,9 +243,14 @@ export class DockerRuntime implements LabRuntime {
       this.readyTimeoutMs,
     );
     if (outcome.booted) return;
+    // What systemd was still waiting for, when it is alive enough to say.
+    const jobs = await this.exec(labId, host, ['systemctl', 'list-jobs', '--no-pager', '--no-legend'], {
+      timeoutMs: 5000,
+    }).catch(() => undefined);
+    const waiting = (jobs?.stdout ?? '').trim().split('\n').filter(Boolean).slice(0, 5).join('; ');
     throw new MaillabError(
       'lab_failed',
-      `Host ${host} did not finish booting: ${outcome.why}. ` +
+      `Host ${host} did not finish booting: ${outcome.why}${waiting ? ` (systemd still had jobs: ${waiting})` : ''}. ` +
         'Run `npx maillab doctor`; on a cgroup v2 or rootless host, check that systemd containers can run.',
     );
   }

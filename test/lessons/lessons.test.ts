@@ -32,7 +32,7 @@ afterAll(async () => {
     if (owners.includes(lab.owner)) await services.labs.finish(lab.labId);
 });
 
-// Cases run three at a time (maxConcurrency in vitest.config.ts): each on its own lab, so they share
+// Cases run two at a time (maxConcurrency in vitest.config.ts): each on its own lab, so they share
 // nothing, and a 2-core machine proves every lesson in a fraction of the serial time.
 for (const lesson of catalog.list()) {
   describe.runIf(services).concurrent(`lesson ${lesson.id}`, () => {
