@@ -55,6 +55,13 @@ export interface DockerRuntimeOptions {
 }
 
 const MAX_OUTPUT = 4 * 1024 * 1024;
+/**
+ * A lab whose hosts die while booting is created again, up to this many times, with a pause between:
+ * in CI, every container started during one 30 s window (while another test ran a fork bomb and a
+ * memory hog in a lab) died at once with runc's "read init-p: connection reset by peer".
+ */
+const BOOT_ATTEMPTS = 3;
+const BOOT_RETRY_PAUSE_MS = 10_000;
 /** The name terminal shells run under in a lab host (ps shows `maillab-shell -l`). */
 const SHELL_NAME = 'maillab-shell';
 
@@ -105,9 +112,8 @@ export class DockerRuntime implements LabRuntime {
   }
 
   /**
-   * Creates the lab; if a host's systemd dies while booting (seen a few times under heavy load in CI,
-   * cause not yet known), the lab is removed and created once more, saying so, and a second death
-   * fails with the dead hosts' last log lines so the reason is visible.
+   * Creates the lab; if a host dies while booting (see BOOT_ATTEMPTS), the lab is removed and created
+   * again, saying so, and the last death fails with the dead hosts' last log lines.
    */
   async createLab(spec: LabSpec, onProgress: ProgressFn = () => {}): Promise<LabInfo> {
     for (let attempt = 1; ; attempt++) {
@@ -116,10 +122,11 @@ export class DockerRuntime implements LabRuntime {
       } catch (err) {
         const died = await this.deadHosts(spec.labId).catch(() => []);
         await this.destroyLab(spec.labId).catch(() => {});
-        if (died.length && attempt === 1) {
+        if (died.length && attempt < BOOT_ATTEMPTS) {
           onProgress(
-            `Host ${died.map((d) => d.host).join(', ')} stopped while booting; creating the lab once more`,
+            `Host ${died.map((d) => d.host).join(', ')} stopped while booting; creating the lab again in ${BOOT_RETRY_PAUSE_MS / 1000} s (${attempt + 1} of ${BOOT_ATTEMPTS})`,
           );
+          await new Promise((resolve) => setTimeout(resolve, BOOT_RETRY_PAUSE_MS));
           continue;
         }
         const detail = died.map((d) => `\n${d.host} (exit ${d.exitCode}): ${d.log}`).join('');
