@@ -3,7 +3,7 @@
 // per host.
 import { PassThrough, type Readable } from 'node:stream';
 import type Docker from 'dockerode';
-import { engineUnreachable, hostNotFound, labNotFound, MaillabError } from '../errors.ts';
+import { engineUnreachable, errorMessage, hostNotFound, labNotFound, MaillabError } from '../errors.ts';
 import { waitForBoot } from './boot-wait.ts';
 import {
   anyFileContains,
@@ -122,9 +122,13 @@ export class DockerRuntime implements LabRuntime {
       } catch (err) {
         const died = await this.deadHosts(spec.labId).catch(() => []);
         await this.destroyLab(spec.labId).catch(() => {});
-        if (died.length && attempt < BOOT_ATTEMPTS) {
+        // A host that stopped, or never finished booting: both seen only transiently (see BOOT_ATTEMPTS).
+        const bootFailure =
+          died.length > 0 ||
+          /is not running|did not finish booting|in a stopped state/.test(errorMessage(err));
+        if (bootFailure && attempt < BOOT_ATTEMPTS) {
           onProgress(
-            `Host ${died.map((d) => d.host).join(', ')} stopped while booting; creating the lab again in ${BOOT_RETRY_PAUSE_MS / 1000} s (${attempt + 1} of ${BOOT_ATTEMPTS})`,
+            `Host ${died.map((d) => d.host).join(', ') || 'of the lab'} stopped or hung while booting; creating the lab again in ${BOOT_RETRY_PAUSE_MS / 1000} s (${attempt + 1} of ${BOOT_ATTEMPTS})`,
           );
           await new Promise((resolve) => setTimeout(resolve, BOOT_RETRY_PAUSE_MS));
           continue;

@@ -32,8 +32,8 @@ afterAll(async () => {
     if (owners.includes(lab.owner)) await services.labs.finish(lab.labId);
 });
 
-// Cases run two at a time (maxConcurrency in vitest.config.ts): each on its own lab, so they share
-// nothing, and a 2-core machine proves every lesson in a fraction of the serial time.
+// Each case has its own lab and shares nothing, so cases may run concurrently; vitest.config.ts's
+// maxConcurrency says how many at once (one, on today's 2-core machines).
 for (const lesson of catalog.list()) {
   describe.runIf(services).concurrent(`lesson ${lesson.id}`, () => {
     for (const c of proofCases(lesson)) {
