@@ -1,6 +1,7 @@
 // The Docker (or Podman Docker-API) implementation of LabRuntime: with lab-network.ts, the only code
 // that talks to the engine. A lab is one internal network (no route out) plus one systemd container
 // per host.
+import { readFileSync } from 'node:fs';
 import { PassThrough, type Readable } from 'node:stream';
 import type Docker from 'dockerode';
 import { engineUnreachable, errorMessage, hostNotFound, labNotFound, MaillabError } from '../errors.ts';
@@ -133,7 +134,9 @@ export class DockerRuntime implements LabRuntime {
           await new Promise((resolve) => setTimeout(resolve, BOOT_RETRY_PAUSE_MS));
           continue;
         }
-        const detail = died.map((d) => `\n${d.host} (exit ${d.exitCode}): ${d.log}`).join('');
+        const detail =
+          died.map((d) => `\n${d.host} (exit ${d.exitCode}): ${d.log}`).join('') +
+          (bootFailure ? `\n${inotifyAdvice()}` : '');
         if (err instanceof MaillabError) {
           if (!detail) throw err;
           throw new MaillabError(err.code, `${err.message}${detail}`, { cause: err });
@@ -557,6 +560,20 @@ export class DockerRuntime implements LabRuntime {
       throw err;
     }
   }
+}
+
+/**
+ * The usual reason systemd hosts die or hang at start once many are up: each takes several inotify
+ * instances from one machine-wide budget per user (fs.inotify.max_user_instances, often 128).
+ */
+function inotifyAdvice(): string {
+  let limit = '';
+  try {
+    limit = readFileSync('/proc/sys/fs/inotify/max_user_instances', 'utf8').trim();
+  } catch {
+    // Not Linux, or not this machine's engine: say it anyway.
+  }
+  return `If many labs are running, the machine may be out of inotify instances${limit ? ` (fs.inotify.max_user_instances is ${limit})` : ''}: raise it with \`sudo sysctl -w fs.inotify.max_user_instances=8192\`.`;
 }
 
 /** The text of a non-TTY container's log: the engine frames each chunk with an 8-byte header. */
