@@ -1,6 +1,7 @@
 // The maillab command line, modelled on Red Hat's `lab`: lab start|grade|solve|finish|shell|reset,
 // images build, doctor, serve. Every command works without a browser.
 import { spawn } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
 import type { GradeReport } from '../checker/result.ts';
 import { compose, engineStatus, type Services } from '../compose.ts';
 import { readConfig } from '../config.ts';
@@ -214,6 +215,12 @@ async function doctor(services: Services): Promise<number> {
       `• Labs running: ${labs.length}${labs.map((l) => `\n    ${l.labId}  lesson ${l.lesson}  owner ${l.owner}`).join('')}`,
     );
   }
+  // Each lab host's systemd takes inotify instances from one per-user budget (see README, "Start it").
+  const inotify = Number(await readFile('/proc/sys/fs/inotify/max_user_instances', 'utf8').catch(() => '0'));
+  if (inotify > 0 && inotify < 1024)
+    out(
+      `• inotify: fs.inotify.max_user_instances is ${inotify}, enough for about ${Math.floor(inotify / 20)} labs at once; for more: sudo sysctl -w fs.inotify.max_user_instances=8192`,
+    );
   out(
     `✓ Lessons: ${services.lessons
       .list()
