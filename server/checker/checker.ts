@@ -63,7 +63,7 @@ export class Checker {
     lesson: Lesson,
     exercise: CheckedExercise,
   ): Promise<CriterionResult[]> {
-    const ctx = await this.context(labId, lesson, exercise.id);
+    const ctx = await this.context(labId, lesson, exercise.id, 'grader');
     const studentHosts = lesson.hosts.filter((h) => h !== GRADER_HOST);
     // Evidence of an earlier run must never stand in for this one's.
     const cleared = await this.runtime.exec(labId, GRADER_HOST, [
@@ -208,7 +208,7 @@ export class Checker {
       return;
     }
     await runStepsStrict(
-      await this.context(labId, lesson, exercise.id),
+      await this.context(labId, lesson, exercise.id, 'all'),
       exercise.solution,
       `Solution of ${exercise.id}`,
     );
@@ -224,7 +224,11 @@ export class Checker {
   ): Promise<void> {
     const attempt = exercise[kind].find((a) => a.id === id);
     if (!attempt) throw new Error(`${lesson.id}/${exercise.id} has no ${kind.slice(0, -1)} ${id}`);
-    await runStepsStrict(await this.context(labId, lesson, exercise.id), attempt.steps, `${kind} ${id}`);
+    await runStepsStrict(
+      await this.context(labId, lesson, exercise.id, 'all'),
+      attempt.steps,
+      `${kind} ${id}`,
+    );
   }
 
   /** Applies a known mistake: for the lesson tests that prove every check fails it. */
@@ -236,7 +240,7 @@ export class Checker {
       return;
     }
     await runStepsStrict(
-      await this.context(labId, lesson, exercise.id),
+      await this.context(labId, lesson, exercise.id, 'all'),
       mistake.steps,
       `Mistake ${mistakeId}`,
     );
@@ -248,35 +252,54 @@ export class Checker {
    * given and different hosts side by side (measured: setup was most of a lab's start, one
    * `systemctl restart postfix` of ~2 s per host).
    */
-  async setup(labId: string, lesson: Lesson, say: (message: string) => void = () => {}): Promise<void> {
+  async setup(
+    labId: string,
+    lesson: Lesson,
+    say: (message: string) => void = () => {},
+    fault?: string,
+  ): Promise<void> {
     for (const earlier of lesson.prerequisites) {
       say(`Doing lesson ${earlier.number}'s work first (${earlier.title}): this lesson builds on it`);
       await this.setupOnly(labId, earlier);
       for (const exercise of earlier.exercises)
         if (exercise.kind !== 'quiz')
           await runStepsStrict(
-            await this.context(labId, earlier, exercise.id),
+            await this.context(labId, earlier, exercise.id, 'none'),
             exercise.solution,
             `Lesson ${earlier.number}'s solution of ${exercise.id} (lesson ${lesson.number} builds on it)`,
           );
     }
-    await this.setupOnly(labId, lesson);
+    await this.setupOnly(labId, lesson, fault);
   }
 
-  private async setupOnly(labId: string, lesson: Lesson): Promise<void> {
+  private async setupOnly(labId: string, lesson: Lesson, fault?: string): Promise<void> {
     const byHost = new Map<string, Step[]>();
     for (const step of lesson.setup) byHost.set(step.host, [...(byHost.get(step.host) ?? []), step]);
-    const ctx = await this.context(labId, lesson);
+    const ctx = await this.context(labId, lesson, undefined, 'none');
+    if (fault) ctx.fault = { id: fault, onStudentHosts: true };
     await Promise.all(
       [...byHost.values()].map((steps) => runStepsStrict({ ...ctx }, steps, `Setup of ${lesson.id}`)),
     );
   }
 
-  private async context(labId: string, lesson: Lesson, exercise?: string): Promise<StepContext> {
+  /**
+   * A run's context: a fresh nonce, the hosts' addresses, and for a break-fix lesson the lab's fault,
+   * given to the grader only ('grader', a check) or to every host ('all', maillab's own steps).
+   */
+  private async context(
+    labId: string,
+    lesson: Lesson,
+    exercise: string | undefined,
+    fault: 'grader' | 'all' | 'none',
+  ): Promise<StepContext> {
     const addresses: Record<string, string> = {};
-    for (const host of (await this.runtime.getLab(labId))?.hosts ?? [])
-      if (host.address) addresses[host.name] = host.address;
+    const [info, faultId] = await Promise.all([
+      this.runtime.getLab(labId),
+      fault !== 'none' && lesson.faults.length ? this.store.fault(labId) : undefined,
+    ]);
+    for (const host of info?.hosts ?? []) if (host.address) addresses[host.name] = host.address;
     return {
+      ...(faultId ? { fault: { id: faultId, onStudentHosts: fault === 'all' } } : {}),
       runtime: this.runtime,
       labId,
       lesson,

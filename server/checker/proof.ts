@@ -17,6 +17,8 @@ export interface ProofCase {
   id: string;
   /** What the case proves, as a sentence (the test's name). */
   name: string;
+  /** A break-fix lesson's fault the case's fresh lab gets. */
+  fault?: string;
 }
 
 export interface ProofOutcome {
@@ -27,41 +29,63 @@ export interface ProofOutcome {
 
 /** The labs a proof needs: a fresh one per case, ready, then gone. */
 export interface ProofLabs {
-  fresh(lesson: Lesson): Promise<{ labId: string; finish: () => Promise<void> }>;
+  fresh(lesson: Lesson, fault?: string): Promise<{ labId: string; finish: () => Promise<void> }>;
 }
 
+/**
+ * Every case of a lesson. A break-fix lesson proves a fresh lab and the solution once per fault; its
+ * mistakes, cheats and variants run on the fault they name, or the first.
+ */
 export function proofCases(lesson: Lesson): ProofCase[] {
   const cases: ProofCase[] = [];
+  const faults = lesson.faults.map((f) => f.id);
+  const on = (fault: string | undefined) => {
+    const chosen = fault ?? faults[0];
+    return chosen ? { fault: chosen, suffix: ` (fault ${chosen})` } : { suffix: '' };
+  };
   for (const exercise of lesson.exercises) {
     const base = { lesson, exercise };
-    cases.push({
-      ...base,
-      kind: 'fresh-and-solution',
-      id: exercise.id,
-      name: `${exercise.id}: a fresh lab fails every criterion; the reference solution passes every criterion, twice`,
-    });
-    for (const m of exercise.mistakes)
+    for (const fault of faults.length ? faults : [undefined]) {
+      const { suffix, ...f } = on(fault);
       cases.push({
         ...base,
+        ...f,
+        kind: 'fresh-and-solution',
+        id: exercise.id,
+        name: `${exercise.id}: a fresh lab fails every criterion; the reference solution passes every criterion, twice${suffix}`,
+      });
+    }
+    for (const m of exercise.mistakes) {
+      const { suffix, ...f } = on(m.fault);
+      cases.push({
+        ...base,
+        ...f,
         kind: 'mistake',
         id: m.id,
-        name: `${exercise.id}: the mistake "${m.id}" fails exactly ${m.expect.map((e) => e.criterion).join(', ')}, each with its hint`,
+        name: `${exercise.id}: the mistake "${m.id}" fails exactly ${m.expect.map((e) => e.criterion).join(', ')}, each with its hint${suffix}`,
       });
+    }
     if (exercise.kind === 'quiz') continue;
-    for (const c of exercise.cheats)
+    for (const c of exercise.cheats) {
+      const { suffix, ...f } = on(c.fault);
       cases.push({
         ...base,
+        ...f,
         kind: 'cheat',
         id: c.id,
-        name: `${exercise.id}: the cheat "${c.id}" fails ${c.fails.join(', ')}`,
+        name: `${exercise.id}: the cheat "${c.id}" fails ${c.fails.join(', ')}${suffix}`,
       });
-    for (const v of exercise.variants)
+    }
+    for (const v of exercise.variants) {
+      const { suffix, ...f } = on(v.fault);
       cases.push({
         ...base,
+        ...f,
         kind: 'variant',
         id: v.id,
-        name: `${exercise.id}: the correct variant "${v.id}" passes every criterion`,
+        name: `${exercise.id}: the correct variant "${v.id}" passes every criterion${suffix}`,
       });
+    }
   }
   return cases;
 }
@@ -132,7 +156,7 @@ export function judgeCase(c: ProofCase, results: ExerciseResult[]): string[] {
 /** Runs one case on a fresh lab of its own and says what does not hold. */
 export async function runProofCase(checker: Checker, labs: ProofLabs, c: ProofCase): Promise<ProofOutcome> {
   const { lesson, exercise } = c;
-  const lab = await labs.fresh(lesson);
+  const lab = await labs.fresh(lesson, c.fault);
   const results: ExerciseResult[] = [];
   const check = async () => {
     results.push(await checker.checkExercise(lab.labId, lesson, exercise));

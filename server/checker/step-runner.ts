@@ -42,6 +42,11 @@ export interface StepContext {
   addresses: Record<string, string>;
   /** Per student host, what the last collect step could not copy. */
   copyNotes: Record<string, string>;
+  /**
+   * A break-fix lab's fault, as MAILLAB_FAULT: on the grader always; on student hosts only for
+   * maillab's own steps (setup, solution, mistakes, cheats, variants), never for a check's.
+   */
+  fault?: { id: string; onStudentHosts: boolean };
 }
 
 const envName = (host: string) => host.replace(/\W/g, '_');
@@ -70,6 +75,7 @@ function stepEnv(ctx: StepContext, host: string): Record<string, string> {
     MAILLAB_EXERCISE: ctx.exercise ?? '',
     MAILLAB_HOST: host,
   };
+  if (ctx.fault && (host === GRADER_HOST || ctx.fault.onStudentHosts)) env.MAILLAB_FAULT = ctx.fault.id;
   if (host !== GRADER_HOST) {
     for (const [key, value] of Object.entries(ctx.claims)) env[`MAILLAB_FACT_${key}`] = value;
     return env;

@@ -19,7 +19,8 @@ const USAGE = `maillab: interactive labs for Linux mail services (postfix, dovec
 
 Usage:
   maillab serve [--host 127.0.0.1] [--port 8080]   start the web app (builds the lab image on first use)
-  maillab lab start <lesson>                       create the lab and print its hosts
+  maillab lab start <lesson> [--fault ID]          create the lab and print its hosts (--fault: which
+                                                   fault a break-fix lesson's lab gets; instructors)
   maillab lab grade <lesson> [--exercise ID] [--json]
                                                    run the checks; exit 0 only if every criterion passes
   maillab lab answer <lesson> <exercise> <question>=<choice>...
@@ -44,8 +45,8 @@ function out(line = ''): void {
   process.stdout.write(`${line}\n`);
 }
 
-async function startLab(services: Services, lesson: string): Promise<LabState> {
-  const lab = await services.labs.start(services.config.owner, lesson);
+async function startLab(services: Services, lesson: string, fault?: string): Promise<LabState> {
+  const lab = await services.labs.start(services.config.owner, lesson, fault ? { fault } : {});
   let shown = 0;
   const show = () => {
     while (shown < lab.progress.length) out(`  ${lab.progress[shown++]}`);
@@ -92,13 +93,21 @@ async function lab(
 ): Promise<number> {
   const [verb, lessonName, ...rest] = words;
   if (!verb || !lessonName) throw new MaillabError('bad_request', `Usage:\n${USAGE}`);
-  const options: Record<string, string[]> = { grade: ['exercise', 'json'], solve: ['exercise'] };
+  const options: Record<string, string[]> = {
+    start: ['fault'],
+    grade: ['exercise', 'json'],
+    solve: ['exercise'],
+  };
   allowOnly(flags, options[verb] ?? [], `lab ${verb}`);
   const lesson = services.lessons.get(lessonName);
   switch (verb) {
     case 'start': {
       out(`Starting lab for lesson ${lesson.number}: ${lesson.title}`);
-      const state = await startLab(services, lesson.id);
+      const state = await startLab(
+        services,
+        lesson.id,
+        typeof flags.fault === 'string' ? flags.fault : undefined,
+      );
       out(`\nLab ${state.labId} is ready. Hosts:`);
       for (const host of lesson.hosts) {
         const [fqdn, ...aliases] = hostNames(host).aliases.filter((a) => a !== host);

@@ -37,9 +37,13 @@ export async function verifyLessons(
   const results: VerifiedCase[] = [];
   let seq = 0;
   const labs = {
-    fresh: async (lesson: Lesson) => {
+    fresh: async (lesson: Lesson, fault?: string) => {
       // An owner of its own per case: never the user's labs, and never two cases on one lab.
-      const lab = await services.labs.start(`verify-${process.pid}-${seq++}`, lesson.id);
+      const lab = await services.labs.start(
+        `verify-${process.pid}-${seq++}`,
+        lesson.id,
+        fault ? { fault } : {},
+      );
       await services.labs.readyLab(lab.labId);
       return { labId: lab.labId, finish: () => services.labs.finish(lab.labId) };
     },

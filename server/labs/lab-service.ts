@@ -24,6 +24,8 @@ export interface LabState {
   results: Record<string, ExerciseResult>;
   /** When the student revealed each exercise's worked solution (ISO time); kept with the verdicts. */
   revealed: Record<string, string>;
+  /** A break-fix lab's fault (kept on the grader; never sent to the page). */
+  fault?: string;
   /** Settles when the lab is ready (resolves) or failed (rejects). */
   ready: Promise<LabState>;
 }
@@ -51,6 +53,17 @@ function stoppedHosts(info: LabInfo): string[] {
 
 function brokenMessage(hosts: string[]): string {
   return `Host ${hosts.join(' and ')} of this lab stopped (killed, out of memory, or removed by hand). Press Reset (or run \`npx maillab lab reset <lesson>\`) to recreate the lab.`;
+}
+
+/**
+ * The fault a new break-fix lab gets: the one fewest running labs of the lesson have, ties at random,
+ * so two students side by side never get the same one while another is free.
+ */
+export function chooseFault(faults: string[], inUse: (string | undefined)[], random = Math.random): string {
+  const count = (f: string) => inUse.filter((u) => u === f).length;
+  const fewest = Math.min(...faults.map(count));
+  const candidates = faults.filter((f) => count(f) === fewest);
+  return candidates[Math.floor(random() * candidates.length)] as string;
 }
 
 export const newLabId = () => randomBytes(10).toString('hex');
@@ -292,9 +305,19 @@ export class LabService {
     this.opts.onLabGone?.(labId);
   }
 
-  /** Starts the owner's lab for a lesson, or returns the one already there. Does not wait. */
-  async start(owner: string, lessonName: string): Promise<LabState> {
+  /**
+   * Starts the owner's lab for a lesson, or returns the one already there. Does not wait. `fault`
+   * forces a break-fix lesson's fault (instructors, the proof); otherwise the engine picks one.
+   */
+  async start(owner: string, lessonName: string, options: { fault?: string } = {}): Promise<LabState> {
     const lesson = this.opts.lessons.get(lessonName);
+    if (options.fault !== undefined && !lesson.faults.some((f) => f.id === options.fault))
+      throw new MaillabError(
+        'bad_request',
+        lesson.faults.length
+          ? `Lesson ${lesson.number} has no fault "${options.fault}"; its faults are ${lesson.faults.map((f) => f.id).join(', ')}.`
+          : `Lesson ${lesson.number} is not a break-fix lesson: it has no faults to choose from.`,
+      );
     const existing = await this.find(owner, lesson.id);
     if (existing && existing.status !== 'failed') return existing;
     if (existing) {
@@ -312,10 +335,30 @@ export class LabService {
         `This maillab already runs ${max} labs, its limit. Finish a lab you no longer need, or raise MAILLAB_MAX_LABS.`,
       );
     }
-    return this.launch(owner, lesson.id, newLabId(), newToken());
+    const fault = lesson.faults.length
+      ? (options.fault ??
+        chooseFault(
+          lesson.faults.map((f) => f.id),
+          await this.faultsInUse(lesson.id),
+        ))
+      : undefined;
+    return this.launch(owner, lesson.id, newLabId(), newToken(), fault);
   }
 
-  private launch(owner: string, lesson: string, labId: string, token: string): LabState {
+  /** The faults of a break-fix lesson's running labs, this process's and those another one made. */
+  private async faultsInUse(lesson: string): Promise<(string | undefined)[]> {
+    const mine = this.list().filter((l) => l.lesson === lesson && l.status !== 'failed');
+    const known = new Set(mine.map((l) => l.labId));
+    const others = (await this.opts.runtime.listLabs()).filter(
+      (l) => l.lesson === lesson && !known.has(l.labId),
+    );
+    const theirs = await Promise.all(
+      others.map((l) => this.opts.store.fault(l.labId).catch(() => undefined)),
+    );
+    return [...mine.map((l) => l.fault), ...theirs];
+  }
+
+  private launch(owner: string, lesson: string, labId: string, token: string, fault?: string): LabState {
     const state = {
       labId,
       lesson,
@@ -325,6 +368,7 @@ export class LabService {
       progress: [],
       results: {},
       revealed: {},
+      ...(fault ? { fault } : {}),
     } as unknown as LabState;
     const say = (message: string) => {
       state.progress.push(message);
@@ -370,9 +414,11 @@ export class LabService {
       },
       say,
     );
+    // Recorded before setup breaks anything, so the judge always knows which fault it looks at.
+    if (state.fault) await this.opts.store.saveFault(state.labId, state.fault);
     if (lesson.setup.length || lesson.prerequisites.length) {
       say(`Preparing the lab for lesson ${lesson.number}`);
-      await this.opts.checker.setup(state.labId, lesson, say);
+      await this.opts.checker.setup(state.labId, lesson, say, state.fault);
     }
     await this.opts.store.markReady(state.labId);
   }
@@ -383,7 +429,8 @@ export class LabService {
     await old.ready.catch(() => {});
     this.opts.onLabGone?.(labId);
     await this.opts.runtime.destroyLab(labId);
-    return this.launch(old.owner, old.lesson, labId, old.token);
+    // The same fault again: a student resets to retry the problem they were given, not a new one.
+    return this.launch(old.owner, old.lesson, labId, old.token, old.fault);
   }
 
   async finish(labId: string): Promise<void> {
@@ -461,10 +508,12 @@ export class LabService {
     if (state.status !== 'ready') return;
     const lesson = this.opts.lessons.get(state.lesson);
     const ids = lesson.exercises.map((e) => e.id);
-    const [saved, revealed] = await Promise.all([
+    const [saved, revealed, fault] = await Promise.all([
       this.opts.store.verdicts(state.labId, ids),
       this.opts.store.reveals(state.labId, ids),
+      lesson.faults.length && !state.fault ? this.opts.store.fault(state.labId) : undefined,
     ]);
+    if (fault) state.fault = fault;
     state.results = { ...state.results, ...saved };
     state.revealed = { ...state.revealed, ...revealed };
   }

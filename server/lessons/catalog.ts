@@ -194,6 +194,17 @@ function checkReferences(where: string, front: FrontMatter): void {
       );
     }
   }
+  const faults = new Set<string>();
+  for (const fault of front.faults) {
+    if (faults.has(fault.id)) throw invalid(where, `faults.${fault.id}`, 'fault ids must be unique');
+    faults.add(fault.id);
+  }
+  const knownFault = (field: string, fault: string | undefined) => {
+    if (fault === undefined) return;
+    if (!faults.size) throw invalid(where, field, 'this lesson has no faults to choose from');
+    if (!faults.has(fault))
+      throw invalid(where, field, `no fault "${fault}" (this lesson's faults: ${[...faults].join(', ')})`);
+  };
   const exerciseIds = new Set<string>();
   for (const exercise of front.exercises) {
     const at = `exercises.${exercise.id}`;
@@ -209,6 +220,7 @@ function checkReferences(where: string, front: FrontMatter): void {
         throw invalid(where, field, `no criterion "${criterion}" in this exercise`);
     };
     for (const mistake of exercise.mistakes) {
+      knownFault(`${at}.mistakes.${mistake.id}.fault`, mistake.fault);
       for (const e of mistake.expect) known(`${at}.mistakes.${mistake.id}.expect`, e.criterion);
       if (exercise.kind === 'quiz' && !mistake.answers) {
         throw invalid(where, `${at}.mistakes.${mistake.id}`, 'a quiz mistake needs answers');
@@ -218,8 +230,11 @@ function checkReferences(where: string, front: FrontMatter): void {
       }
     }
     if (exercise.kind === 'quiz') continue;
-    for (const cheat of exercise.cheats)
+    for (const cheat of exercise.cheats) {
+      knownFault(`${at}.cheats.${cheat.id}.fault`, cheat.fault);
       for (const c of cheat.fails) known(`${at}.cheats.${cheat.id}.fails`, c);
+    }
+    for (const variant of exercise.variants) knownFault(`${at}.variants.${variant.id}.fault`, variant.fault);
     checkJudges(where, at, exercise, hosts, known);
   }
 }

@@ -58,6 +58,18 @@ const expectationSchema = z
   })
   .strict();
 
+/** One way a break-fix lesson's setup breaks the lab; the engine picks one per lab (see `faults`). */
+const faultSchema = z
+  .object({
+    id,
+    /** What is broken, for instructors and the proof's report; never shown to the student. */
+    title: z.string().min(1),
+  })
+  .strict();
+
+/** Which fault a proof case's fresh lab gets (lessons with `faults`); the first one when absent. */
+const caseFault = id.optional();
+
 const criterionSchema = z
   .object({
     id,
@@ -73,6 +85,7 @@ const mistakeSchema = z
     title: z.string().min(1),
     steps: z.array(stepSchema).default([]),
     answers: answersSchema.optional(),
+    fault: caseFault,
     expect: z.array(expectationSchema).min(1),
   })
   .strict();
@@ -83,6 +96,7 @@ const cheatSchema = z
     id,
     title: z.string().min(1),
     steps: z.array(stepSchema).min(1),
+    fault: caseFault,
     fails: z.array(id).min(1),
   })
   .strict();
@@ -93,6 +107,7 @@ const variantSchema = z
     id,
     title: z.string().min(1),
     steps: z.array(stepSchema).min(1),
+    fault: caseFault,
   })
   .strict();
 
@@ -168,6 +183,16 @@ export const frontMatterSchema = z
       .array(z.string().regex(/^(\d{2}|\d{2}-[a-z0-9-]+)$/, 'a lesson number ("03") or folder'))
       .default([]),
     setup: z.array(stepSchema).default([]),
+    /**
+     * Break-fix: the ways this lesson's setup may break the lab. At creation the engine picks one per
+     * lab (the least used among running labs of the lesson, so two students get different ones),
+     * records it on the grader, and passes it as MAILLAB_FAULT to this lesson's setup on every host, to
+     * check steps on the grader only, and to solution, mistake, cheat and variant steps.
+     */
+    faults: z
+      .array(faultSchema)
+      .refine((f) => f.length !== 1, 'a break-fix lesson needs at least two faults to choose from')
+      .default([]),
     exercises: z.array(exerciseSchema).min(1),
   })
   .strict();
@@ -179,6 +204,7 @@ export type CheckStep = z.infer<typeof checkStepSchema>;
 export type Cheat = z.infer<typeof cheatSchema>;
 export type Variant = z.infer<typeof variantSchema>;
 export type Mistake = z.infer<typeof mistakeSchema>;
+export type Fault = z.infer<typeof faultSchema>;
 export type Question = z.infer<typeof questionSchema>;
 export type CheckedExercise = z.infer<typeof checkedExerciseSchema>;
 export type QuizExercise = z.infer<typeof quizExerciseSchema>;

@@ -11,6 +11,8 @@ const READY = `${ROOT}/lab-ready`;
 
 export type Answers = Record<string, string>;
 
+const FAULT = `${ROOT}/fault.json`;
+
 const answersFile = (exerciseId: string) => `${ROOT}/answers/${exerciseId}.json`;
 const verdictFile = (exerciseId: string) => `${ROOT}/verdicts/${exerciseId}.json`;
 const revealFile = (exerciseId: string) => `${ROOT}/reveals/${exerciseId}.json`;
@@ -66,6 +68,17 @@ export class GraderStore {
       if (typeof at === 'string') out[id] = at;
     }
     return out;
+  }
+
+  /** Records which fault a break-fix lab's setup made (never on a student host). */
+  async saveFault(labId: string, fault: string): Promise<void> {
+    await this.write(labId, FAULT, JSON.stringify({ fault }));
+  }
+
+  /** The fault a break-fix lab was given, or undefined for a lesson without faults. */
+  async fault(labId: string): Promise<string | undefined> {
+    const parsed = (await this.readJson(labId, FAULT)) as { fault?: unknown } | undefined;
+    return typeof parsed?.fault === 'string' ? parsed.fault : undefined;
   }
 
   /** Reads several JSON files in one exec; keyed by file name without .json. Missing or torn ones are absent. */

@@ -16,10 +16,10 @@ let ownerSeq = 0;
 /** A fresh lab (setup applied) of its own owner per case, so cases never share state. */
 function freshLabs(s: Services): ProofLabs {
   return {
-    async fresh(lesson) {
+    async fresh(lesson, fault) {
       const owner = `test-${process.pid}-${ownerSeq++}`;
       owners.push(owner);
-      const lab = await s.labs.start(owner, lesson.id);
+      const lab = await s.labs.start(owner, lesson.id, fault ? { fault } : {});
       await s.labs.readyLab(lab.labId);
       return { labId: lab.labId, finish: () => s.labs.finish(lab.labId) };
     },
