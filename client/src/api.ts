@@ -89,6 +89,7 @@ export const api = {
     request<void>('PUT', `${exercise(labId, exerciseId)}/answers`, { answers } satisfies QuizAnswers),
   check: (labId: string, exerciseId: string) =>
     request<ExerciseResult>('POST', `${exercise(labId, exerciseId)}/check`),
+  handIn: (labId: string) => request<LabView>('POST', `${lab(labId)}/hand-in`),
   reveal: (labId: string, exerciseId: string) =>
     request<Walkthrough>('POST', `${exercise(labId, exerciseId)}/reveal`),
 };

@@ -6,7 +6,7 @@ import { h, icon, icons, setBusy } from './dom.ts';
 
 export interface ExercisesContext {
   /** The running lab, when there is one that can be checked. */
-  lab(): Pick<LabView, 'labId' | 'results' | 'revealed'> | undefined;
+  lab(): Pick<LabView, 'labId' | 'results' | 'revealed' | 'exam'> | undefined;
 }
 
 const NO_LAB = 'Start the lab to check your work.';
@@ -88,7 +88,9 @@ function exerciseCard(exercise: Exercise, index: number, ctx: ExercisesContext) 
     walkthrough,
   );
   const offerReveal = (checked: boolean, revealedAt?: string) => {
-    revealButton.hidden = exercise.kind !== 'check' || !checked;
+    // An exam's worked solutions open once it is handed in.
+    const exam = ctx.lab()?.exam;
+    revealButton.hidden = exercise.kind !== 'check' || !checked || Boolean(exam && !exam.handedIn);
     const label = revealButton.querySelector('.label');
     if (label) label.textContent = revealedAt ? 'Show the worked solution again' : 'Show a worked solution';
   };
@@ -164,8 +166,11 @@ function exerciseCard(exercise: Exercise, index: number, ctx: ExercisesContext) 
 
   /** The lab the result area and answers were last filled from; a new or reset lab starts over. */
   let shownFor: string | undefined;
-  const showLab = (lab: Pick<LabView, 'labId' | 'results' | 'revealed'>) => {
-    shownFor = lab.labId;
+  /** A lab's results are shown again when it changes, and when its exam is handed in (hints appear). */
+  const viewKey = (lab: Pick<LabView, 'labId' | 'exam'>) =>
+    `${lab.labId}${lab.exam?.handedIn ? ':handed-in' : ''}`;
+  const showLab = (lab: Pick<LabView, 'labId' | 'results' | 'revealed' | 'exam'>) => {
+    shownFor = viewKey(lab);
     touched = false;
     const last = lab.results[exercise.id];
     walkthrough.replaceChildren();
@@ -190,7 +195,7 @@ function exerciseCard(exercise: Exercise, index: number, ctx: ExercisesContext) 
       walkthrough.replaceChildren();
       offerReveal(false);
       quizForm?.reset();
-    } else if (lab && shownFor !== lab.labId && button.getAttribute('aria-busy') !== 'true') {
+    } else if (lab && shownFor !== viewKey(lab) && button.getAttribute('aria-busy') !== 'true') {
       showLab(lab);
     }
     if (button.getAttribute('aria-busy') !== 'true') button.disabled = !lab;

@@ -5,6 +5,7 @@ import { ApiError, api, errorMessage, type LabView, type LessonDetail } from './
 import { enhanceCodeBlocks } from './code-blocks.ts';
 import { confirmDialog } from './confirm-dialog.ts';
 import { announce, h, icon, icons, setBusy } from './dom.ts';
+import { examBar } from './exam-bar.ts';
 import { renderExercises } from './exercises.ts';
 import type { Page, Shell } from './shell.ts';
 import { type ConnectionState, LabTerminal } from './terminal.ts';
@@ -89,6 +90,7 @@ class LessonView {
   private readonly stage = h('div', { class: 'terminal-stage' });
   private readonly codeBlocks: { refresh(): void };
   private readonly exercises: { refresh(): void };
+  private readonly examBar: ReturnType<typeof examBar>;
 
   constructor(
     root: HTMLElement,
@@ -108,6 +110,23 @@ class LessonView {
       lab: () => (this.lab?.status === 'ready' ? this.lab : undefined),
     });
     this.exercises = exercises;
+    this.examBar = examBar(lesson, {
+      lab: () => this.lab,
+      handIn: async () => {
+        const labId = this.lab?.labId;
+        if (!labId) return;
+        this.clearNotice();
+        try {
+          this.setLab(await api.handIn(labId));
+        } catch (err) {
+          this.showNotice('The exam could not be handed in', errorMessage(err));
+        }
+      },
+      refresh: async () => {
+        const labId = this.lab?.labId;
+        if (labId) this.setLab(await api.lab(labId));
+      },
+    });
 
     const lessonPane = h(
       'article',
@@ -119,6 +138,7 @@ class LessonView {
         h('h1', { id: 'lesson-title' }, lesson.title),
         h('p', { class: 'lesson-summary' }, lesson.summary),
       ),
+      this.examBar.element,
       body,
       exercises.element,
     );
@@ -147,6 +167,7 @@ class LessonView {
 
   dispose(): void {
     this.disposed = true;
+    this.examBar.dispose();
     window.clearTimeout(this.pollTimer);
     this.disposeTerminals();
   }
@@ -199,10 +220,16 @@ class LessonView {
       ready: 'Ready',
       failed: 'Failed',
     }[status];
-    this.resetButton.hidden = !lab;
+    const handedIn = Boolean(lab?.exam?.handedIn);
+    this.resetButton.hidden = !lab || handedIn;
     this.finishButton.hidden = !lab;
+    this.examBar.refresh();
 
-    if (lab?.status === 'ready') {
+    if (lab?.status === 'ready' && handedIn) {
+      // A handed-in exam's hosts take no more input: the server refuses their shells.
+      this.disposeTerminals();
+      this.labBody.replaceChildren(this.handedInCard());
+    } else if (lab?.status === 'ready') {
       this.showTerminals(lab);
     } else {
       this.disposeTerminals();
@@ -245,6 +272,19 @@ class LessonView {
         '. They are disposable containers: break them freely, Reset gives you fresh ones.',
       ),
       start,
+    );
+  }
+
+  private handedInCard(): HTMLElement {
+    return h(
+      'div',
+      { class: 'lab-card', 'data-testid': 'handed-in' },
+      h('h2', {}, 'Exam handed in'),
+      h(
+        'p',
+        {},
+        'Your shells are closed and your work is graded: the full report, with a hint for each criterion that failed, is beside the exam text. Finish removes the lab.',
+      ),
     );
   }
 

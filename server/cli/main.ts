@@ -13,6 +13,7 @@ import { createLogger } from '../log.ts';
 import { hostNames } from '../runtime/labels.ts';
 import { GRADER_HOST } from '../runtime/runtime.ts';
 import { allowOnly, parseArgs } from './args.ts';
+import { examIntro, spawnExamWatch, timeLeft, watchExam } from './exam.ts';
 import { verifyLessons, verifyTable } from './verify.ts';
 
 const USAGE = `maillab: interactive labs for Linux mail services (postfix, dovecot)
@@ -23,6 +24,7 @@ Usage:
                                                    fault a break-fix lesson's lab gets; instructors)
   maillab lab grade <lesson> [--exercise ID] [--json]
                                                    run the checks; exit 0 only if every criterion passes
+  maillab lab handin <lesson>                      end an exam now and print the full report
   maillab lab answer <lesson> <exercise> <question>=<choice>...
                                                    answer quiz questions
   maillab lab solve <lesson> [--exercise ID]       apply the reference solution (instructors, tests)
@@ -75,6 +77,7 @@ async function requireLab(services: Services, lesson: string): Promise<LabState>
 
 function printReport(report: GradeReport, title: string): void {
   out(`Lesson ${report.lesson}: ${title}`);
+  if (report.exam) out(timeLeft(report.exam));
   for (const exercise of report.exercises) {
     out(`\n  ${exercise.title} (${exercise.id})`);
     for (const c of exercise.criteria) {
@@ -83,7 +86,9 @@ function printReport(report: GradeReport, title: string): void {
       if (!c.pass && c.hint) out(`          hint: ${c.hint}`);
     }
   }
-  out(`\nScore: ${report.score}%`);
+  out(report.exam ? `\nScore: ${Math.round(report.score)}/100` : `\nScore: ${report.score}%`);
+  if (report.exam && !report.exam.handedIn)
+    out('(During the exam only pass or fail is shown; `lab handin` ends it and prints the full report.)');
 }
 
 async function lab(
@@ -115,7 +120,20 @@ async function lab(
       }
       out(`\nOpen a shell:  npx maillab lab shell ${lesson.number} ${lesson.hosts[0]}`);
       out(`Check work:    npx maillab lab grade ${lesson.number}`);
+      const exam = services.labs.examOf(state);
+      if (exam) {
+        out('');
+        for (const line of examIntro(exam, lesson.number)) out(line);
+        if (!exam.handedIn && exam.secondsLeft > 0) spawnExamWatch(state.labId);
+      }
       return 0;
+    }
+    case 'handin': {
+      const state = await requireLab(services, lesson.id);
+      out('Handing in: closing the shells and grading every criterion…');
+      const handIn = await services.labs.handIn(state.labId, 'student');
+      printReport({ ...handIn.report, exam: services.labs.examOf(state) ?? undefined }, lesson.title);
+      return handIn.report.exercises.every((e) => e.criteria.every((c) => c.pass)) ? 0 : 1;
     }
     case 'grade': {
       const state = await requireLab(services, lesson.id);
@@ -181,6 +199,11 @@ async function lab(
         throw new MaillabError('bad_request', `Name a host of this lesson: ${lesson.hosts.join(', ')}.`);
       }
       const state = await requireLab(services, lesson.id);
+      if (state.closed || (state.exam && Date.now() >= Date.parse(state.exam.deadline)))
+        throw new MaillabError(
+          'forbidden',
+          `The exam of lesson ${lesson.number} is over: its hosts are closed. \`npx maillab lab grade ${lesson.number}\` shows the report.`,
+        );
       const command = await services.runtime.shellCommand(state.labId, host);
       const child = spawn(command.file, command.args, {
         stdio: 'inherit',
@@ -334,6 +357,9 @@ async function main(argv: string[]): Promise<number> {
       return images(services, words, flags);
     case 'verify':
       return verify(services, words, flags);
+    case 'exam-watch':
+      // Started by `lab start` of an exam, detached; not for people.
+      return watchExam(services, words[0] ?? '');
     case 'serve': {
       allowOnly(flags, ['host', 'port'], 'serve');
       const host = typeof flags.host === 'string' ? flags.host : config.host;

@@ -44,19 +44,26 @@ export interface AppOptions {
   log?: Logger;
 }
 
-export function labView(lab: LabState, lessons: LessonCatalog, image: ImageStatus): LabView {
+export function labView(
+  lab: LabState,
+  labs: LabService,
+  lessons: LessonCatalog,
+  image: ImageStatus,
+): LabView {
   const lesson = lessons.get(lab.lesson);
+  const exam = labs.examOf(lab);
   return {
     labId: lab.labId,
     lesson: lab.lesson,
     status: lab.status,
     progress: lab.progress,
     ...(lab.error ? { error: lab.error } : {}),
-    results: lab.results,
+    results: labs.visibleResults(lab),
     revealed: lab.revealed,
     hosts: lesson.hosts.map((name) => ({ name, fqdn: hostNames(name).fqdn })),
     token: lab.token,
     image: { flavor: image.flavor, description: image.description },
+    ...(exam ? { exam } : {}),
   };
 }
 
@@ -68,6 +75,9 @@ function lessonSummary(lesson: Lesson): LessonSummary {
     summary: lesson.summary,
     hosts: lesson.hosts,
     exercises: lesson.exercises.map((e) => ({ id: e.id, title: e.title, kind: e.kind })),
+    ...(lesson.exam
+      ? { exam: { minutes: lesson.exam.minutes, hintsDuringExam: lesson.exam.hintsDuringExam } }
+      : {}),
   };
 }
 
@@ -189,19 +199,19 @@ export function createApp(opts: AppOptions): express.Express {
       ...lessonSummary(lesson),
       html: lesson.html,
       exercises: exerciseView(lesson),
-      lab: lab ? labView(lab, lessons, status.image()) : null,
+      lab: lab ? labView(lab, labs, lessons, status.image()) : null,
     } satisfies LessonDetail);
   });
   api.post('/lessons/:lesson/lab', async (req, res) => {
     const lab = await labs.start(ownerOf(req), req.params.lesson);
-    res.status(lab.status === 'starting' ? 202 : 200).json(labView(lab, lessons, status.image()));
+    res.status(lab.status === 'starting' ? 202 : 200).json(labView(lab, labs, lessons, status.image()));
   });
   api.get('/labs/:labId', (req, res) => {
-    res.json(labView(ownedLab(req), lessons, status.image()));
+    res.json(labView(ownedLab(req), labs, lessons, status.image()));
   });
   api.post('/labs/:labId/reset', async (req, res) => {
     const lab = await labs.reset(ownedLab(req).labId);
-    res.status(202).json(labView(lab, lessons, status.image()));
+    res.status(202).json(labView(lab, labs, lessons, status.image()));
   });
   api.delete('/labs/:labId', async (req, res) => {
     await labs.finish(ownedLab(req).labId);
@@ -209,6 +219,11 @@ export function createApp(opts: AppOptions): express.Express {
   });
   api.post('/labs/:labId/exercises/:exercise/check', async (req, res) => {
     res.json(await labs.check(ownedLab(req).labId, req.params.exercise));
+  });
+  api.post('/labs/:labId/hand-in', async (req, res) => {
+    const lab = ownedLab(req);
+    await labs.handIn(lab.labId, 'student');
+    res.json(labView(lab, labs, lessons, status.image()));
   });
   api.post('/labs/:labId/exercises/:exercise/reveal', async (req, res) => {
     res.json((await labs.reveal(ownedLab(req).labId, req.params.exercise)) satisfies Walkthrough);

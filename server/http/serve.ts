@@ -15,6 +15,7 @@ import { SessionGate } from './session.ts';
 
 /** How often lab hosts' disk use and process counts are measured (a disk look walks the written files). */
 const DISK_WATCH_MS = 20_000;
+const EXAM_WATCH_MS = 5_000;
 
 export interface RunningServer {
   server: Server;
@@ -102,7 +103,10 @@ export async function serve(
     authorize: async (labId, host, token) => {
       try {
         const lab = labs.get(labId);
-        return lab.status === 'ready' && lab.token === token && labs.isStudentHost(labId, host);
+        // An exam being handed in, or handed in, opens no more shells.
+        return (
+          lab.status === 'ready' && !lab.closed && lab.token === token && labs.isStudentHost(labId, host)
+        );
       } catch {
         return false;
       }
@@ -136,6 +140,16 @@ export async function serve(
       .catch((err) => services.log.warn({ err: errorMessage(err) }, 'disk watch failed'));
   }, DISK_WATCH_MS);
   diskWatch.unref();
+  // An exam ends at its limit whether or not its page is open: hand in what stands then.
+  const examWatch = setInterval(() => {
+    labs
+      .enforceExamLimits()
+      .then((ended) => {
+        for (const labId of ended) log(`Exam lab ${labId} reached its time limit and was handed in.`);
+      })
+      .catch((err) => services.log.warn({ err: errorMessage(err) }, 'exam watch failed'));
+  }, EXAM_WATCH_MS);
+  examWatch.unref();
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : opts.port;
   const url = `http://${opts.host}:${port}`;
@@ -147,6 +161,7 @@ export async function serve(
     terminals,
     close: async () => {
       clearInterval(diskWatch);
+      clearInterval(examWatch);
       ws.close();
       terminals.closeAll();
       await new Promise<void>((resolve) => server.close(() => resolve()));

@@ -7,8 +7,9 @@ import { errorMessage, labNotFound, MaillabError } from '../errors.ts';
 import type { LessonCatalog } from '../lessons/catalog.ts';
 import { type Logger, silentLogger } from '../log.ts';
 import { GRADER_HOST, type LabInfo, type LabRuntime } from '../runtime/runtime.ts';
-import type { ExerciseResult, GradeReport } from '../shared/check-result.ts';
+import type { ExerciseResult, GradeReport, HandIn } from '../shared/check-result.ts';
 import type { GraderStore } from '../store/grader-store.ts';
+import { duringExam, type ExamRecord, examState, isOver, minutesLate, newExam } from './exam.ts';
 
 export type LabStatus = 'starting' | 'ready' | 'failed';
 
@@ -26,6 +27,10 @@ export interface LabState {
   revealed: Record<string, string>;
   /** A break-fix lab's fault (kept on the grader; never sent to the page). */
   fault?: string;
+  /** An exam lab's clock and hand-in (kept on the grader). */
+  exam?: ExamRecord;
+  /** True from the moment an exam's hand-in begins: no new shells, no more checks of live hosts. */
+  closed?: boolean;
   /** Settles when the lab is ready (resolves) or failed (rejects). */
   ready: Promise<LabState>;
 }
@@ -65,6 +70,19 @@ export function chooseFault(faults: string[], inUse: (string | undefined)[], ran
   const candidates = faults.filter((f) => count(f) === fewest);
   return candidates[Math.floor(random() * candidates.length)] as string;
 }
+
+/**
+ * How an exam ended, from who asked and how far past the limit (ms): within a few seconds of it is
+ * the limit itself (a watching process, or a Check that beat it by a tick); later means nobody was
+ * watching at the limit, and the report must say the hosts were graded as they are now.
+ */
+export function howItEnded(asked: HandIn['by'], pastLimitMs: number): HandIn['by'] {
+  if (pastLimitMs <= 0) return asked === 'student' ? 'student' : 'time-limit';
+  return pastLimitMs <= LIMIT_SLACK_MS ? 'time-limit' : 'late';
+}
+
+/** How late after the limit a hand-in still counts as made at the limit (the watch runs every 5 s). */
+const LIMIT_SLACK_MS = 15_000;
 
 export const newLabId = () => randomBytes(10).toString('hex');
 export const newToken = () => randomBytes(24).toString('base64url');
@@ -358,7 +376,14 @@ export class LabService {
     return [...mine.map((l) => l.fault), ...theirs];
   }
 
-  private launch(owner: string, lesson: string, labId: string, token: string, fault?: string): LabState {
+  private launch(
+    owner: string,
+    lesson: string,
+    labId: string,
+    token: string,
+    fault?: string,
+    exam?: ExamRecord,
+  ): LabState {
     const state = {
       labId,
       lesson,
@@ -369,6 +394,7 @@ export class LabService {
       results: {},
       revealed: {},
       ...(fault ? { fault } : {}),
+      ...(exam ? { exam } : {}),
     } as unknown as LabState;
     const say = (message: string) => {
       state.progress.push(message);
@@ -420,6 +446,11 @@ export class LabService {
       say(`Preparing the lab for lesson ${lesson.number}`);
       await this.opts.checker.setup(state.labId, lesson, say, state.fault);
     }
+    if (lesson.exam) {
+      // The clock starts when the lab is ready; a reset keeps the clock it had.
+      state.exam = state.exam ?? newExam(lesson.exam);
+      await this.opts.store.saveExam(state.labId, state.exam);
+    }
     await this.opts.store.markReady(state.labId);
   }
 
@@ -427,10 +458,12 @@ export class LabService {
   async reset(labId: string): Promise<LabState> {
     const old = this.get(labId);
     await old.ready.catch(() => {});
+    if (old.exam?.handedIn || old.closed)
+      throw new MaillabError('forbidden', 'This exam was handed in: its lab can no longer be reset.');
     this.opts.onLabGone?.(labId);
     await this.opts.runtime.destroyLab(labId);
     // The same fault again: a student resets to retry the problem they were given, not a new one.
-    return this.launch(old.owner, old.lesson, labId, old.token, old.fault);
+    return this.launch(old.owner, old.lesson, labId, old.token, old.fault, old.exam);
   }
 
   async finish(labId: string): Promise<void> {
@@ -461,6 +494,21 @@ export class LabService {
     const lab = await this.readyLab(labId);
     const lesson = this.opts.lessons.get(lab.lesson);
     const exercise = this.opts.lessons.exercise(lesson, exerciseId);
+    if (lesson.exam && lab.exam) {
+      // After the exam, Check shows the handed-in report; past the limit, it hands in first.
+      if (isOver(lab.exam) || lab.closed) {
+        const handIn = await this.handIn(labId, 'late');
+        return handIn.report.exercises.find((e) => e.id === exercise.id) as ExerciseResult;
+      }
+      return duringExam(await this.checkLive(lab, exercise.id), lesson.exam);
+    }
+    return this.checkLive(lab, exercise.id);
+  }
+
+  /** Runs one exercise's check on the live hosts and records the full verdict on the grader. */
+  private async checkLive(lab: LabState, exerciseId: string): Promise<ExerciseResult> {
+    const lesson = this.opts.lessons.get(lab.lesson);
+    const exercise = this.opts.lessons.exercise(lesson, exerciseId);
     const result = await this.opts.checker.checkExercise(lab.labId, lesson, exercise);
     // Not onto a lab that was reset or finished while the check ran.
     if (this.labs.get(lab.labId) === lab && lab.status === 'ready') {
@@ -474,9 +522,104 @@ export class LabService {
   async grade(labId: string): Promise<GradeReport> {
     const lab = await this.readyLab(labId);
     const lesson = this.opts.lessons.get(lab.lesson);
+    if (lesson.exam && lab.exam) {
+      if (isOver(lab.exam) || lab.closed) {
+        const handIn = await this.handIn(labId, 'late');
+        return { ...handIn.report, exam: examState(lesson.exam, lab.exam) };
+      }
+      const full = await this.gradeLive(lab);
+      const exercises = full.exercises.map((e) =>
+        duringExam(e, lesson.exam as NonNullable<typeof lesson.exam>),
+      );
+      return { ...full, exercises, exam: examState(lesson.exam, lab.exam) };
+    }
+    return this.gradeLive(lab);
+  }
+
+  private async gradeLive(lab: LabState): Promise<GradeReport> {
+    const lesson = this.opts.lessons.get(lab.lesson);
     const exercises: ExerciseResult[] = [];
-    for (const exercise of lesson.exercises) exercises.push(await this.check(labId, exercise.id));
+    for (const exercise of lesson.exercises) exercises.push(await this.checkLive(lab, exercise.id));
     return { lesson: lesson.id, exercises, score: weightedScore(exercises.flatMap((e) => e.criteria)) };
+  }
+
+  /**
+   * Ends an exam: no new shells, the student's shells ended, every exercise graded with hints, and the
+   * report kept on the grader as the result. Exactly one hand-in happens across all maillab processes;
+   * the others wait for it. `by`: the student (Hand in), a process watching the limit ('time-limit'),
+   * or a grade after the limit that nobody handed in at ('late', which the report says).
+   */
+  async handIn(labId: string, by: HandIn['by']): Promise<HandIn> {
+    const lab = await this.readyLab(labId);
+    const lesson = this.opts.lessons.get(lab.lesson);
+    if (!lesson.exam || !lab.exam)
+      throw new MaillabError(
+        'bad_request',
+        `Lesson ${lesson.number} is not an exam: there is nothing to hand in.`,
+      );
+    await this.loadVerdicts(lab);
+    const exam = lab.exam;
+    if (exam.handedIn) return exam.handedIn;
+    lab.closed = true;
+    if (!(await this.opts.store.claimHandIn(labId))) return this.awaitHandIn(lab);
+    this.opts.onLabGone?.(labId);
+    await this.opts.runtime.endShells(labId).catch(() => ({}));
+    const at = new Date();
+    const lateBy = howItEnded(by, at.getTime() - Date.parse(exam.deadline));
+    const report = await this.gradeLive(lab);
+    const handIn: HandIn = {
+      at: at.toISOString(),
+      by: lateBy,
+      ...(lateBy === 'late' ? { lateMinutes: minutesLate(exam, at) } : {}),
+      report,
+    };
+    await this.opts.store.saveHandIn(labId, handIn);
+    exam.handedIn = handIn;
+    (this.opts.log ?? silentLogger).info({ lab: labId, by: lateBy, score: report.score }, 'exam handed in');
+    return handIn;
+  }
+
+  /** Another process claimed the hand-in: its report appears on the grader within a grading's time. */
+  private async awaitHandIn(lab: LabState): Promise<HandIn> {
+    const deadline = Date.now() + 180_000;
+    while (Date.now() < deadline) {
+      const record = await this.opts.store.exam(lab.labId);
+      if (record?.handedIn) {
+        lab.exam = record;
+        return record.handedIn;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+    }
+    throw new MaillabError(
+      'lab_failed',
+      'Another maillab process began handing in this exam and did not finish.',
+    );
+  }
+
+  /** Hands in every exam whose time is up (the server calls this every few seconds). */
+  async enforceExamLimits(): Promise<string[]> {
+    const ended: string[] = [];
+    for (const lab of this.list()) {
+      if (lab.status !== 'ready' || !lab.exam || lab.exam.handedIn || lab.closed) continue;
+      if (Date.now() < Date.parse(lab.exam.deadline)) continue;
+      await this.handIn(lab.labId, 'time-limit');
+      ended.push(lab.labId);
+    }
+    return ended;
+  }
+
+  /** An exam lab's state for the page and the CLI; undefined for other labs. */
+  examOf(lab: LabState): GradeReport['exam'] {
+    const lesson = this.opts.lessons.get(lab.lesson);
+    return lesson.exam && lab.exam ? examState(lesson.exam, lab.exam) : undefined;
+  }
+
+  /** What the page may show of a lab's results: during an exam, only which criteria pass. */
+  visibleResults(lab: LabState): Record<string, ExerciseResult> {
+    const lesson = this.opts.lessons.get(lab.lesson);
+    if (!lesson.exam || !lab.exam || lab.exam.handedIn) return lab.results;
+    const settings = lesson.exam;
+    return Object.fromEntries(Object.entries(lab.results).map(([id, r]) => [id, duringExam(r, settings)]));
   }
 
   /**
@@ -487,6 +630,8 @@ export class LabService {
     const lab = await this.readyLab(labId);
     const lesson = this.opts.lessons.get(lab.lesson);
     const exercise = this.opts.lessons.exercise(lesson, exerciseId);
+    if (lesson.exam && lab.exam && !lab.exam.handedIn)
+      throw new MaillabError('forbidden', 'The worked solutions open after you hand in the exam.');
     const html = lesson.walkthroughs[exercise.id];
     if (html === undefined)
       throw new MaillabError('bad_request', `Exercise ${exercise.id} has no worked solution to reveal.`);
@@ -508,12 +653,15 @@ export class LabService {
     if (state.status !== 'ready') return;
     const lesson = this.opts.lessons.get(state.lesson);
     const ids = lesson.exercises.map((e) => e.id);
-    const [saved, revealed, fault] = await Promise.all([
+    const [saved, revealed, fault, exam] = await Promise.all([
       this.opts.store.verdicts(state.labId, ids),
       this.opts.store.reveals(state.labId, ids),
       lesson.faults.length && !state.fault ? this.opts.store.fault(state.labId) : undefined,
+      lesson.exam && !state.exam?.handedIn ? this.opts.store.exam(state.labId) : undefined,
     ]);
     if (fault) state.fault = fault;
+    if (exam) state.exam = exam;
+    if (exam?.handedIn) state.closed = true;
     state.results = { ...state.results, ...saved };
     state.revealed = { ...state.revealed, ...revealed };
   }

@@ -170,6 +170,18 @@ export const exerciseSchema = z.preprocess(
   z.discriminatedUnion('kind', [checkedExerciseSchema, quizExerciseSchema]),
 );
 
+/**
+ * An exam (the capstone): a time limit from the moment the lab is ready, enforced at grading; during
+ * it Check shows which criteria pass and, unless `hintsDuringExam`, nothing more; handing in (or the
+ * limit) ends it, closes the student's shells, and shows the full report with hints.
+ */
+const examSchema = z
+  .object({
+    minutes: z.number().int().min(1).max(600),
+    hintsDuringExam: z.boolean().default(false),
+  })
+  .strict();
+
 export const frontMatterSchema = z
   .object({
     title: z.string().min(1),
@@ -193,10 +205,12 @@ export const frontMatterSchema = z
       .array(faultSchema)
       .refine((f) => f.length !== 1, 'a break-fix lesson needs at least two faults to choose from')
       .default([]),
+    exam: examSchema.optional(),
     exercises: z.array(exerciseSchema).min(1),
   })
   .strict();
 
+export type ExamSettings = z.infer<typeof examSchema>;
 export type Step = z.infer<typeof stepSchema>;
 export type JudgeStep = z.infer<typeof judgeStepSchema>;
 export type CollectStep = z.infer<typeof collectStepSchema>;

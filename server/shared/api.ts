@@ -2,7 +2,7 @@
 // receives, and what the client sends back. Like everything in server/shared/, this module holds only
 // types and pure constants/functions, with no Node or DOM imports, because both the browser bundle and
 // the server import it.
-import type { ExerciseResult } from './check-result.ts';
+import type { ExamState, ExerciseResult } from './check-result.ts';
 
 /** GET /api/status */
 export interface Status {
@@ -26,6 +26,8 @@ export interface LessonSummary {
   summary: string;
   hosts: string[];
   exercises: { id: string; title: string; kind: 'check' | 'quiz' }[];
+  /** An exam: its time limit, which runs from the moment the lab is ready. */
+  exam?: { minutes: number; hintsDuringExam: boolean };
 }
 
 export interface Criterion {
@@ -58,6 +60,8 @@ export interface LessonDetail {
   /** Sanitized by the server. */
   html: string;
   exercises: Exercise[];
+  /** An exam: its time limit, which runs from the moment the lab is ready. */
+  exam?: { minutes: number; hintsDuringExam: boolean };
   lab: LabView | null;
 }
 
@@ -75,6 +79,8 @@ export interface LabView {
   hosts: { name: string; fqdn: string }[];
   token: string;
   image: { flavor: string | null; description: string };
+  /** An exam lesson's clock; during the exam `results` show only which criteria pass. */
+  exam?: ExamState;
 }
 
 /** GET and PUT /api/labs/:labId/exercises/:exercise/answers: a quiz's choices by question id. */

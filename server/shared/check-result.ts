@@ -28,4 +28,27 @@ export interface GradeReport {
   exercises: ExerciseResult[];
   /** Weighted percentage over all exercises, 0–100. */
   score: number;
+  /** An exam's clock and whether it ended (then `exercises` are the handed-in report). */
+  exam?: ExamState;
+}
+
+/** How an exam ended: handed in by the student, at the limit by a maillab process, or late. */
+export interface HandIn {
+  at: string;
+  by: 'student' | 'time-limit' | 'late';
+  /** Minutes past the limit when no maillab process was running at the limit (`by` is "late"). */
+  lateMinutes?: number;
+  /** The full report, hints included, as it stood when the exam ended. */
+  report: GradeReport;
+}
+
+/** An exam lab's clock and state, as the page, the CLI and the grade report show it. */
+export interface ExamState {
+  minutes: number;
+  startedAt: string;
+  deadline: string;
+  /** Seconds to the deadline when this was sent (0 once past); the page counts down from it. */
+  secondsLeft: number;
+  hintsDuringExam: boolean;
+  handedIn?: HandIn;
 }

@@ -3,8 +3,9 @@
 // reach, and it lives exactly as long as the lab, so a restarted server (or the CLI) reads the same
 // state, and a reset or finish clears it with the hosts.
 
+import type { ExamRecord } from '../labs/exam.ts';
 import { GRADER_HOST, type LabRuntime } from '../runtime/runtime.ts';
-import type { ExerciseResult } from '../shared/check-result.ts';
+import type { ExerciseResult, HandIn } from '../shared/check-result.ts';
 
 const ROOT = '/var/lib/maillab/state';
 const READY = `${ROOT}/lab-ready`;
@@ -12,6 +13,9 @@ const READY = `${ROOT}/lab-ready`;
 export type Answers = Record<string, string>;
 
 const FAULT = `${ROOT}/fault.json`;
+const EXAM = `${ROOT}/exam.json`;
+const HANDIN = `${ROOT}/handin.json`;
+const HANDIN_CLAIM = `${ROOT}/handin.claim`;
 
 const answersFile = (exerciseId: string) => `${ROOT}/answers/${exerciseId}.json`;
 const verdictFile = (exerciseId: string) => `${ROOT}/verdicts/${exerciseId}.json`;
@@ -79,6 +83,43 @@ export class GraderStore {
   async fault(labId: string): Promise<string | undefined> {
     const parsed = (await this.readJson(labId, FAULT)) as { fault?: unknown } | undefined;
     return typeof parsed?.fault === 'string' ? parsed.fault : undefined;
+  }
+
+  /** An exam's clock, written once when the lab is ready (and carried over a reset). */
+  async saveExam(labId: string, record: Pick<ExamRecord, 'startedAt' | 'deadline'>): Promise<void> {
+    await this.write(labId, EXAM, JSON.stringify({ startedAt: record.startedAt, deadline: record.deadline }));
+  }
+
+  /** The exam's clock and, once it ended, its hand-in; undefined for a lab that is not an exam. */
+  async exam(labId: string): Promise<ExamRecord | undefined> {
+    const found = await this.readMany(labId, [EXAM, HANDIN]);
+    const clock = found.exam as Partial<ExamRecord> | undefined;
+    if (typeof clock?.startedAt !== 'string' || typeof clock.deadline !== 'string') return undefined;
+    const handIn = found.handin as HandIn | undefined;
+    return {
+      startedAt: clock.startedAt,
+      deadline: clock.deadline,
+      ...(handIn && typeof handIn.at === 'string' && handIn.report ? { handedIn: handIn } : {}),
+    };
+  }
+
+  /**
+   * Claims the one hand-in of an exam: true for exactly one caller across every maillab process (the
+   * server's watch at the limit, the CLI's, a student's Hand in), by an atomic mkdir on the grader.
+   */
+  async claimHandIn(labId: string): Promise<boolean> {
+    const result = await this.runtime.exec(labId, GRADER_HOST, [
+      '/bin/bash',
+      '-c',
+      'mkdir -p "$(dirname "$1")" && mkdir "$1" 2>/dev/null',
+      'maillab-store-claim',
+      HANDIN_CLAIM,
+    ]);
+    return result.exitCode === 0;
+  }
+
+  async saveHandIn(labId: string, handIn: HandIn): Promise<void> {
+    await this.write(labId, HANDIN, JSON.stringify(handIn));
   }
 
   /** Reads several JSON files in one exec; keyed by file name without .json. Missing or torn ones are absent. */

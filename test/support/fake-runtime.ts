@@ -90,6 +90,11 @@ export class FakeRuntime implements LabRuntime {
       const content = this.files.get(key(argv[1] ?? ''));
       return content === undefined ? { exitCode: 1, stderr: 'No such file' } : { stdout: content };
     }
+    if (argv[0] === '/bin/bash' && argv[3] === 'maillab-store-claim') {
+      if (this.files.has(key(argv[4] ?? ''))) return { exitCode: 1 };
+      this.files.set(key(argv[4] ?? ''), '');
+      return {};
+    }
     if (argv[0] === '/bin/bash' && argv[3] === 'maillab-store') {
       const files = argv.slice(4);
       if (options.stdin !== undefined) {
