@@ -1,0 +1,159 @@
+// An exam from the command line on the real engine: `lab start` says the limit and leaves a watch that
+// hands in at it; `lab grade` shows the time left and only pass or fail; at the limit the watch hands in
+// what stood then; afterwards grade prints the full report with hints and the hosts' shells are closed.
+import { execFile } from 'node:child_process';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Services } from '../../server/compose.ts';
+import { realEngine } from '../support/engine.ts';
+
+const run = promisify(execFile);
+const services = await realEngine();
+const BIN = new URL('../../bin/maillab.mjs', import.meta.url).pathname;
+const OWNER = `exam-cli-${process.pid}`;
+
+/** A one-criterion exam: /etc/motd on server must say hello. */
+const EXAM = {
+  'lesson.md': `---
+title: A tiny exam
+summary: Used by the exam CLI test.
+hosts: [server]
+exam: { minutes: 30 }
+exercises:
+  - id: motd
+    title: Greet in /etc/motd
+    criteria:
+      - { id: greeting, title: "/etc/motd on server says hello", weight: 3 }
+      - { id: farewell, title: "/etc/issue on server says bye" }
+    walkthrough: solution/walkthrough.md
+    check:
+      - { host: server, collect: [/etc/motd, /etc/issue] }
+      - { host: grader, script: checks/judge.sh, judges: [greeting, farewell] }
+    solution:
+      - { host: server, script: solution/motd.sh }
+    mistakes:
+      - id: empty
+        title: An empty motd
+        steps: [{ host: server, script: mistakes/empty.sh }]
+        expect: [{ criterion: greeting, hint: hello }]
+      - id: shouting
+        title: HELLO in capitals
+        steps: [{ host: server, script: mistakes/shouting.sh }]
+        expect: [{ criterion: greeting, hint: hello }]
+    cheats:
+      - id: pass-printer
+        title: prints a pass line
+        steps: [{ host: server, script: cheats/pass-printer.sh }]
+        fails: [greeting]
+    variants:
+      - id: appended
+        title: appended with printf
+        steps: [{ host: server, script: solution/motd.sh }]
+---
+# A tiny exam
+`,
+  'checks/judge.sh': `if grep -qw hello "$(evidence server /etc/motd)" 2>/dev/null; then pass greeting "motd says hello"
+else fail greeting "motd does not say hello" "write the word hello into /etc/motd"; fi
+if grep -qw bye "$(evidence server /etc/issue)" 2>/dev/null; then pass farewell "issue says bye"
+else fail farewell "issue does not say bye" "write the word bye into /etc/issue"; fi
+`,
+  'solution/motd.sh': 'echo hello > /etc/motd; echo bye > /etc/issue\n',
+  'solution/walkthrough.md': 'Write hello into /etc/motd.\n',
+  'mistakes/empty.sh': ': > /etc/motd\n',
+  'mistakes/shouting.sh': 'echo HELLO > /etc/motd\n',
+  'cheats/pass-printer.sh': "printf '::maillab::\\tpass\\tgreeting\\tfine\\t\\n'\n",
+};
+
+describe.runIf(services)('an exam from the CLI', () => {
+  const s = services as Services;
+  let lessons: string;
+  const env = () => ({ MAILLAB_LESSONS: lessons, MAILLAB_OWNER: OWNER });
+
+  async function maillab(...args: string[]) {
+    try {
+      const { stdout, stderr } = await run('node', [BIN, ...args], {
+        env: { ...process.env, ...env() },
+        timeout: 240_000,
+      });
+      return { code: 0, stdout, stderr };
+    } catch (err) {
+      const e = err as { code?: number; stdout?: string; stderr?: string };
+      return { code: e.code ?? 1, stdout: e.stdout ?? '', stderr: e.stderr ?? '' };
+    }
+  }
+
+  const labIdOf = async () => {
+    const labs = await s.runtime.listLabs();
+    const lab = labs.find((l) => l.owner === OWNER);
+    if (!lab) throw new Error('the exam lab is not running');
+    return lab.labId;
+  };
+
+  const watchers = async (labId: string) => {
+    const { stdout } = await run('ps', ['-eo', 'pid,args']).catch(() => ({ stdout: '' }));
+    return stdout
+      .split('\n')
+      .filter((line) => line.includes(`exam-watch ${labId}`))
+      .map((line) => Number(line.trim().split(/\s+/)[0]));
+  };
+
+  beforeAll(async () => {
+    lessons = await mkdtemp(path.join(tmpdir(), 'maillab-exam-'));
+    for (const [file, text] of Object.entries(EXAM)) {
+      const target = path.join(lessons, '98-tiny-exam', file);
+      await mkdir(path.dirname(target), { recursive: true });
+      await writeFile(target, text);
+    }
+  });
+
+  afterAll(async () => {
+    const labId = await labIdOf().catch(() => undefined);
+    if (labId) for (const pid of await watchers(labId)) process.kill(pid);
+    await maillab('lab', 'finish', '98');
+    await rm(lessons, { recursive: true, force: true });
+  });
+
+  it('says the limit at start and leaves a watch that will hand in at it', async () => {
+    const started = await maillab('lab', 'start', '98');
+    expect(started.code, started.stderr).toBe(0);
+    expect(started.stdout).toMatch(/This lesson is an exam: 30 minutes from now, until \d\d:\d\d\./);
+    expect(started.stdout).toContain('npx maillab lab handin 98');
+    const labId = await labIdOf();
+    await expect.poll(async () => (await watchers(labId)).length, { timeout: 15_000 }).toBeGreaterThan(0);
+  });
+
+  it('grades with the time left and only pass or fail while the exam runs', async () => {
+    const graded = await maillab('lab', 'grade', '98');
+    expect(graded.code).toBe(1);
+    expect(graded.stdout).toMatch(/Time left: (29|30) min \d\d s/);
+    expect(graded.stdout).toMatch(/FAIL\s+\/etc\/motd on server says hello/);
+    expect(graded.stdout).not.toContain('write the word hello');
+    expect(graded.stdout).toContain('Score: 0/100');
+  });
+
+  it('hands in at the limit what stood then; grade then shows the full report and the shells are closed', async () => {
+    const labId = await labIdOf();
+    // Half the work done, then the limit comes: the watch (run here in the foreground) hands in.
+    await s.runtime.exec(labId, 'server', ['/bin/bash', '-c', 'echo hello > /etc/motd']);
+    const past = new Date(Date.now() - 2000).toISOString();
+    await s.runtime.exec(labId, 'grader', ['/bin/bash', '-c', 'cat > /var/lib/maillab/state/exam.json'], {
+      stdin: JSON.stringify({ startedAt: new Date(Date.now() - 1_800_000).toISOString(), deadline: past }),
+    });
+    const watch = await maillab('exam-watch', labId);
+    expect(watch.code, watch.stderr).toBe(0);
+    // Work after the limit does not count.
+    await s.runtime.exec(labId, 'server', ['/bin/bash', '-c', 'echo bye > /etc/issue']);
+    const graded = await maillab('lab', 'grade', '98');
+    expect(graded.stdout).toContain('The time limit ended the exam');
+    expect(graded.stdout).toMatch(/PASS\s+\/etc\/motd on server says hello/);
+    expect(graded.stdout).toMatch(/FAIL\s+\/etc\/issue on server says bye/);
+    expect(graded.stdout).toContain('hint: write the word bye into /etc/issue');
+    expect(graded.stdout).toContain('Score: 75/100');
+    const shell = await maillab('lab', 'shell', '98', 'server');
+    expect(shell.code).toBe(1);
+    expect(shell.stderr).toContain('The exam of lesson 98 is over: its hosts are closed');
+  });
+});
