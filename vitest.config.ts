@@ -18,6 +18,10 @@ export default defineConfig({
     reporters: ['default'],
     // The tests prove the offline image, the one every machine can build; pulling a RHEL base would
     // also reach out to a registry.
-    env: { MAILLAB_IMAGE: process.env.MAILLAB_IMAGE ?? 'offline' },
+    // No spare labs made in the background of other tests: the pool's own tests ask for them.
+    env: {
+      MAILLAB_IMAGE: process.env.MAILLAB_IMAGE ?? 'offline',
+      MAILLAB_SPARE_LABS: process.env.MAILLAB_SPARE_LABS ?? '0',
+    },
   },
 });

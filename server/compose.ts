@@ -1,8 +1,9 @@
 // The composition root: builds every service from the configuration and wires them together.
 import { Checker } from './checker/checker.ts';
 import type { Config } from './config.ts';
-import { errorMessage } from './errors.ts';
+import { errorMessage, MaillabError } from './errors.ts';
 import { LabService } from './labs/lab-service.ts';
+import { SparePool } from './labs/spare-pool.ts';
 import { type LessonCatalog, loadLessons } from './lessons/catalog.ts';
 import { type Logger, silentLogger } from './log.ts';
 import { DockerRuntime } from './runtime/docker-runtime.ts';
@@ -11,6 +12,7 @@ import { ImageManager } from './runtime/image-manager.ts';
 import { selfTestImage } from './runtime/image-self-test.ts';
 import { GraderStore } from './store/grader-store.ts';
 import { SelfTestStore } from './store/self-test-store.ts';
+import { SpareClaims } from './store/spare-claims.ts';
 
 export interface Services {
   config: Config;
@@ -21,6 +23,8 @@ export interface Services {
   checker: Checker;
   labs: LabService;
   images: ImageManager;
+  /** Labs made ahead; the server refills it, `maillab spares fill` fills it once. */
+  spares: SparePool;
 }
 
 /** Builds the services; `log` is the structured logger (the server's; silent for CLI commands). */
@@ -49,8 +53,16 @@ export async function compose(config: Config, log: Logger = silentLogger): Promi
     log,
     maxLabs: config.maxLabs,
     image: async (say) => (await images.ensure(say)).image,
+    claims: new SpareClaims(config.stateDir),
   });
-  return { config, log, engine, runtime, lessons, checker, labs, images };
+  const spares = new SparePool(labs, lessons, config.spareLabs, config.maxLabs, log);
+  // A lesson named in MAILLAB_SPARE_LABS that does not exist is a setting error: say so at start.
+  try {
+    spares.targets();
+  } catch (err) {
+    throw new MaillabError('bad_request', `Invalid setting MAILLAB_SPARE_LABS: ${errorMessage(err)}`);
+  }
+  return { config, log, engine, runtime, lessons, checker, labs, images, spares };
 }
 
 export async function engineStatus(runtime: DockerRuntime) {

@@ -14,6 +14,7 @@ import { hostNames } from '../runtime/labels.ts';
 import { GRADER_HOST } from '../runtime/runtime.ts';
 import { allowOnly, parseArgs } from './args.ts';
 import { examIntro, spawnExamWatch, timeLeft, watchExam } from './exam.ts';
+import { describeSpares, spares } from './spares.ts';
 import { verifyLessons, verifyTable } from './verify.ts';
 
 const USAGE = `maillab: interactive labs for Linux mail services (postfix, dovecot)
@@ -32,6 +33,8 @@ Usage:
   maillab lab finish <lesson>                      destroy the lab and everything it created
   maillab lab shell <lesson> <host>                an interactive root shell on a host
   maillab lessons                                  list the lessons
+  maillab spares [list|fill [06=5,07=2]|clear]     labs made ahead, so a start takes a ready one
+                                                   (the server keeps MAILLAB_SPARE_LABS filled)
   maillab images build [--force] [--flavor auto|rhel9|offline]
                                                    build (or find) the lab image and self-test it
   maillab images save <file>                       write the lab image to a file (docker save)
@@ -242,9 +245,14 @@ async function doctor(services: Services): Promise<number> {
       out(`✗ Lab image: ${image.image} failed its self-test at "${failed?.name}" (${tested.at})`);
       for (const line of (failed?.output ?? '').split('\n').slice(-6)) out(`    ${line}`);
     }
-    const labs = await services.runtime.listLabs();
+    const spareIds = new Set((await services.labs.spares()).map((l) => l.labId));
+    const labs = (await services.labs.listLabs()).filter((l) => !spareIds.has(l.labId));
     out(
       `• Labs running: ${labs.length}${labs.map((l) => `\n    ${l.labId}  lesson ${l.lesson}  owner ${l.owner}`).join('')}`,
+    );
+    const waiting = await describeSpares(services);
+    out(
+      `• Spare labs made ahead (they count against MAILLAB_MAX_LABS=${services.config.maxLabs}): ${waiting.length}${waiting.map((l) => `\n    ${l}`).join('')}${waiting.length ? '\n    Remove them: npx maillab spares clear' : ''}`,
     );
   }
   // Each lab host's systemd takes inotify instances from one per-user budget (see README, "Start it").
@@ -357,6 +365,9 @@ async function main(argv: string[]): Promise<number> {
       return images(services, words, flags);
     case 'verify':
       return verify(services, words, flags);
+    case 'spares':
+      allowOnly(flags, [], 'spares');
+      return spares(services, words);
     case 'exam-watch':
       // Started by `lab start` of an exam, detached; not for people.
       return watchExam(services, words[0] ?? '');
