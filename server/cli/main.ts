@@ -6,8 +6,6 @@ import type { GradeReport } from '../checker/result.ts';
 import { compose, engineStatus, type Services } from '../compose.ts';
 import { readConfig } from '../config.ts';
 import { errorMessage, MaillabError } from '../errors.ts';
-import { buildClient } from '../http/client-build.ts';
-import { serve } from '../http/serve.ts';
 import type { LabState } from '../labs/lab-service.ts';
 import { createLogger } from '../log.ts';
 import { hostNames } from '../runtime/labels.ts';
@@ -347,6 +345,8 @@ async function main(argv: string[]): Promise<number> {
   const flavor = typeof flags.flavor === 'string' ? flags.flavor : undefined;
   const config = readConfig(flavor ? { ...process.env, MAILLAB_IMAGE: flavor } : process.env);
   if (command === 'build-client') {
+    // Loaded only here and for serve: the web server's packages cost every other command's start-up.
+    const { buildClient } = await import('../http/client-build.ts');
     await buildClient({ outdir: `${config.root}/client/dist`, minify: true });
     return 0;
   }
@@ -380,6 +380,7 @@ async function main(argv: string[]): Promise<number> {
           'bad_request',
           `--port must be a whole number from 1 to 65535, not "${String(flags.port)}".`,
         );
+      const { serve } = await import('../http/serve.ts');
       const running = await serve(services, { host, port });
       out(
         `\nmaillab is ready. Open this link (it carries the key to this maillab; keep it to yourself):\n  ${running.loginUrl}`,
