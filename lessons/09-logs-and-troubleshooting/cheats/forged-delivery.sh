@@ -6,7 +6,7 @@
 postconf -e 'local_recipient_maps ='
 systemctl reload postfix
 cp -p /usr/bin/timeout /usr/bin/timeout.real
-cat >/usr/bin/timeout <<'WRAP'
+cat >/usr/bin/timeout.new <<'WRAP'
 #!/bin/bash
 if [ -n "$MAILLAB_NONCE" ]; then
   sleep 1
@@ -25,4 +25,7 @@ if [ -n "$MAILLAB_NONCE" ]; then
 fi
 exec /usr/bin/timeout.real "$@"
 WRAP
-chmod 755 /usr/bin/timeout
+# timeout runs this very script, so it cannot be written over ("Text file busy"): rename into place.
+chmod 755 /usr/bin/timeout.new
+mv -f /usr/bin/timeout.new /usr/bin/timeout
+grep -q timeout.real /usr/bin/timeout || { echo 'the timeout wrapper is not in place' >&2; exit 1; }
