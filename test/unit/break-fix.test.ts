@@ -144,4 +144,12 @@ describe('break-fix lessons in the loader and the proof', () => {
     expect(cases.find((c) => c.id === 'reload')?.fault).toBe('typo');
     expect(new Set(cases.map((c) => c.name)).size).toBe(cases.length);
   });
+
+  it('prove a quiz once, whatever the fault: it is marked in the maillab process', async () => {
+    const lesson = (await catalog()).get('09');
+    const quiz = proofCases(lesson).filter(
+      (c) => c.exercise.id === 'roles' && c.kind === 'fresh-and-solution',
+    );
+    expect(quiz.map((c) => c.fault)).toEqual(['typo']);
+  });
 });
