@@ -3,13 +3,17 @@ import { Checker } from './checker/checker.ts';
 import type { Config } from './config.ts';
 import { errorMessage } from './errors.ts';
 import { LabService } from './labs/lab-service.ts';
+import { ProgressRecorder } from './labs/progress-recorder.ts';
 import { type LessonCatalog, loadLessons } from './lessons/catalog.ts';
 import { type Logger, silentLogger } from './log.ts';
 import { DockerRuntime } from './runtime/docker-runtime.ts';
 import { connectEngine, type EngineConnection } from './runtime/engine.ts';
 import { ImageManager } from './runtime/image-manager.ts';
 import { selfTestImage } from './runtime/image-self-test.ts';
+import { ClassStore } from './store/class-store.ts';
+import { type Db, openDatabase } from './store/database.ts';
 import { GraderStore } from './store/grader-store.ts';
+import { ProgressStore } from './store/progress-store.ts';
 import { SelfTestStore } from './store/self-test-store.ts';
 
 export interface Services {
@@ -21,6 +25,11 @@ export interface Services {
   checker: Checker;
   labs: LabService;
   images: ImageManager;
+  /** maillab's database (classes, students, every attempt and reveal), in the data directory. */
+  db: Db;
+  progress: ProgressStore;
+  classes: ClassStore;
+  recorder: ProgressRecorder;
 }
 
 /** Builds the services; `log` is the structured logger (the server's; silent for CLI commands). */
@@ -41,6 +50,10 @@ export async function compose(config: Config, log: Logger = silentLogger): Promi
     selfTest: (image, imageId, say) => selfTestImage(runtime, image, imageId, say),
     store: new SelfTestStore(config.stateDir),
   });
+  const db = openDatabase(config.dataDir);
+  const progress = new ProgressStore(db);
+  const classes = new ClassStore(db);
+  const recorder = new ProgressRecorder(progress);
   const labs = new LabService({
     runtime,
     lessons,
@@ -48,9 +61,10 @@ export async function compose(config: Config, log: Logger = silentLogger): Promi
     store,
     log,
     maxLabs: config.maxLabs,
+    recorder,
     image: async (say) => (await images.ensure(say)).image,
   });
-  return { config, log, engine, runtime, lessons, checker, labs, images };
+  return { config, log, engine, runtime, lessons, checker, labs, images, db, progress, classes, recorder };
 }
 
 export async function engineStatus(runtime: DockerRuntime) {

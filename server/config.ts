@@ -25,6 +25,10 @@ export interface Config {
   owner: string;
   /** Where maillab keeps its own state (image self-test verdicts): MAILLAB_STATE_DIR. */
   stateDir: string;
+  /** Where the database of classes, students, attempts and reveals lives: MAILLAB_DATA_DIR (the state directory). */
+  dataDir: string;
+  /** MAILLAB_PUBLIC_URL: the address people open (behind a proxy, its https URL); links are printed with it. */
+  publicUrl: string | undefined;
   /** MAILLAB_UNSAFE_CGROUP_BIND=1: allow the writable host cgroup bind on old Docker with cgroup v2. */
   allowUnsafeCgroupBind: boolean;
   /** MAILLAB_LOG_LEVEL: the server's structured log level (info). */
@@ -77,6 +81,12 @@ const envSchema = z.object({
       }),
     })
     .default('info'),
+  MAILLAB_PUBLIC_URL: z
+    .string()
+    .url('MAILLAB_PUBLIC_URL must be a full URL such as https://maillab.example.org')
+    .refine((u) => /^https?:\/\//.test(u), 'MAILLAB_PUBLIC_URL must start with http:// or https://')
+    .optional()
+    .or(z.literal('').transform(() => undefined)),
   MAILLAB_IMAGE: z
     .enum(['auto', 'rhel9', 'offline'], {
       errorMap: (_issue, ctx) => ({
@@ -95,6 +105,9 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
       `Invalid setting: ${parsed.error.issues.map((i) => i.message).join('; ')}. Fix the environment variable and start again.`,
     );
   const settings = parsed.data;
+  const stateDir =
+    env.MAILLAB_STATE_DIR ||
+    path.join(env.XDG_STATE_HOME || path.join(env.HOME || homedir(), '.local', 'state'), 'maillab');
   return {
     root,
     dockerHost: env.DOCKER_HOST || undefined,
@@ -111,8 +124,8 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     allowUnsafeCgroupBind: settings.MAILLAB_UNSAFE_CGROUP_BIND === '1',
     logLevel: settings.MAILLAB_LOG_LEVEL,
     diskLimitBytes: settings.MAILLAB_DISK_LIMIT_MB * 1024 * 1024,
-    stateDir:
-      env.MAILLAB_STATE_DIR ||
-      path.join(env.XDG_STATE_HOME || path.join(env.HOME || homedir(), '.local', 'state'), 'maillab'),
+    stateDir,
+    dataDir: env.MAILLAB_DATA_DIR || stateDir,
+    publicUrl: settings.MAILLAB_PUBLIC_URL?.replace(/\/+$/, ''),
   };
 }
