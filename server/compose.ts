@@ -1,5 +1,6 @@
 // The composition root: builds every service from the configuration and wires them together.
 import { Checker } from './checker/checker.ts';
+import { Classroom } from './classroom/classroom.ts';
 import type { Config } from './config.ts';
 import { errorMessage } from './errors.ts';
 import { LabService } from './labs/lab-service.ts';
@@ -30,6 +31,7 @@ export interface Services {
   progress: ProgressStore;
   classes: ClassStore;
   recorder: ProgressRecorder;
+  classroom: Classroom;
 }
 
 /** Builds the services; `log` is the structured logger (the server's; silent for CLI commands). */
@@ -64,7 +66,22 @@ export async function compose(config: Config, log: Logger = silentLogger): Promi
     recorder,
     image: async (say) => (await images.ensure(say)).image,
   });
-  return { config, log, engine, runtime, lessons, checker, labs, images, db, progress, classes, recorder };
+  const classroom = new Classroom({ classes, progress, lessons, labs });
+  return {
+    config,
+    log,
+    engine,
+    runtime,
+    lessons,
+    checker,
+    labs,
+    images,
+    db,
+    progress,
+    classes,
+    recorder,
+    classroom,
+  };
 }
 
 export async function engineStatus(runtime: DockerRuntime) {

@@ -29,6 +29,8 @@ export interface Config {
   dataDir: string;
   /** MAILLAB_PUBLIC_URL: the address people open (behind a proxy, its https URL); links are printed with it. */
   publicUrl: string | undefined;
+  /** MAILLAB_TRUST_PROXY: whose X-Forwarded-* headers to believe (e.g. loopback, behind Caddy or nginx). */
+  trustProxy: string | undefined;
   /** MAILLAB_UNSAFE_CGROUP_BIND=1: allow the writable host cgroup bind on old Docker with cgroup v2. */
   allowUnsafeCgroupBind: boolean;
   /** MAILLAB_LOG_LEVEL: the server's structured log level (info). */
@@ -127,5 +129,6 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     stateDir,
     dataDir: env.MAILLAB_DATA_DIR || stateDir,
     publicUrl: settings.MAILLAB_PUBLIC_URL?.replace(/\/+$/, ''),
+    trustProxy: env.MAILLAB_TRUST_PROXY || undefined,
   };
 }

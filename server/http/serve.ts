@@ -40,6 +40,8 @@ export async function serve(
     ownerOf?: (req: Request) => string;
     /** The server's key; by default kept in the state directory so the link survives restarts. */
     session?: SessionGate;
+    /** Classroom mode: students join classes, instructors have dashboards (`serve --classroom`). */
+    classroom?: boolean;
   },
 ): Promise<RunningServer> {
   const log = opts.log ?? ((line: string) => console.log(line));
@@ -82,7 +84,18 @@ export async function serve(
       return banner ? { ...command, banner } : command;
     },
     graceMs: config.terminalGraceMs,
+    onInput: (labId) => {
+      const owner = labOwner(labId);
+      if (owner && opts.classroom) services.classroom.touch(owner);
+    },
   });
+  const labOwner = (labId: string) => {
+    try {
+      return labs.get(labId).owner;
+    } catch {
+      return undefined;
+    }
+  };
   services.labs.setOnLabGone((labId) => terminals.closeLab(labId));
 
   const allowedHosts = allowedHostNames(opts.host, config.allowedHosts);
@@ -95,18 +108,37 @@ export async function serve(
     checker,
     clientDir,
     ownerOf: opts.ownerOf ?? (() => config.owner),
+    ...(config.trustProxy ? { trustProxy: config.trustProxy } : {}),
+    ...(opts.classroom
+      ? {
+          classroom: {
+            classroom: services.classroom,
+            recorder: services.recorder,
+            ...(config.publicUrl ? { publicUrl: config.publicUrl } : {}),
+          },
+        }
+      : {}),
     status: { engine: () => engineStatus(runtime), image: () => images.status() },
   });
   const server = createServer(app);
   const ws = attachTerminalServer(server, {
     sessions: terminals,
-    authorize: async (labId, host, token) => {
+    authorize: async (labId, host, token, req, watch) => {
       try {
         const lab = labs.get(labId);
+        const who = session.sessionOf(req);
         // An exam being handed in, or handed in, opens no more shells.
-        return (
-          lab.status === 'ready' && !lab.closed && lab.token === token && labs.isStudentHost(labId, host)
-        );
+        if (!who || lab.status !== 'ready' || lab.closed || !labs.isStudentHost(labId, host)) return false;
+        if (watch)
+          return (
+            session.isValidToken('watch', labId, token) &&
+            (who.role === 'owner' ||
+              (who.role === 'instructor' && services.classroom.isClassLab(who.id, lab)))
+          );
+        // A student's socket opens only their own labs, whatever token it carries.
+        if (who.role === 'student' && lab.owner !== who.id) return false;
+        if (who.role === 'instructor' && lab.owner !== `${who.id}-instructor`) return false;
+        return lab.token === token;
       } catch {
         return false;
       }
