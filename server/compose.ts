@@ -54,7 +54,11 @@ export async function compose(config: Config, log: Logger = silentLogger): Promi
   });
   const db = openDatabase(config.dataDir);
   const progress = new ProgressStore(db);
-  const classes = new ClassStore(db);
+  // With MAILLAB_OWNER set (a second maillab on a shared engine, the tests), students' labs carry it too,
+  // and this maillab takes over only labs whose owner starts with it.
+  const scoped = config.owner !== 'local';
+  const ownerPrefix = config.owner.replace(/[^A-Za-z0-9_-]/g, '-');
+  const classes = new ClassStore(db, scoped ? `${ownerPrefix}-st` : 'st');
   const recorder = new ProgressRecorder(progress);
   const labs = new LabService({
     runtime,
@@ -64,6 +68,7 @@ export async function compose(config: Config, log: Logger = silentLogger): Promi
     log,
     maxLabs: config.maxLabs,
     recorder,
+    ...(scoped ? { adopts: (owner: string) => owner.startsWith(ownerPrefix) } : {}),
     image: async (say) => (await images.ensure(say)).image,
   });
   const classroom = new Classroom({ classes, progress, lessons, labs });

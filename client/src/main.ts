@@ -1,8 +1,13 @@
 // Entry point: builds the shell, routes `/` and `/lessons/:id` with the History API, and exposes the
 // terminals to browser tests as `window.__maillab`.
 import { api, errorMessage } from './api.ts';
+import { classApi } from './class-api.ts';
+import { dashboardPage } from './dashboard.ts';
+import { h } from './dom.ts';
+import { joinPage } from './join-page.ts';
 import { lessonListPage } from './lesson-list.ts';
 import { lessonPage } from './lesson-page.ts';
+import { progressPage } from './progress-page.ts';
 import { createShell, type Page } from './shell.ts';
 import { type LabTerminal, liveTerminals } from './terminal.ts';
 
@@ -30,14 +35,43 @@ function route(): void {
   page?.dispose();
   const path = location.pathname;
   const lesson = /^\/lessons\/([^/]+)\/?$/.exec(path);
+  const join = /^\/join(?:\/([^/]+))?\/?$/.exec(path);
+  const dashboard = /^\/class\/([^/]+)\/?$/.exec(path);
   if (lesson?.[1]) {
     page = lessonPage(shell, decodeURIComponent(lesson[1]));
+  } else if (join) {
+    page = joinPage(shell, join[1] ? decodeURIComponent(join[1]) : undefined);
+  } else if (dashboard?.[1]) {
+    page = dashboardPage(shell, decodeURIComponent(dashboard[1]));
+  } else if (path === '/progress') {
+    page = progressPage(shell);
   } else {
     shell.setCrumb(undefined);
     document.title = 'maillab';
     page = lessonListPage(shell);
   }
-  refreshStatus();
+  // Someone joining has no session yet: the engine and image are not theirs to see.
+  if (!join) refreshStatus();
+}
+
+/** A student's way to their progress page, in the top bar of every page. */
+function addStudentLinks(): void {
+  if (/^\/join/.test(location.pathname)) return;
+  classApi.me().then(
+    (me) => {
+      if (me.role !== 'student' || document.querySelector('[data-testid="my-progress"]')) return;
+      document
+        .querySelector('.topbar-right')
+        ?.prepend(
+          h(
+            'a',
+            { class: 'button small', href: '/progress', 'data-testid': 'my-progress' },
+            `${me.class?.name ?? 'Class'}: my progress`,
+          ),
+        );
+    },
+    () => {},
+  );
 }
 
 function refreshStatus(): void {
@@ -71,3 +105,4 @@ document.addEventListener('click', (event) => {
 window.addEventListener('popstate', route);
 
 route();
+addStudentLinks();

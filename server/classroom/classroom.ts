@@ -5,43 +5,15 @@ import { MaillabError } from '../errors.ts';
 import type { LabState } from '../labs/lab-service.ts';
 import type { LessonCatalog } from '../lessons/catalog.ts';
 import { criteriaOf } from '../lessons/schema.ts';
+import type { AttemptView, ClassGrid, ExerciseColumn, GridCell } from '../shared/classroom.ts';
 import type { ClassRecord, ClassStore, StudentRecord } from '../store/class-store.ts';
 import type { ProgressStore } from '../store/progress-store.ts';
-import { type CellStatus, type ExerciseColumn, type GradeRow, gradeRows, statusOf } from './grades.ts';
+import { type GradeRow, gradeRows, statusOf } from './grades.ts';
 
 /** How long without a request or a keystroke before the dashboard shows a student as idle. */
 export const IDLE_AFTER_MS = 5 * 60_000;
 /** Activity is written at most this often per student (every keystroke would be a write). */
 const TOUCH_EVERY_MS = 15_000;
-
-export interface GridCell {
-  status: CellStatus;
-  score: number | null;
-  attempts: number;
-  /** The attempt the cell shows (the best), whose criteria the dashboard opens. */
-  attemptId: number | null;
-  revealed: string | null;
-}
-
-export interface GridStudent {
-  id: string;
-  displayName: string;
-  studentNumber?: string;
-  lastSeenAt: string;
-  idle: boolean;
-  labs: { labId: string; lesson: string; status: LabState['status']; expiresAt?: string }[];
-  /** Queued for a lab: lesson and place in the queue (1 = next). */
-  waiting: { lesson: string; position: number }[];
-  /** Keyed `lesson/exercise`. */
-  cells: Record<string, GridCell>;
-}
-
-export interface ClassGrid {
-  class: { id: string; name: string; lessons: string[]; joinCode: string };
-  columns: ExerciseColumn[];
-  students: GridStudent[];
-  at: string;
-}
 
 export interface LabDirectory {
   list(owner: string): LabState[];
@@ -202,12 +174,17 @@ export class Classroom {
   }
 
   /** One attempt with its criteria, for an instructor of the class its student belongs to. */
-  attempt(classId: string, attemptId: number) {
+  attempt(classId: string, attemptId: number): AttemptView {
     const attempt = this.opts.progress.attempt(attemptId);
     const student = attempt ? this.opts.classes.student(attempt.owner) : undefined;
     if (!attempt || student?.classId !== classId)
       throw new MaillabError('not_found', `Class ${classId} has no attempt ${attemptId}.`);
     return { ...attempt, displayName: student.displayName };
+  }
+
+  /** The hosts of a lesson a student has shells on (the grader is never one). */
+  hostsOf(lesson: string): string[] {
+    return this.opts.lessons.get(lesson).hosts;
   }
 
   /** Whether a lab belongs to a student of the class (what an instructor may reset, watch or extend). */

@@ -1,9 +1,8 @@
 // A class's grades: one row per student per exercise of the class's lessons, from the recorded
 // attempts. The same rows feed the dashboard's grid, `class export` and the dashboard's downloads.
+import type { CellStatus, ExerciseColumn } from '../shared/classroom.ts';
 import type { ClassRecord, StudentRecord } from '../store/class-store.ts';
 import type { ExerciseProgress } from '../store/progress-store.ts';
-
-export type CellStatus = 'passed' | 'partial' | 'failed' | 'not tried';
 
 export interface GradeRow {
   class_id: string;
@@ -27,13 +26,6 @@ export interface GradeRow {
   time_to_pass_s: number | null;
   /** When the student first revealed the worked solution; null if never. */
   revealed: string | null;
-}
-
-export interface ExerciseColumn {
-  lesson: string;
-  exercise: string;
-  title: string;
-  criteria: string[];
 }
 
 export interface ClassHistory {

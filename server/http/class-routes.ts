@@ -7,6 +7,7 @@ import { gradesCsv } from '../classroom/grades.ts';
 import { MaillabError } from '../errors.ts';
 import type { LabService, LabState } from '../labs/lab-service.ts';
 import type { ProgressRecorder } from '../labs/progress-recorder.ts';
+import type { WatchGrant } from '../shared/classroom.ts';
 import type { Session, SessionGate } from './session.ts';
 
 export interface ClassRoutesOptions {
@@ -174,7 +175,11 @@ export function classRoutes(opts: ClassRoutesOptions): express.Router {
   /** A token to watch the lab's terminals read-only; it cannot type, resize or open a shell. */
   instructor.get('/labs/:labId/watch', (req, res) => {
     const lab = classLab(req);
-    res.json({ labId: lab.labId, watchToken: session.tokenFor('watch', lab.labId) });
+    res.json({
+      labId: lab.labId,
+      watchToken: session.tokenFor('watch', lab.labId),
+      hosts: classroom.hostsOf(lab.lesson),
+    } satisfies WatchGrant);
   });
   // Live changes for the dashboard: an event after each recorded attempt, reveal or lab change of a
   // student of the class; the page then fetches the grid. A comment every 20 s keeps proxies from

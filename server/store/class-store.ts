@@ -66,7 +66,11 @@ const toStudent = (r: StudentRow): StudentRecord => ({
 });
 
 export class ClassStore {
-  constructor(private readonly db: Db) {}
+  constructor(
+    private readonly db: Db,
+    /** What student ids (the owners of their labs) start with: "st", or MAILLAB_OWNER's when it is set. */
+    private readonly studentIdPrefix = 'st',
+  ) {}
 
   create(name: string, lessons: string[], now = new Date()): ClassRecord {
     const id = `c${randomBytes(6).toString('hex')}`;
@@ -115,7 +119,7 @@ export class ClassStore {
   }
 
   join(classId: string, displayName: string, studentNumber?: string, now = new Date()): StudentRecord {
-    const id = `st${randomBytes(8).toString('hex')}`;
+    const id = `${this.studentIdPrefix}${randomBytes(8).toString('hex')}`;
     const at = now.toISOString();
     this.db
       .prepare(
