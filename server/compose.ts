@@ -3,6 +3,8 @@ import { Checker } from './checker/checker.ts';
 import { Classroom } from './classroom/classroom.ts';
 import type { Config } from './config.ts';
 import { errorMessage } from './errors.ts';
+import { Admission } from './labs/admission.ts';
+import { IdleExpiry } from './labs/idle-expiry.ts';
 import { LabService } from './labs/lab-service.ts';
 import { ProgressRecorder } from './labs/progress-recorder.ts';
 import { type LessonCatalog, loadLessons } from './lessons/catalog.ts';
@@ -32,6 +34,10 @@ export interface Services {
   classes: ClassStore;
   recorder: ProgressRecorder;
   classroom: Classroom;
+  /** Classroom mode's fair queue for labs beyond MAILLAB_MAX_LABS. */
+  admission: Admission;
+  /** Classroom mode's reclaiming of idle labs. */
+  expiry: IdleExpiry;
 }
 
 /** Builds the services; `log` is the structured logger (the server's; silent for CLI commands). */
@@ -71,7 +77,23 @@ export async function compose(config: Config, log: Logger = silentLogger): Promi
     ...(scoped ? { adopts: (owner: string) => owner.startsWith(ownerPrefix) } : {}),
     image: async (say) => (await images.ensure(say)).image,
   });
-  const classroom = new Classroom({ classes, progress, lessons, labs });
+  const admission = new Admission({ labs, maxLabs: config.maxLabs, log });
+  const expiry = new IdleExpiry({
+    labs,
+    idleMs: config.idleLabMs,
+    warnMs: config.idleWarnMs,
+    extendMs: config.extendMs,
+  });
+  const classroom = new Classroom({
+    classes,
+    progress,
+    lessons,
+    labs: {
+      list: (owner) => labs.list(owner),
+      expiresAt: (labId) => expiry.expiresAt(labId),
+      queued: (owner) => admission.queued(owner),
+    },
+  });
   return {
     config,
     log,
@@ -86,6 +108,8 @@ export async function compose(config: Config, log: Logger = silentLogger): Promi
     classes,
     recorder,
     classroom,
+    admission,
+    expiry,
   };
 }
 

@@ -31,6 +31,12 @@ export interface Config {
   publicUrl: string | undefined;
   /** MAILLAB_TRUST_PROXY: whose X-Forwarded-* headers to believe (e.g. loopback, behind Caddy or nginx). */
   trustProxy: string | undefined;
+  /** Classroom mode: a lab nobody used for this long is reclaimed (MAILLAB_IDLE_LAB_MIN, 45). */
+  idleLabMs: number;
+  /** Classroom mode: how long before that the student is warned (MAILLAB_IDLE_WARN_MIN, 5). */
+  idleWarnMs: number;
+  /** What an instructor's "extend" adds to a lab (MAILLAB_EXTEND_MIN, 30). */
+  extendMs: number;
   /** MAILLAB_UNSAFE_CGROUP_BIND=1: allow the writable host cgroup bind on old Docker with cgroup v2. */
   allowUnsafeCgroupBind: boolean;
   /** MAILLAB_LOG_LEVEL: the server's structured log level (info). */
@@ -65,6 +71,10 @@ const envSchema = z.object({
     .min(1, 'MAILLAB_HOST must name an address to listen on, e.g. 127.0.0.1')
     .default('127.0.0.1'),
   MAILLAB_MAX_LABS: integer('MAILLAB_MAX_LABS', 1, 1000, 20),
+  // Long enough for a lesson's reading between commands; a class of 30 on a small machine needs labs back.
+  MAILLAB_IDLE_LAB_MIN: integer('MAILLAB_IDLE_LAB_MIN', 1, 7 * 24 * 60, 45),
+  MAILLAB_IDLE_WARN_MIN: integer('MAILLAB_IDLE_WARN_MIN', 1, 24 * 60, 5),
+  MAILLAB_EXTEND_MIN: integer('MAILLAB_EXTEND_MIN', 1, 7 * 24 * 60, 30),
   // A lab host writes a few tens of MB (journal, queue, mailboxes); 1 GiB leaves room for play.
   MAILLAB_DISK_LIMIT_MB: integer('MAILLAB_DISK_LIMIT_MB', 64, 1024 * 1024, 1024),
   // Below 10 s a reloading page would find its shell gone.
@@ -130,5 +140,8 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dataDir: env.MAILLAB_DATA_DIR || stateDir,
     publicUrl: settings.MAILLAB_PUBLIC_URL?.replace(/\/+$/, ''),
     trustProxy: env.MAILLAB_TRUST_PROXY || undefined,
+    idleLabMs: settings.MAILLAB_IDLE_LAB_MIN * 60_000,
+    idleWarnMs: settings.MAILLAB_IDLE_WARN_MIN * 60_000,
+    extendMs: settings.MAILLAB_EXTEND_MIN * 60_000,
   };
 }

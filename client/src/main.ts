@@ -1,6 +1,6 @@
 // Entry point: builds the shell, routes `/` and `/lessons/:id` with the History API, and exposes the
 // terminals to browser tests as `window.__maillab`.
-import { api, errorMessage } from './api.ts';
+import { api, errorMessage, request } from './api.ts';
 import { classApi } from './class-api.ts';
 import { dashboardPage } from './dashboard.ts';
 import { h } from './dom.ts';
@@ -54,31 +54,70 @@ function route(): void {
   if (!join) refreshStatus();
 }
 
-/** A student's way to their progress page, in the top bar of every page. */
-function addStudentLinks(): void {
-  if (/^\/join/.test(location.pathname)) return;
-  classApi.me().then(
-    (me) => {
-      if (me.role !== 'student' || document.querySelector('[data-testid="my-progress"]')) return;
-      document
-        .querySelector('.topbar-right')
-        ?.prepend(
-          h(
-            'a',
-            { class: 'button small', href: '/progress', 'data-testid': 'my-progress' },
-            `${me.class?.name ?? 'Class'}: my progress`,
-          ),
-        );
-    },
-    () => {},
-  );
-}
-
 function refreshStatus(): void {
   api.status().then(
     (status) => shell.showStatus(status),
     (err) => shell.showStatus(undefined, errorMessage(err)),
   );
+}
+
+/**
+ * For students: a way to their progress page in the top bar, and a warning (checked every 30 s) when
+ * one of their labs is about to be reclaimed for being idle, with a button that keeps it.
+ */
+function studentBar(): void {
+  if (/^\/join/.test(location.pathname)) return;
+  const warning = h('div', {
+    class: 'banner warning',
+    role: 'alert',
+    'data-testid': 'idle-warning',
+    hidden: true,
+  });
+  document.querySelector('.banners')?.before(warning);
+  const check = () =>
+    classApi.me().then(
+      (me) => {
+        if (me.role !== 'student') return;
+        if (!document.querySelector('[data-testid="my-progress"]'))
+          document
+            .querySelector('.topbar-right')
+            ?.prepend(
+              h(
+                'a',
+                { class: 'button small', href: '/progress', 'data-testid': 'my-progress' },
+                `${me.class?.name ?? 'Class'}: my progress`,
+              ),
+            );
+        const expiring = me.expiring ?? [];
+        warning.hidden = expiring.length === 0;
+        warning.replaceChildren(
+          ...expiring.map((lab) =>
+            h(
+              'p',
+              {},
+              `Your lab for lesson ${lab.lesson.slice(0, 2)} has been idle and will be reclaimed at ${new Date(lab.expiresAt).toLocaleTimeString()} (your results are kept). `,
+              h(
+                'button',
+                {
+                  type: 'button',
+                  class: 'button small',
+                  'data-testid': `keep-${lab.labId}`,
+                  onclick: () =>
+                    void request('POST', `/api/labs/${encodeURIComponent(lab.labId)}/keep`).then(
+                      check,
+                      () => {},
+                    ),
+                },
+                'Keep my lab',
+              ),
+            ),
+          ),
+        );
+        window.setTimeout(check, 30_000);
+      },
+      () => {},
+    );
+  void check();
 }
 
 // Same-origin links are routed in the page, so terminals are not torn down by a full reload.
@@ -105,4 +144,4 @@ document.addEventListener('click', (event) => {
 window.addEventListener('popstate', route);
 
 route();
-addStudentLinks();
+studentBar();

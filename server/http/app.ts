@@ -4,6 +4,8 @@ import { randomBytes } from 'node:crypto';
 import express, { type Request } from 'express';
 import type { Answers, Checker } from '../checker/checker.ts';
 import { badRequest, labNotFound, MaillabError } from '../errors.ts';
+import type { Admission, Ticket } from '../labs/admission.ts';
+import type { IdleExpiry } from '../labs/idle-expiry.ts';
 import type { LabService, LabState } from '../labs/lab-service.ts';
 import type { LessonCatalog } from '../lessons/catalog.ts';
 import type { Lesson } from '../lessons/schema.ts';
@@ -39,7 +41,12 @@ export interface AppOptions {
   /** The owner of the labs of the machine's owner session (personal mode); a student owns their own. */
   ownerOf?: (req: Request) => string;
   /** Classroom mode: students join with a code, instructors watch their class; absent in personal mode. */
-  classroom?: Omit<ClassRoutesOptions, 'labs' | 'session'>;
+  classroom?: Omit<ClassRoutesOptions, 'labs' | 'session'> & {
+    /** The fair queue for labs beyond the limit; without it a full machine refuses (personal mode). */
+    admission?: Admission;
+    /** Reclaims idle labs; lab requests and terminal input keep a lab alive. */
+    expiry?: IdleExpiry;
+  };
   /** Express's `trust proxy` (e.g. "loopback" behind Caddy or nginx on the same machine), for https cookies. */
   trustProxy?: string;
   /** Host header names to answer (DNS-rebinding guard); all names when omitted (in-process tests). */
@@ -220,12 +227,31 @@ export function createApp(opts: AppOptions): express.Express {
       throw new MaillabError('forbidden', 'Refused: this request came from another site.');
     next();
   });
+  const admission = classroom?.admission;
+  const expiry = classroom?.expiry;
   const ownedLab = (req: Request) => {
     const lab = labs.get(String(req.params.labId));
     // Another's lab is answered as no lab at all: nothing tells a student it exists.
     if (lab.owner !== ownerOf(req)) throw labNotFound(lab.labId);
+    expiry?.touch(lab.labId);
     return lab;
   };
+  const view = (lab: LabState): LabView => ({
+    ...labView(lab, labs, lessons, status.image()),
+    ...(expiry && lab.status === 'ready' ? { expiresAt: expiry.expiresAt(lab.labId) } : {}),
+  });
+  /** A queue ticket as the page sees it: a lab that is starting, whose progress is its place in line. */
+  const ticketView = (ticket: Ticket): LabView => ({
+    labId: ticket.id,
+    lesson: ticket.lesson,
+    status: 'starting',
+    progress: [admission?.describe(ticket) ?? ''],
+    results: {},
+    revealed: {},
+    hosts: lessons.get(ticket.lesson).hosts.map((name) => ({ name, fqdn: hostNames(name).fqdn })),
+    token: '',
+    image: { flavor: status.image().flavor, description: status.image().description },
+  });
 
   api.get('/status', async (_req, res) => {
     const { selfTest, ...image } = status.image();
@@ -251,19 +277,41 @@ export function createApp(opts: AppOptions): express.Express {
   api.get('/lessons/:lesson', async (req, res) => {
     const lesson = allowedLesson(req, req.params.lesson);
     const lab = await labs.find(ownerOf(req), lesson.id).catch(() => undefined);
+    const ticket = lab ? undefined : admission?.ticketFor(ownerOf(req), lesson.id);
     res.json({
       ...lessonSummary(lesson),
       html: lesson.html,
       exercises: exerciseView(lesson),
-      lab: lab ? labView(lab, labs, lessons, status.image()) : null,
+      lab: lab ? view(lab) : ticket ? ticketView(ticket) : null,
     } satisfies LessonDetail);
   });
   api.post('/lessons/:lesson/lab', async (req, res) => {
-    const lab = await labs.start(ownerOf(req), allowedLesson(req, req.params.lesson).id);
-    res.status(lab.status === 'starting' ? 202 : 200).json(labView(lab, labs, lessons, status.image()));
+    const lesson = allowedLesson(req, req.params.lesson).id;
+    if (admission) {
+      const got = await admission.request(ownerOf(req), lesson);
+      if (!('token' in got)) {
+        res.status(202).json(ticketView(got));
+        return;
+      }
+      res.status(got.status === 'starting' ? 202 : 200).json(view(got));
+      return;
+    }
+    const lab = await labs.start(ownerOf(req), lesson);
+    res.status(lab.status === 'starting' ? 202 : 200).json(view(lab));
   });
-  api.get('/labs/:labId', (req, res) => {
-    res.json(labView(ownedLab(req), labs, lessons, status.image()));
+  api.get('/labs/:labId', async (req, res) => {
+    const ticket = admission?.poll(String(req.params.labId));
+    if (ticket && ticket.owner === ownerOf(req)) {
+      await admission?.pump();
+      res.json(ticket.labId ? view(labs.get(ticket.labId)) : ticketView(ticket));
+      return;
+    }
+    res.json(view(ownedLab(req)));
+  });
+  /** The student is still there: an idle lab's warning is answered by keeping it. */
+  api.post('/labs/:labId/keep', (req, res) => {
+    const lab = ownedLab(req);
+    res.json({ labId: lab.labId, expiresAt: expiry?.expiresAt(lab.labId) ?? null });
   });
   api.post('/labs/:labId/reset', async (req, res) => {
     const lab = await labs.reset(ownedLab(req).labId);
@@ -271,6 +319,8 @@ export function createApp(opts: AppOptions): express.Express {
   });
   api.delete('/labs/:labId', async (req, res) => {
     await labs.finish(ownedLab(req).labId);
+    // A lab freed: the next one in the queue starts.
+    void admission?.pump();
     res.status(204).end();
   });
   api.post('/labs/:labId/exercises/:exercise/check', async (req, res) => {

@@ -5,9 +5,10 @@ import express, { type Request, type Response } from 'express';
 import type { Classroom } from '../classroom/classroom.ts';
 import { gradesCsv } from '../classroom/grades.ts';
 import { MaillabError } from '../errors.ts';
+import type { IdleExpiry } from '../labs/idle-expiry.ts';
 import type { LabService, LabState } from '../labs/lab-service.ts';
 import type { ProgressRecorder } from '../labs/progress-recorder.ts';
-import type { WatchGrant } from '../shared/classroom.ts';
+import type { Me, WatchGrant } from '../shared/classroom.ts';
 import type { Session, SessionGate } from './session.ts';
 
 export interface ClassRoutesOptions {
@@ -17,8 +18,8 @@ export interface ClassRoutesOptions {
   session: SessionGate;
   /** The address people open, for the links this server hands out; else the request's own. */
   publicUrl?: string;
-  /** What an instructor's "extend" adds to a lab's life. */
-  extend?: (labId: string) => string | undefined;
+  /** Reclaims idle labs; an instructor's "extend" gives one more time. */
+  expiry?: IdleExpiry;
   /** How long a join code may be tried wrong from one address per minute. */
   joinAttemptsPerMinute?: number;
 }
@@ -95,7 +96,15 @@ export function classRoutes(opts: ClassRoutesOptions): express.Router {
         student: { id: s.id, displayName: student?.displayName },
         class: klass ? { id: klass.id, name: klass.name, lessons: klass.lessons } : null,
         link: `${baseUrl(req, opts.publicUrl)}/?key=${session.keyFor('student', s.id)}`,
-      });
+        expiring: labs
+          .list(s.id)
+          .filter((l) => l.status === 'ready' && opts.expiry?.warning(l.labId))
+          .map((l) => ({
+            labId: l.labId,
+            lesson: l.lesson,
+            expiresAt: (opts.expiry as IdleExpiry).expiresAt(l.labId),
+          })),
+      } satisfies Me);
       return;
     }
     if (s.role === 'instructor') {
@@ -168,8 +177,8 @@ export function classRoutes(opts: ClassRoutesOptions): express.Router {
   });
   instructor.post('/labs/:labId/extend', (req, res) => {
     const lab = classLab(req);
-    const expiresAt = opts.extend?.(lab.labId);
-    if (!expiresAt) throw new MaillabError('bad_request', 'This maillab does not expire idle labs.');
+    if (!opts.expiry) throw new MaillabError('bad_request', 'This maillab does not expire idle labs.');
+    const expiresAt = opts.expiry.extend(lab.labId);
     res.json({ labId: lab.labId, expiresAt });
   });
   /** A token to watch the lab's terminals read-only; it cannot type, resize or open a shell. */

@@ -16,6 +16,7 @@ import { SessionGate } from './session.ts';
 /** How often lab hosts' disk use and process counts are measured (a disk look walks the written files). */
 const DISK_WATCH_MS = 20_000;
 const EXAM_WATCH_MS = 5_000;
+const CLASS_WATCH_MS = 5_000;
 
 export interface RunningServer {
   server: Server;
@@ -86,7 +87,9 @@ export async function serve(
     graceMs: config.terminalGraceMs,
     onInput: (labId) => {
       const owner = labOwner(labId);
-      if (owner && opts.classroom) services.classroom.touch(owner);
+      if (!owner || !opts.classroom) return;
+      services.classroom.touch(owner);
+      services.expiry.touch(labId);
     },
   });
   const labOwner = (labId: string) => {
@@ -114,6 +117,8 @@ export async function serve(
           classroom: {
             classroom: services.classroom,
             recorder: services.recorder,
+            admission: services.admission,
+            expiry: services.expiry,
             ...(config.publicUrl ? { publicUrl: config.publicUrl } : {}),
           },
         }
@@ -182,6 +187,19 @@ export async function serve(
       .catch((err) => services.log.warn({ err: errorMessage(err) }, 'exam watch failed'));
   }, EXAM_WATCH_MS);
   examWatch.unref();
+  // Classrooms: idle labs are reclaimed (their attempts stay recorded), and the queue moves on.
+  const classWatch = opts.classroom
+    ? setInterval(() => {
+        services.expiry
+          .sweep()
+          .then((expired) => {
+            for (const labId of expired) services.log.info({ lab: labId }, 'idle lab reclaimed');
+            return services.admission.pump();
+          })
+          .catch((err) => services.log.warn({ err: errorMessage(err) }, 'class watch failed'));
+      }, CLASS_WATCH_MS)
+    : undefined;
+  classWatch?.unref();
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : opts.port;
   const url = `http://${opts.host}:${port}`;
@@ -194,6 +212,7 @@ export async function serve(
     close: async () => {
       clearInterval(diskWatch);
       clearInterval(examWatch);
+      clearInterval(classWatch);
       ws.close();
       terminals.closeAll();
       await new Promise<void>((resolve) => server.close(() => resolve()));

@@ -79,6 +79,8 @@ export interface Me {
   class?: { id: string; name: string; lessons: string[] } | null;
   classes?: { id: string; name: string }[];
   link?: string;
+  /** A student's labs about to be reclaimed for being idle (the page warns and offers to keep them). */
+  expiring?: { labId: string; lesson: string; expiresAt: string }[];
 }
 
 /** GET /api/me/progress */

@@ -90,9 +90,9 @@ describe.runIf(canRun)('the instructor dashboard in a real browser', () => {
     await student.getByTestId('check-null-client').click();
 
     await expect.poll(() => cell.getAttribute('data-status'), { timeout: 120_000 }).toBe('passed');
-    expect(await instructor.evaluate(() => (globalThis as unknown as { stillHere?: boolean }).stillHere)).toBe(
-      true,
-    );
+    expect(
+      await instructor.evaluate(() => (globalThis as unknown as { stillHere?: boolean }).stillHere),
+    ).toBe(true);
     await cell.click();
     const criteria = instructor.getByTestId('attempt-criteria').locator('li');
     await expect.poll(() => criteria.count()).toBeGreaterThan(0);
