@@ -14,6 +14,8 @@ export interface Ticket {
   owner: string;
   lesson: string;
   askedAt: number;
+  /** Order of arrival, for tickets asked in the same millisecond. */
+  seq: number;
   lastPollAt: number;
   /** Set once the lab was started for it: where the page is sent next. */
   labId?: string;
@@ -31,7 +33,9 @@ export interface AdmissionOptions {
 export class Admission {
   private readonly tickets = new Map<string, Ticket>();
   private readonly ttlMs: number;
-  private pumping: Promise<void> | undefined;
+  private seq = 0;
+  /** Decisions to start a lab run one at a time: thirty students asking at once must not all see room. */
+  private lock: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly opts: AdmissionOptions) {
     this.ttlMs = opts.ticketTtlMs ?? 60_000;
@@ -45,8 +49,18 @@ export class Admission {
     return this.opts.labs.list().filter((l) => l.status !== 'failed');
   }
 
+  private exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.lock.then(fn, fn);
+    this.lock = run.catch(() => {});
+    return run;
+  }
+
   /** The owner's lab for the lesson now, or their ticket in the queue. */
-  async request(owner: string, lesson: string): Promise<LabState | Ticket> {
+  request(owner: string, lesson: string): Promise<LabState | Ticket> {
+    return this.exclusive(() => this.decide(owner, lesson));
+  }
+
+  private async decide(owner: string, lesson: string): Promise<LabState | Ticket> {
     const existing = await this.opts.labs.find(owner, lesson);
     if (existing && existing.status !== 'failed') return existing;
     const waiting = this.ticketFor(owner, lesson);
@@ -60,11 +74,12 @@ export class Admission {
       owner,
       lesson,
       askedAt: at,
+      seq: this.seq++,
       lastPollAt: at,
     };
     this.tickets.set(ticket.id, ticket);
     (this.opts.log ?? silentLogger).info({ owner, lesson, position: this.position(ticket) }, 'lab queued');
-    await this.pump();
+    await this.admit();
     return ticket;
   }
 
@@ -88,9 +103,7 @@ export class Admission {
       .filter((t) => !t.labId)
       .sort(
         (a, b) =>
-          (labsOf.get(a.owner) ?? 0) - (labsOf.get(b.owner) ?? 0) ||
-          a.askedAt - b.askedAt ||
-          a.id.localeCompare(b.id),
+          (labsOf.get(a.owner) ?? 0) - (labsOf.get(b.owner) ?? 0) || a.askedAt - b.askedAt || a.seq - b.seq,
       );
   }
 
@@ -113,12 +126,9 @@ export class Admission {
     return `Waiting for a free lab: you are number ${position} in the queue (this machine runs ${this.opts.maxLabs} labs at once). It starts by itself when your turn comes; keep this page open.`;
   }
 
-  /** Drops abandoned tickets and starts labs for the next ones while there is room. One run at a time. */
+  /** Drops abandoned tickets and starts labs for the next ones while there is room. */
   pump(): Promise<void> {
-    this.pumping ??= this.admit().finally(() => {
-      this.pumping = undefined;
-    });
-    return this.pumping;
+    return this.exclusive(() => this.admit());
   }
 
   private async admit(): Promise<void> {

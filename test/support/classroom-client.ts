@@ -48,7 +48,9 @@ export async function joinClass(base: string, code: string, name: string) {
  */
 export async function startAndWait(client: ClassClient, lesson: string, timeoutMs = 600_000) {
   const began = Date.now();
-  let view = (await client.call('POST', `/api/lessons/${lesson}/lab`)).body;
+  const asked = await client.call('POST', `/api/lessons/${lesson}/lab`);
+  if (asked.status >= 300) throw new Error(`starting a lab answered ${asked.status}: ${asked.text}`);
+  let view = asked.body;
   let admittedAt: number | undefined = view.labId.startsWith('q') ? undefined : Date.now();
   while (view.status === 'starting') {
     if (Date.now() - began > timeoutMs)

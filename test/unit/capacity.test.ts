@@ -219,3 +219,15 @@ describe('capacity through the API', () => {
     }
   });
 });
+
+describe('many students at once', () => {
+  it('never starts more labs than the limit when thirty ask in the same moment', async () => {
+    const { labs, admission } = await setup(3);
+    const got = await Promise.all(Array.from({ length: 30 }, (_, i) => admission.request(`s${i}`, '06')));
+    expect(got.filter((g) => !isTicket(g))).toHaveLength(3);
+    expect(labs.list()).toHaveLength(3);
+    expect(admission.waiting().map((t) => t.owner)).toEqual(
+      Array.from({ length: 27 }, (_, i) => `s${i + 3}`),
+    );
+  });
+});
