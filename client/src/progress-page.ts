@@ -18,6 +18,17 @@ export function progressPage(shell: Shell): Page {
   const body = h('div', { 'aria-busy': 'true' });
   shell.view.replaceChildren(h('section', { class: 'progress-page' }, h('h1', {}, 'My progress'), body));
   let disposed = false;
+  const linkBack = h('p', { class: 'hint', 'data-testid': 'link-back' });
+  classApi.me().then(
+    (me) => {
+      if (me.link)
+        linkBack.replaceChildren(
+          'Your own link back (another tab or device; keep it to yourself): ',
+          h('code', { class: 'session-link' }, me.link),
+        );
+    },
+    () => {},
+  );
   classApi.myProgress().then(
     (progress) => {
       if (disposed) return;
@@ -25,6 +36,7 @@ export function progressPage(shell: Shell): Page {
       const me = progress.me;
       body.replaceChildren(
         h('p', {}, `Class: ${progress.class.name}`),
+        linkBack,
         h(
           'table',
           { class: 'progress-table', 'data-testid': 'progress-table' },
