@@ -404,6 +404,22 @@ describe('grades', () => {
   });
 });
 
+describe('who is idle', () => {
+  it('shows a student idle after five minutes without a request, and active again when they come back', async () => {
+    const ann = await join('Ann');
+    const row = () => classroom.grid(tuesday.id).students.find((s) => s.id === ann.id);
+    expect(row()?.idle).toBe(false);
+    advance(6 * 60);
+    expect(row()?.idle).toBe(true);
+    await call(ann.cookie, 'GET', '/api/lessons');
+    expect(row()?.idle).toBe(false);
+    // An instructor looking at the class does not make anyone active.
+    advance(6 * 60);
+    await call(instructorOf(tuesday), 'GET', `/api/classes/${tuesday.id}/grid`);
+    expect(row()?.idle).toBe(true);
+  });
+});
+
 describe('the live stream', () => {
   it('tells the class’s dashboard of a check once it is recorded, and nothing of other classes', async () => {
     const ann = await join('Ann');
