@@ -1,3 +1,5 @@
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
@@ -18,6 +20,13 @@ export default defineConfig({
     reporters: ['default'],
     // The tests prove the offline image, the one every machine can build; pulling a RHEL base would
     // also reach out to a registry.
-    env: { MAILLAB_IMAGE: process.env.MAILLAB_IMAGE ?? 'offline' },
+    // No spare labs made in the background of other tests: the pool's own tests ask for them.
+    env: {
+      MAILLAB_IMAGE: process.env.MAILLAB_IMAGE ?? 'offline',
+      MAILLAB_SPARE_LABS: process.env.MAILLAB_SPARE_LABS ?? '0',
+      // The tests' classes and attempts go to a throw-away database, never the person's own.
+      MAILLAB_DATA_DIR:
+        process.env.MAILLAB_DATA_DIR ?? path.join(tmpdir(), `maillab-test-data-${process.pid}`),
+    },
   },
 });

@@ -2,11 +2,12 @@
 import { Checker } from './checker/checker.ts';
 import { Classroom } from './classroom/classroom.ts';
 import type { Config } from './config.ts';
-import { errorMessage } from './errors.ts';
+import { errorMessage, MaillabError } from './errors.ts';
 import { Admission } from './labs/admission.ts';
 import { IdleExpiry } from './labs/idle-expiry.ts';
 import { LabService } from './labs/lab-service.ts';
 import { ProgressRecorder } from './labs/progress-recorder.ts';
+import { SparePool } from './labs/spare-pool.ts';
 import { type LessonCatalog, loadLessons } from './lessons/catalog.ts';
 import { type Logger, silentLogger } from './log.ts';
 import { DockerRuntime } from './runtime/docker-runtime.ts';
@@ -18,6 +19,7 @@ import { type Db, openDatabase } from './store/database.ts';
 import { GraderStore } from './store/grader-store.ts';
 import { ProgressStore } from './store/progress-store.ts';
 import { SelfTestStore } from './store/self-test-store.ts';
+import { SpareClaims } from './store/spare-claims.ts';
 
 export interface Services {
   config: Config;
@@ -38,6 +40,8 @@ export interface Services {
   admission: Admission;
   /** Classroom mode's reclaiming of idle labs. */
   expiry: IdleExpiry;
+  /** Labs made ahead; the server refills it, `maillab spares fill` fills it once. */
+  spares: SparePool;
 }
 
 /** Builds the services; `log` is the structured logger (the server's; silent for CLI commands). */
@@ -76,6 +80,7 @@ export async function compose(config: Config, log: Logger = silentLogger): Promi
     recorder,
     ...(scoped ? { adopts: (owner: string) => owner.startsWith(ownerPrefix) } : {}),
     image: async (say) => (await images.ensure(say)).image,
+    claims: new SpareClaims(config.stateDir),
   });
   const admission = new Admission({ labs, maxLabs: config.maxLabs, log });
   const expiry = new IdleExpiry({
@@ -94,6 +99,13 @@ export async function compose(config: Config, log: Logger = silentLogger): Promi
       queued: (owner) => admission.queued(owner),
     },
   });
+  const spares = new SparePool(labs, lessons, config.spareLabs, config.maxLabs, log);
+  // A lesson named in MAILLAB_SPARE_LABS that does not exist is a setting error: say so at start.
+  try {
+    spares.targets();
+  } catch (err) {
+    throw new MaillabError('bad_request', `Invalid setting MAILLAB_SPARE_LABS: ${errorMessage(err)}`);
+  }
   return {
     config,
     log,
@@ -103,6 +115,7 @@ export async function compose(config: Config, log: Logger = silentLogger): Promi
     checker,
     labs,
     images,
+    spares,
     db,
     progress,
     classes,

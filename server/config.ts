@@ -4,6 +4,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { MaillabError } from './errors.ts';
+import { parseSpareSetting, type SpareSetting } from './labs/spare-pool.ts';
 
 export interface Config {
   /** Repository root: lessons/, containers/ and client/ are found from here, not from the cwd. */
@@ -43,6 +44,8 @@ export interface Config {
   logLevel: string;
   /** MAILLAB_DISK_LIMIT_MB: what one lab host may write to its disk before it is stopped. */
   diskLimitBytes: number;
+  /** MAILLAB_SPARE_LABS: which labs to keep ready ahead (see server/labs/spare-pool.ts). */
+  spareLabs: SpareSetting;
 }
 
 const integer = (name: string, min: number, max: number, fallback: number) =>
@@ -136,6 +139,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     allowUnsafeCgroupBind: settings.MAILLAB_UNSAFE_CGROUP_BIND === '1',
     logLevel: settings.MAILLAB_LOG_LEVEL,
     diskLimitBytes: settings.MAILLAB_DISK_LIMIT_MB * 1024 * 1024,
+    spareLabs: parseSpareSetting(env.MAILLAB_SPARE_LABS ?? ''),
     stateDir,
     dataDir: env.MAILLAB_DATA_DIR || stateDir,
     publicUrl: settings.MAILLAB_PUBLIC_URL?.replace(/\/+$/, ''),

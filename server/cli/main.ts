@@ -6,8 +6,6 @@ import type { GradeReport } from '../checker/result.ts';
 import { compose, engineStatus, type Services } from '../compose.ts';
 import { readConfig } from '../config.ts';
 import { errorMessage, MaillabError } from '../errors.ts';
-import { buildClient } from '../http/client-build.ts';
-import { serve } from '../http/serve.ts';
 import type { LabState } from '../labs/lab-service.ts';
 import { createLogger } from '../log.ts';
 import { hostNames } from '../runtime/labels.ts';
@@ -15,6 +13,7 @@ import { GRADER_HOST } from '../runtime/runtime.ts';
 import { allowOnly, parseArgs } from './args.ts';
 import { CLASS_USAGE, classCommand, publicBase } from './class.ts';
 import { examIntro, spawnExamWatch, timeLeft, watchExam } from './exam.ts';
+import { describeSpares, spares } from './spares.ts';
 import { verifyLessons, verifyTable } from './verify.ts';
 
 const USAGE = `maillab: interactive labs for Linux mail services (postfix, dovecot)
@@ -35,6 +34,8 @@ Usage:
   maillab lab finish <lesson>                      destroy the lab and everything it created
   maillab lab shell <lesson> <host>                an interactive root shell on a host
   maillab lessons                                  list the lessons
+  maillab spares [list|fill [06=5,07=2]|clear]     labs made ahead, so a start takes a ready one
+                                                   (the server keeps MAILLAB_SPARE_LABS filled)
   maillab images build [--force] [--flavor auto|rhel9|offline]
                                                    build (or find) the lab image and self-test it
   maillab images save <file>                       write the lab image to a file (docker save)
@@ -246,9 +247,14 @@ async function doctor(services: Services): Promise<number> {
       out(`✗ Lab image: ${image.image} failed its self-test at "${failed?.name}" (${tested.at})`);
       for (const line of (failed?.output ?? '').split('\n').slice(-6)) out(`    ${line}`);
     }
-    const labs = await services.runtime.listLabs();
+    const spareIds = new Set((await services.labs.spares()).map((l) => l.labId));
+    const labs = (await services.labs.listLabs()).filter((l) => !spareIds.has(l.labId));
     out(
       `• Labs running: ${labs.length}${labs.map((l) => `\n    ${l.labId}  lesson ${l.lesson}  owner ${l.owner}`).join('')}`,
+    );
+    const waiting = await describeSpares(services);
+    out(
+      `• Spare labs made ahead (they count against MAILLAB_MAX_LABS=${services.config.maxLabs}): ${waiting.length}${waiting.map((l) => `\n    ${l}`).join('')}${waiting.length ? '\n    Remove them: npx maillab spares clear' : ''}`,
     );
   }
   // Each lab host's systemd takes inotify instances from one per-user budget (see README, "Start it").
@@ -343,6 +349,8 @@ async function main(argv: string[]): Promise<number> {
   const flavor = typeof flags.flavor === 'string' ? flags.flavor : undefined;
   const config = readConfig(flavor ? { ...process.env, MAILLAB_IMAGE: flavor } : process.env);
   if (command === 'build-client') {
+    // Loaded only here and for serve: the web server's packages cost every other command's start-up.
+    const { buildClient } = await import('../http/client-build.ts');
     await buildClient({ outdir: `${config.root}/client/dist`, minify: true });
     return 0;
   }
@@ -363,6 +371,9 @@ async function main(argv: string[]): Promise<number> {
       return verify(services, words, flags);
     case 'class':
       return classCommand(services, words, flags, out);
+    case 'spares':
+      allowOnly(flags, [], 'spares');
+      return spares(services, words);
     case 'exam-watch':
       // Started by `lab start` of an exam, detached; not for people.
       return watchExam(services, words[0] ?? '');
@@ -376,6 +387,7 @@ async function main(argv: string[]): Promise<number> {
           `--port must be a whole number from 1 to 65535, not "${String(flags.port)}".`,
         );
       const classroom = Boolean(flags.classroom);
+      const { serve } = await import('../http/serve.ts');
       const running = await serve(services, { host, port, classroom });
       if (classroom) {
         const base =

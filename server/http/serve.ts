@@ -76,7 +76,10 @@ export async function serve(
     const { adopted, removed } = await labs.adopt();
     if (adopted || removed)
       log(`Labs from an earlier run: ${adopted} re-adopted, ${removed} broken ones removed.`);
+    services.spares.kick();
   }
+  // Labs made ahead: the next Start takes a ready one (MAILLAB_SPARE_LABS).
+  labs.setOnLabStarted((lesson) => services.spares.noteStart(lesson));
 
   const terminals = new TerminalSessions({
     shellCommand: async (labId, host) => {
@@ -213,6 +216,9 @@ export async function serve(
       clearInterval(diskWatch);
       clearInterval(examWatch);
       clearInterval(classWatch);
+      // Spares belong to this server: none keeps running unnoticed after it stops.
+      const spares = await services.spares.stop().catch(() => 0);
+      if (spares) log(`Removed ${spares} spare lab${spares === 1 ? '' : 's'} prepared ahead.`);
       ws.close();
       terminals.closeAll();
       await new Promise<void>((resolve) => server.close(() => resolve()));

@@ -7,6 +7,7 @@
 // simply ask again.
 import { randomBytes } from 'node:crypto';
 import { type Logger, silentLogger } from '../log.ts';
+import { SPARE_OWNER } from '../store/spare-claims.ts';
 import type { LabService, LabState } from './lab-service.ts';
 
 export interface Ticket {
@@ -45,8 +46,9 @@ export class Admission {
     return this.opts.now?.() ?? Date.now();
   }
 
+  /** Labs that hold a place; spare labs (made ahead) do not: a student's start takes or removes one. */
   private running(): LabState[] {
-    return this.opts.labs.list().filter((l) => l.status !== 'failed');
+    return this.opts.labs.list().filter((l) => l.status !== 'failed' && l.owner !== SPARE_OWNER);
   }
 
   private exclusive<T>(fn: () => Promise<T>): Promise<T> {

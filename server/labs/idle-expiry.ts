@@ -2,6 +2,7 @@
 // recorded attempts and reveals stay in the store), after `warnMs` during which the student's page
 // says when and offers to keep it. An instructor can extend a lab. After a restart every lab gets a
 // full idle period from the moment this process first sees it.
+import { SPARE_OWNER } from '../store/spare-claims.ts';
 import type { LabService } from './lab-service.ts';
 
 export interface IdleExpiryOptions {
@@ -59,6 +60,11 @@ export class IdleExpiry {
     const live = new Set<string>();
     for (const lab of this.opts.labs.list()) {
       live.add(lab.labId);
+      // A spare lab waits for a student by design; its idle time starts when one takes it.
+      if (lab.owner === SPARE_OWNER) {
+        this.deadlines.delete(lab.labId);
+        continue;
+      }
       if (lab.status === 'starting') {
         this.touch(lab.labId);
         continue;

@@ -9,6 +9,7 @@ import { type Logger, silentLogger } from '../log.ts';
 import { GRADER_HOST, type LabInfo, type LabRuntime } from '../runtime/runtime.ts';
 import type { ExerciseResult, GradeReport, HandIn } from '../shared/check-result.ts';
 import type { GraderStore } from '../store/grader-store.ts';
+import { SPARE_OWNER, type SpareClaims } from '../store/spare-claims.ts';
 import { duringExam, type ExamRecord, examState, isOver, minutesLate, newExam } from './exam.ts';
 
 export type LabStatus = 'starting' | 'ready' | 'failed';
@@ -42,6 +43,8 @@ export interface LabState {
 export interface LabRecorder {
   labStarted(lab: Pick<LabState, 'labId' | 'owner' | 'lesson'>): void;
   labReady(lab: Pick<LabState, 'labId' | 'owner' | 'lesson'>): void;
+  /** A spare lab (made ahead, owned by nobody) was taken by a student, ready at once. */
+  labClaimed(lab: Pick<LabState, 'labId' | 'owner' | 'lesson'>): void;
   labEnded(labId: string, reason: 'finished' | 'reset' | 'expired'): void;
   attempt(lab: Pick<LabState, 'labId' | 'owner' | 'lesson'>, result: ExerciseResult, ms: number): void;
   reveal(lab: Pick<LabState, 'labId' | 'owner' | 'lesson'>, exerciseId: string, at: string): void;
@@ -62,6 +65,10 @@ export interface LabServiceOptions {
   recorder?: LabRecorder;
   /** Which owners' labs this service takes over at start-up (all when omitted). */
   adopts?: (owner: string) => boolean;
+  /** Who took which spare lab (labs made ahead); without it, no spare is ever claimed. */
+  claims?: SpareClaims;
+  /** Told when a student starts a lab (a spare taken or a new one), so the pool can prepare the next. */
+  onLabStarted?: (lesson: string) => void;
 }
 
 /** How long another process may take to finish creating a lab before it counts as abandoned. */
@@ -122,6 +129,26 @@ export class LabService {
     this.opts.onLabGone = fn;
   }
 
+  setOnLabStarted(fn: (lesson: string) => void): void {
+    this.opts.onLabStarted = fn;
+  }
+
+  /** The engine's labs, a claimed spare under the owner who took it. */
+  async listLabs(): Promise<LabInfo[]> {
+    return Promise.all((await this.opts.runtime.listLabs()).map((info) => this.resolveOwner(info)));
+  }
+
+  private async getLab(labId: string): Promise<LabInfo | undefined> {
+    const info = await this.opts.runtime.getLab(labId);
+    return info && this.resolveOwner(info);
+  }
+
+  private async resolveOwner(info: LabInfo): Promise<LabInfo> {
+    if (info.owner !== SPARE_OWNER || !this.opts.claims) return info;
+    const owner = await this.opts.claims.ownerOf(info.labId);
+    return owner ? { ...info, owner } : info;
+  }
+
   /**
    * Takes over labs that an earlier process (or the CLI) left: finished ones as ready, ones still
    * being created as starting; removes labs that are broken or whose creation was abandoned.
@@ -130,7 +157,7 @@ export class LabService {
     let adopted = 0;
     let removed = 0;
     const lessons = new Set(this.opts.lessons.list().map((l) => l.id));
-    for (const info of await this.opts.runtime.listLabs()) {
+    for (const info of await this.listLabs()) {
       // Not a lesson's lab (an image self-test in progress, or a lesson this server does not serve).
       if (this.labs.has(info.labId) || !lessons.has(info.lesson)) continue;
       // Another maillab's labs on a shared engine (tests, a second server) are not ours to take or remove.
@@ -197,7 +224,7 @@ export class LabService {
   private async awaitCompletion(state: LabState, info: LabInfo): Promise<LabState> {
     const deadline = Date.parse(info.createdAt) + CREATION_GRACE_MS;
     while (Date.now() < deadline) {
-      const current = await this.opts.runtime.getLab(info.labId);
+      const current = await this.getLab(info.labId);
       if (!current) break;
       if (await this.isComplete(current)) {
         await this.loadVerdicts(state);
@@ -236,9 +263,7 @@ export class LabService {
       await this.loadVerdicts(known).catch(() => {});
       return known;
     }
-    const info = (await this.opts.runtime.listLabs()).find(
-      (l) => l.owner === owner && l.lesson === lesson.id,
-    );
+    const info = (await this.listLabs()).find((l) => l.owner === owner && l.lesson === lesson.id);
     if (!info?.token) return undefined;
     const state = this.track(info, await this.isComplete(info));
     await this.loadVerdicts(state);
@@ -307,7 +332,7 @@ export class LabService {
    * removed) becomes failed, naming the host and what to do, so the page and CLI never show it ready.
    */
   private async stillThere(lab: LabState): Promise<boolean> {
-    const info = await this.opts.runtime.getLab(lab.labId);
+    const info = await this.getLab(lab.labId);
     if (!info) return false;
     const down = stoppedHosts(info);
     if (down.length && lab.status === 'ready') {
@@ -327,7 +352,7 @@ export class LabService {
         .filter((l) => l.lesson === lesson.id)
         .map((l) => l.labId),
     );
-    for (const info of await this.opts.runtime.listLabs())
+    for (const info of await this.listLabs())
       if (info.owner === owner && info.lesson === lesson.id) ids.add(info.labId);
     for (const id of ids) await this.finish(id);
     return [...ids];
@@ -335,7 +360,7 @@ export class LabService {
 
   /** Forgets ready labs whose hosts are gone (removed by another process or by hand). */
   private async forgetVanished(): Promise<void> {
-    const live = new Set((await this.opts.runtime.listLabs()).map((l) => l.labId));
+    const live = new Set((await this.listLabs()).map((l) => l.labId));
     for (const lab of this.list()) if (lab.status === 'ready' && !live.has(lab.labId)) this.forget(lab.labId);
   }
 
@@ -366,9 +391,22 @@ export class LabService {
       await this.opts.runtime.destroyLab(existing.labId);
       this.labs.delete(existing.labId);
     }
+    if (options.fault === undefined && !lesson.faults.length) {
+      const spare = await this.claimSpare(owner, lesson.id);
+      if (spare) {
+        this.opts.onLabStarted?.(lesson.id);
+        return spare;
+      }
+    }
     const max = this.opts.maxLabs ?? 20;
     const running = () => this.list().filter((l) => l.status !== 'failed').length;
     if (running() >= max) await this.forgetVanished();
+    // Spares give way to a student: the oldest is removed to make room.
+    while (running() >= max) {
+      const spare = this.list(SPARE_OWNER)[0];
+      if (!spare) break;
+      await this.finish(spare.labId);
+    }
     if (running() >= max) {
       throw new MaillabError(
         'capacity_exceeded',
@@ -382,16 +420,76 @@ export class LabService {
           await this.faultsInUse(lesson.id),
         ))
       : undefined;
-    return this.launch(owner, lesson.id, newLabId(), newToken(), fault);
+    const state = this.launch(owner, lesson.id, newLabId(), newToken(), fault);
+    this.opts.onLabStarted?.(lesson.id);
+    return state;
+  }
+
+  /**
+   * Makes a spare lab of a lesson ahead of need (the pool does this in the background); it belongs to
+   * nobody until a student's start claims it. Break-fix lessons have none: their fault is drawn per lab.
+   */
+  startSpare(lessonName: string): LabState {
+    const lesson = this.opts.lessons.get(lessonName);
+    if (lesson.faults.length)
+      throw new MaillabError(
+        'bad_request',
+        `Lesson ${lesson.number} draws a fault per lab: it has no spare labs.`,
+      );
+    return this.launch(SPARE_OWNER, lesson.id, newLabId(), newToken());
+  }
+
+  /** Spare labs nobody has claimed yet, this process's and those another process made. */
+  async spares(): Promise<LabState[]> {
+    // Another process (the CLI) may have claimed one this process still holds as a spare.
+    for (const lab of this.list(SPARE_OWNER)) {
+      const owner = await this.opts.claims?.ownerOf(lab.labId);
+      if (owner) lab.owner = owner;
+    }
+    const known = new Set(this.list(SPARE_OWNER).map((l) => l.labId));
+    for (const info of await this.listLabs())
+      if (info.owner === SPARE_OWNER && !known.has(info.labId) && info.token && this.isLesson(info.lesson))
+        this.track(info, await this.isComplete(info));
+    return this.list(SPARE_OWNER);
+  }
+
+  private isLesson(id: string): boolean {
+    return this.opts.lessons.list().some((l) => l.id === id);
+  }
+
+  /**
+   * Gives a ready spare of the lesson to `owner`: the claim is written first (one winner across the
+   * server and the CLI), then the lab is the owner's; an exam's clock starts now, not when it was made.
+   */
+  private async claimSpare(owner: string, lessonId: string): Promise<LabState | undefined> {
+    const claims = this.opts.claims;
+    if (!claims) return undefined;
+    const candidates = (await this.spares()).filter((l) => l.lesson === lessonId && l.status === 'ready');
+    for (const spare of candidates) {
+      if (!(await claims.claim(spare.labId, owner))) continue;
+      spare.owner = owner;
+      spare.progress = ['Lab ready (prepared ahead)'];
+      const lesson = this.opts.lessons.get(lessonId);
+      if (lesson.exam) {
+        spare.exam = newExam(lesson.exam);
+        await this.opts.store.saveExam(spare.labId, spare.exam);
+      }
+      (this.opts.log ?? silentLogger).info(
+        { lab: spare.labId, lesson: lessonId, owner },
+        'spare lab claimed',
+      );
+      // For the record, the lab is the student's from now: its time to pass counts from the claim.
+      this.opts.recorder?.labClaimed(spare);
+      return spare;
+    }
+    return undefined;
   }
 
   /** The faults of a break-fix lesson's running labs, this process's and those another one made. */
   private async faultsInUse(lesson: string): Promise<(string | undefined)[]> {
     const mine = this.list().filter((l) => l.lesson === lesson && l.status !== 'failed');
     const known = new Set(mine.map((l) => l.labId));
-    const others = (await this.opts.runtime.listLabs()).filter(
-      (l) => l.lesson === lesson && !known.has(l.labId),
-    );
+    const others = (await this.listLabs()).filter((l) => l.lesson === lesson && !known.has(l.labId));
     const theirs = await Promise.all(
       others.map((l) => this.opts.store.fault(l.labId).catch(() => undefined)),
     );
@@ -470,8 +568,8 @@ export class LabService {
       say(`Preparing the lab for lesson ${lesson.number}`);
       await this.opts.checker.setup(state.labId, lesson, say, state.fault);
     }
-    if (lesson.exam) {
-      // The clock starts when the lab is ready; a reset keeps the clock it had.
+    if (lesson.exam && state.owner !== SPARE_OWNER) {
+      // The clock starts when the lab is ready (a spare's when it is claimed); a reset keeps it.
       state.exam = state.exam ?? newExam(lesson.exam);
       await this.opts.store.saveExam(state.labId, state.exam);
     }
@@ -499,6 +597,7 @@ export class LabService {
     this.opts.onLabGone?.(labId);
     await this.opts.runtime.destroyLab(labId);
     this.labs.delete(labId);
+    await this.opts.claims?.forget(labId).catch(() => {});
     this.opts.recorder?.labEnded(labId, reason);
   }
 

@@ -45,6 +45,12 @@ export class ProgressRecorder implements LabRecorder {
     this.emit({ kind: 'lab', owner: lab.owner, lesson: lab.lesson, labId: lab.labId, state: 'ready' });
   }
 
+  labClaimed(lab: { labId: string; owner: string; lesson: string }): void {
+    this.known.set(lab.labId, { owner: lab.owner, lesson: lab.lesson });
+    this.store.labClaimed(lab.labId, lab.owner, this.now().toISOString());
+    this.emit({ kind: 'lab', owner: lab.owner, lesson: lab.lesson, labId: lab.labId, state: 'ready' });
+  }
+
   labEnded(labId: string, reason: 'finished' | 'reset' | 'expired'): void {
     this.store.labEnded(labId, this.now().toISOString(), reason);
     const lab = this.known.get(labId);

@@ -82,6 +82,13 @@ export class ProgressStore {
     this.db.prepare('UPDATE labs SET ready_at = ? WHERE id = ? AND ready_at IS NULL').run(at, labId);
   }
 
+  /** A spare lab became a student's: theirs from now, started and ready at the claim. */
+  labClaimed(labId: string, owner: string, at: string): void {
+    this.db
+      .prepare('UPDATE labs SET owner = ?, started_at = ?, ready_at = ? WHERE id = ?')
+      .run(owner, at, at, labId);
+  }
+
   labEnded(labId: string, at: string, reason: string): void {
     this.db
       .prepare('UPDATE labs SET ended_at = ?, end_reason = ? WHERE id = ? AND ended_at IS NULL')

@@ -3,10 +3,16 @@
 //
 //   BENCH_RUNS=4          lab starts (maillab and raw, alternating) and checks per kind
 //   BENCH_ECHO_SAMPLES=200 keystrokes per terminal
+//   BENCH_BROWSER=1       the Chromium rows (echo beside wetty, the 14 MB flood); 0 skips them
+//   BENCH_BROWSER_SAMPLES=100, BENCH_BROWSER_ROUNDS=2   keystrokes per round, rounds (maillab, wetty, …)
+//   BENCH_DENSITY=40      labs of lesson 06 at once for the density run (0 skips it), in waves of
+//   BENCH_DENSITY_WAVE=4
 
+import { execFile } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import { performance } from 'node:perf_hooks';
+import { promisify } from 'node:util';
 import type { Services } from '../../server/compose.ts';
 import { compose } from '../../server/compose.ts';
 import { readConfig } from '../../server/config.ts';
@@ -14,6 +20,8 @@ import { serve } from '../../server/http/serve.ts';
 import type { LabState } from '../../server/labs/lab-service.ts';
 import { containerName } from '../../server/runtime/labels.ts';
 import type { ExecOptions } from '../../server/runtime/runtime.ts';
+import { type BrowserRows, browserRows } from './browser-rows.ts';
+import { type DensityRow, densityRun } from './density.ts';
 import { childrenRss, Listener, measureEcho, ptyTerminal, type Terminal, webSocketTerminal } from './echo.ts';
 import {
   docker,
@@ -38,10 +46,28 @@ import {
 
 // The benchmark uses the offline image that is already built; it never pulls a base or builds.
 process.env.MAILLAB_IMAGE = 'offline';
+// Spares are made only where a row asks for one; the pool must not start labs behind the measurements.
+process.env.MAILLAB_SPARE_LABS = '0';
+// The density run holds BENCH_DENSITY labs at once, beyond the default limit of 20.
+process.env.MAILLAB_MAX_LABS = String(Math.max(20, Number(process.env.BENCH_DENSITY ?? 40) + 4));
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 4);
 const ECHO_SAMPLES = Number(process.env.BENCH_ECHO_SAMPLES ?? 200);
 const IDLE_BEFORE_MEMORY_MS = 5000;
+const BROWSER = process.env.BENCH_BROWSER !== '0';
+const BROWSER_SAMPLES = Number(process.env.BENCH_BROWSER_SAMPLES ?? 100);
+const BROWSER_ROUNDS = Number(process.env.BENCH_BROWSER_ROUNDS ?? 2);
+const DENSITY = Number(process.env.BENCH_DENSITY ?? 40);
+const DENSITY_WAVE = Number(process.env.BENCH_DENSITY_WAVE ?? 4);
+const BIN = new URL('../../bin/maillab.mjs', import.meta.url).pathname;
+const runFile = promisify(execFile);
+
+/** `maillab lab start 06` as a user types it, wall clock from spawn to exit. */
+async function cliStart(env: NodeJS.ProcessEnv): Promise<{ ms: number; stdout: string }> {
+  const t0 = performance.now();
+  const { stdout } = await runFile('node', [BIN, 'lab', 'start', LESSON], { env, timeout: 300_000 });
+  return { ms: performance.now() - t0, stdout };
+}
 const LESSON = '06';
 const OWNER = `bench-${process.pid}`;
 const MiB = 1024 * 1024;
@@ -371,8 +397,76 @@ async function main(): Promise<void> {
     local.terminal.close();
     log(`echo via local bash pty: ${fmtPercentiles(percentiles(echoLocal))}`);
 
+    // 3b. What a student sees in Chromium: echo beside wetty on the same host, and a 14 MB flood.
+    let browser: BrowserRows | undefined;
+    if (BROWSER) {
+      browser = await browserRows({
+        env: { ...process.env, MAILLAB_OWNER: OWNER },
+        labId: lab.labId,
+        lesson: lesson.id,
+        desktopContainer: hostName('desktop'),
+        samples: BROWSER_SAMPLES,
+        rounds: BROWSER_ROUNDS,
+      });
+      log(
+        `browser echo: maillab ${fmtPercentiles(browser.echo.maillab)}; wetty ${browser.echo.wetty ? fmtPercentiles(browser.echo.wetty) : browser.echo.wettyMissing}`,
+      );
+    }
+
+    // 3c. The whole lesson graded on the solved lab (every exercise, as Check all / lab grade does).
+    const wholeLesson: number[] = [];
+    for (let i = 0; i < RUNS; i++) {
+      const t0 = performance.now();
+      const report = await services.labs.grade(lab.labId);
+      wholeLesson.push(performance.now() - t0);
+      if (report.score !== 100) throw new Error(`the solved lab graded ${report.score}%`);
+    }
     await services.labs.finish(lab.labId);
     cleanup.labs.delete(lab.labId);
+
+    // 1b. The CLI's start: cold (no spare) and with a spare lab waiting, each as a user types it.
+    const cliEnv = (owner: string, spares: string) => ({
+      ...process.env,
+      MAILLAB_OWNER: owner,
+      MAILLAB_STATE_DIR: services.config.stateDir,
+      MAILLAB_SPARE_LABS: spares,
+    });
+    const cliCold: number[] = [];
+    const cliSpare: number[] = [];
+    for (let i = 0; i < RUNS; i++) {
+      const coldOwner = `${OWNER}-cold-${i}`;
+      cliCold.push((await cliStart(cliEnv(coldOwner, '0'))).ms);
+      await services.labs.finishAll(coldOwner, LESSON);
+      const spare = services.labs.startSpare(LESSON);
+      cleanup.labs.add(spare.labId);
+      await spare.ready;
+      await sleep(1000);
+      const spareOwner = `${OWNER}-spare-${i}`;
+      const taken = await cliStart(cliEnv(spareOwner, '0'));
+      if (!taken.stdout.includes(`Lab ${spare.labId} is ready`))
+        throw new Error(`the CLI did not take the spare lab ${spare.labId}:\n${taken.stdout}`);
+      cliSpare.push(taken.ms);
+      await services.labs.finishAll(spareOwner, LESSON);
+      cleanup.labs.delete(spare.labId);
+      log(
+        `run ${i + 1}/${RUNS}: CLI start cold ${seconds(cliCold.at(-1) ?? 0).toFixed(2)} s, with a spare ${seconds(taken.ms).toFixed(2)} s`,
+      );
+    }
+
+    // 5. Density: many labs at once, each graded once, the server probed throughout.
+    let density: DensityRow | undefined;
+    if (DENSITY > 0) {
+      density = await densityRun(services, {
+        labs: DENSITY,
+        wave: DENSITY_WAVE,
+        lesson: LESSON,
+        ownerPrefix: `${OWNER}-density`,
+        onLab: (labId) => cleanup.labs.add(labId),
+      });
+      log(
+        `density: ${density.labs} labs, ready p50 ${(density.readyMs.p50 / 1000).toFixed(2)} s p95 ${(density.readyMs.p95 / 1000).toFixed(2)} s (lone ${(density.loneReadyMs / 1000).toFixed(2)} s), server p99 ${density.serverResponseMs.p99.toFixed(1)} ms, ${density.memoryPerLabMiB} MiB/lab`,
+      );
+    }
 
     const results = {
       labReady: {
@@ -422,6 +516,21 @@ async function main(): Promise<void> {
           (percentiles(echoServer).p50 - percentiles(echoDirect).p50).toFixed(3),
         ),
       },
+      cliStart: {
+        coldMs: summarize(cliCold),
+        withSpareMs: summarize(cliSpare),
+        rawLabReadyMs: summarize(rawStart),
+        spareRatio: ratio(summarize(cliSpare).median, summarize(rawStart).median),
+        samples: { cold: cliCold, spare: cliSpare },
+      },
+      wholeLessonGrade: {
+        lesson: lesson.id,
+        exercises: lesson.exercises.length,
+        solvedMs: summarize(wholeLesson),
+        rawSmtpRoundTripMs: summarize(smtp),
+      },
+      ...(browser ? { browser } : {}),
+      ...(density ? { density } : {}),
       memory: {
         perLabMiB: summarize(labMem.map((b) => b / MiB)),
         rawPerLabMiB: summarize(rawMem.map((b) => b / MiB)),
@@ -497,6 +606,10 @@ function print(
       serverRssMiB: { beforeTerminals: number; withTwoTerminals: number; deltaPerTerminal: number };
       execClientRssMiB: { processes: number; total: number };
     };
+    cliStart: { coldMs: Summary; withSpareMs: Summary; rawLabReadyMs: Summary; spareRatio: number };
+    wholeLessonGrade: { lesson: string; exercises: number; solvedMs: Summary; rawSmtpRoundTripMs: Summary };
+    browser?: BrowserRows;
+    density?: DensityRow;
   },
   durationS: number,
 ): void {
@@ -544,6 +657,78 @@ function print(
       x(ratio(e.maillabWebSocketMs.p50, e.dockerExecPtyMs.p50)),
     ],
     ['  └ local bash pty (floor)', '', fmtPercentiles(e.localBashPtyMs), ''],
+    [
+      '`lab start 06` (CLI), cold',
+      s(r.cliStart.coldMs),
+      `${s(r.cliStart.rawLabReadyMs)} raw lab`,
+      x(ratio(r.cliStart.coldMs.median, r.cliStart.rawLabReadyMs.median)),
+    ],
+    [
+      '`lab start 06` (CLI), spare waiting',
+      s(r.cliStart.withSpareMs),
+      `${s(r.cliStart.rawLabReadyMs)} raw lab`,
+      x(r.cliStart.spareRatio),
+    ],
+    [
+      `whole lesson graded (${r.wholeLessonGrade.lesson}, ${r.wholeLessonGrade.exercises} exercise${r.wholeLessonGrade.exercises === 1 ? '' : 's'}, solved)`,
+      s(r.wholeLessonGrade.solvedMs),
+      `${s(r.wholeLessonGrade.rawSmtpRoundTripMs)} SMTP`,
+      x(ratio(r.wholeLessonGrade.solvedMs.median, r.wholeLessonGrade.rawSmtpRoundTripMs.median)),
+    ],
+    ...(r.browser
+      ? [
+          [
+            'keystroke echo in Chromium (page)',
+            fmtPercentiles(r.browser.echo.maillab),
+            r.browser.echo.wetty
+              ? `${fmtPercentiles(r.browser.echo.wetty)} wetty`
+              : `wetty: ${r.browser.echo.wettyMissing}`,
+            r.browser.echo.wetty
+              ? `${x(ratio(r.browser.echo.maillab.p50, r.browser.echo.wetty.p50))} p50, ${x(ratio(r.browser.echo.maillab.p99, r.browser.echo.wetty.p99))} p99`
+              : '',
+          ],
+          [
+            `${(r.browser.flood.bytes / 1e6).toFixed(0)} MB of output through the page`,
+            `${(r.browser.flood.pageMs / 1000).toFixed(2)} s`,
+            `${(r.browser.flood.dockerExecMs / 1000).toFixed(2)} s docker exec`,
+            x(ratio(r.browser.flood.pageMs, r.browser.flood.dockerExecMs)),
+          ],
+          [
+            '  └ page answers during it / Ctrl-C to prompt',
+            `p50 ${r.browser.flood.pageAnswerP50Ms.toFixed(0)} ms, max ${r.browser.flood.pageAnswerMaxMs.toFixed(0)} ms / ${(r.browser.flood.interruptMs / 1000).toFixed(2)} s`,
+            '',
+            '',
+          ],
+        ]
+      : []),
+    ...(r.density
+      ? [
+          [
+            `density: ${r.density.labs} labs of 06 (waves of ${r.density.wave}), ready p50 / p95`,
+            `${(r.density.readyMs.p50 / 1000).toFixed(2)} / ${(r.density.readyMs.p95 / 1000).toFixed(2)} s`,
+            `${(r.density.loneReadyMs / 1000).toFixed(2)} s lone lab`,
+            x(ratio(r.density.readyMs.p95, r.density.loneReadyMs)),
+          ],
+          [
+            '  └ each graded once (fresh), p50 / p95',
+            `${(r.density.gradeMs.p50 / 1000).toFixed(2)} / ${(r.density.gradeMs.p95 / 1000).toFixed(2)} s`,
+            '',
+            '',
+          ],
+          [
+            '  └ server /api/lessons while it ran',
+            `p50 ${r.density.serverResponseMs.p50.toFixed(1)} ms, p99 ${r.density.serverResponseMs.p99.toFixed(1)} ms`,
+            '',
+            '',
+          ],
+          [
+            '  └ memory',
+            `${r.density.memoryPerLabMiB} MiB per lab, ${r.density.totalMemoryGiB} GiB in all`,
+            r.density.failed.length ? `${r.density.failed.length} failed` : 'none failed',
+            '',
+          ],
+        ]
+      : []),
     [
       'memory per idle lab (3 hosts)',
       fmtSummary(r.memory.perLabMiB, 'MiB', 1),

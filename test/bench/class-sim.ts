@@ -64,10 +64,15 @@ export async function simulateClass(
   let mostLabs = 0;
   let memory = { bytes: 0, labs: 0 };
   let sampling = true;
+  // Only this class's labs: the server may also have taken over labs an earlier run left (same owner prefix).
+  const classLabs = () => {
+    const ids = new Set(services.classes.students(klass.id).map((s) => s.id));
+    return services.labs.list().filter((l) => ids.has(l.owner));
+  };
   const sampler = (async () => {
     while (sampling) {
-      const up = services.labs.list().filter((l) => l.status === 'ready');
-      mostLabs = Math.max(mostLabs, services.labs.list().length);
+      const up = classLabs().filter((l) => l.status === 'ready');
+      mostLabs = Math.max(mostLabs, classLabs().filter((l) => l.status !== 'failed').length);
       rssPeak = Math.max(rssPeak, process.memoryUsage().rss);
       if (up.length >= memory.labs && up.length > 0) {
         const names = up.flatMap((l) =>
@@ -82,7 +87,6 @@ export async function simulateClass(
   })();
   const began = Date.now();
   let checksMade = 0;
-  const labsLeft = new Set<string>();
   try {
     const students = await Promise.all(
       Array.from({ length: opts.students }, (_, i) =>
@@ -92,7 +96,6 @@ export async function simulateClass(
     const runs = await Promise.all(
       students.map(async ({ client, id }, i): Promise<StudentRun> => {
         const lab = await startAndWait(client, '06', 30 * 60_000);
-        labsLeft.add(lab.labId);
         log(
           `student ${i + 1}: lab ready after ${(lab.queuedMs / 1000).toFixed(1)} s in the queue and ${(lab.readyMs / 1000).toFixed(1)} s starting`,
         );
@@ -105,7 +108,6 @@ export async function simulateClass(
         const passed = check.body.criteria.every((c: { pass: boolean }) => c.pass);
         const finished = await client.call('DELETE', `/api/labs/${lab.labId}`);
         if (finished.status !== 204) throw new Error(`finish answered ${finished.status}: ${finished.text}`);
-        labsLeft.delete(lab.labId);
         return { id, queuedMs: lab.queuedMs, readyMs: lab.readyMs, checkMs, passed };
       }),
     );
@@ -131,7 +133,12 @@ export async function simulateClass(
   } finally {
     sampling = false;
     await sampler;
-    for (const labId of labsLeft) await services.labs.finish(labId).catch(() => {});
+    // Whatever happened, no lab of this class is left: also ones still being created when it failed.
+    const ids = new Set(services.classes.students(klass.id).map((s) => s.id));
+    for (const lab of services.labs.list())
+      if (ids.has(lab.owner)) await services.labs.finish(lab.labId).catch(() => {});
+    for (const info of await services.runtime.listLabs())
+      if (ids.has(info.owner)) await services.runtime.destroyLab(info.labId).catch(() => {});
     await server.close();
     services.db.close();
   }

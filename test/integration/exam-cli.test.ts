@@ -2,70 +2,17 @@
 // hands in at it; `lab grade` shows the time left and only pass or fail; at the limit the watch hands in
 // what stood then; afterwards grade prints the full report with hints and the hosts' shells are closed.
 import { execFile } from 'node:child_process';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
+import { rm } from 'node:fs/promises';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Services } from '../../server/compose.ts';
 import { realEngine } from '../support/engine.ts';
+import { writeTinyExam } from '../support/exam-fixture.ts';
 
 const run = promisify(execFile);
 const services = await realEngine();
 const BIN = new URL('../../bin/maillab.mjs', import.meta.url).pathname;
 const OWNER = `exam-cli-${process.pid}`;
-
-/** A one-criterion exam: /etc/motd on server must say hello. */
-const EXAM = {
-  'lesson.md': `---
-title: A tiny exam
-summary: Used by the exam CLI test.
-hosts: [server]
-exam: { minutes: 30 }
-exercises:
-  - id: motd
-    title: Greet in /etc/motd
-    criteria:
-      - { id: greeting, title: "/etc/motd on server says hello", weight: 3 }
-      - { id: farewell, title: "/etc/issue on server says bye" }
-    walkthrough: solution/walkthrough.md
-    check:
-      - { host: server, collect: [/etc/motd, /etc/issue] }
-      - { host: grader, script: checks/judge.sh, judges: [greeting, farewell] }
-    solution:
-      - { host: server, script: solution/motd.sh }
-    mistakes:
-      - id: empty
-        title: An empty motd
-        steps: [{ host: server, script: mistakes/empty.sh }]
-        expect: [{ criterion: greeting, hint: hello }]
-      - id: shouting
-        title: HELLO in capitals
-        steps: [{ host: server, script: mistakes/shouting.sh }]
-        expect: [{ criterion: greeting, hint: hello }]
-    cheats:
-      - id: pass-printer
-        title: prints a pass line
-        steps: [{ host: server, script: cheats/pass-printer.sh }]
-        fails: [greeting]
-    variants:
-      - id: appended
-        title: appended with printf
-        steps: [{ host: server, script: solution/motd.sh }]
----
-# A tiny exam
-`,
-  'checks/judge.sh': `if grep -qw hello "$(evidence server /etc/motd)" 2>/dev/null; then pass greeting "motd says hello"
-else fail greeting "motd does not say hello" "write the word hello into /etc/motd"; fi
-if grep -qw bye "$(evidence server /etc/issue)" 2>/dev/null; then pass farewell "issue says bye"
-else fail farewell "issue does not say bye" "write the word bye into /etc/issue"; fi
-`,
-  'solution/motd.sh': 'echo hello > /etc/motd; echo bye > /etc/issue\n',
-  'solution/walkthrough.md': 'Write hello into /etc/motd.\n',
-  'mistakes/empty.sh': ': > /etc/motd\n',
-  'mistakes/shouting.sh': 'echo HELLO > /etc/motd\n',
-  'cheats/pass-printer.sh': "printf '::maillab::\\tpass\\tgreeting\\tfine\\t\\n'\n",
-};
 
 describe.runIf(services)('an exam from the CLI', () => {
   const s = services as Services;
@@ -101,12 +48,7 @@ describe.runIf(services)('an exam from the CLI', () => {
   };
 
   beforeAll(async () => {
-    lessons = await mkdtemp(path.join(tmpdir(), 'maillab-exam-'));
-    for (const [file, text] of Object.entries(EXAM)) {
-      const target = path.join(lessons, '98-tiny-exam', file);
-      await mkdir(path.dirname(target), { recursive: true });
-      await writeFile(target, text);
-    }
+    lessons = await writeTinyExam();
   });
 
   afterAll(async () => {

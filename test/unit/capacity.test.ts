@@ -1,6 +1,9 @@
 // Capacity in a classroom: a fair queue in front of the lab limit that moves by itself, and idle labs
 // warned, then reclaimed with their record kept, unless the student or an instructor keeps them.
+import { mkdtemp } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Checker } from '../../server/checker/checker.ts';
 import { Classroom } from '../../server/classroom/classroom.ts';
@@ -14,6 +17,7 @@ import { ClassStore } from '../../server/store/class-store.ts';
 import { openDatabase } from '../../server/store/database.ts';
 import { GraderStore } from '../../server/store/grader-store.ts';
 import { ProgressStore } from '../../server/store/progress-store.ts';
+import { SpareClaims } from '../../server/store/spare-claims.ts';
 import { FakeRuntime } from '../support/fake-runtime.ts';
 import { fixtureCatalog } from '../support/lesson-fixture.ts';
 
@@ -229,5 +233,38 @@ describe('many students at once', () => {
     expect(admission.waiting().map((t) => t.owner)).toEqual(
       Array.from({ length: 27 }, (_, i) => `s${i + 3}`),
     );
+  });
+});
+
+describe('spare labs in a classroom', () => {
+  it('hold no place in the queue: students take them, and the record says the lab is theirs from the claim', async () => {
+    const runtime = new FakeRuntime();
+    const lessons = await fixtureCatalog(['06-null-client']);
+    const db = openDatabase(':memory:');
+    const progress = new ProgressStore(db);
+    const grader = new GraderStore(runtime);
+    const labs = new LabService({
+      runtime,
+      store: grader,
+      lessons,
+      checker: new Checker(runtime, grader),
+      image: async () => 'x',
+      recorder: new ProgressRecorder(progress),
+      claims: new SpareClaims(await mkdtemp(path.join(tmpdir(), 'maillab-claims-'))),
+      maxLabs: 2,
+    });
+    const admission = new Admission({ labs, maxLabs: 2 });
+    const spares = [labs.startSpare('06'), labs.startSpare('06')];
+    await Promise.all(spares.map((s) => s.ready));
+    const a = await admission.request('a', '06');
+    const b = await admission.request('b', '06');
+    expect(isTicket(a) || isTicket(b)).toBe(false);
+    expect([(a as LabState).labId, (b as LabState).labId].sort()).toEqual(spares.map((s) => s.labId).sort());
+    expect(isTicket(await admission.request('c', '06'))).toBe(true);
+    const row = db.prepare('SELECT owner, ready_at FROM labs WHERE id = ?').get((a as LabState).labId) as {
+      owner: string;
+    };
+    expect(row.owner).toBe('a');
+    expect(progress.firstReadyTimes(['a'])).toHaveLength(1);
   });
 });

@@ -1,0 +1,14 @@
+# Mistake, on server: the whole work, but ssl_cert and ssl_key written as the notes print them, without
+# the "<": dovecot then takes the path itself as the PEM text, cannot load a certificate, and every TLS
+# handshake on 993 and 995 fails.
+openssl req -x509 -newkey rsa:2048 -nodes -days 365 \
+  -subj "/CN=server.example.com" \
+  -addext "subjectAltName=DNS:server.example.com,DNS:mail.example.com" \
+  -keyout /etc/pki/tls/private/server.example.com.key \
+  -out /etc/pki/tls/certs/server.example.com.crt 2>/dev/null || exit 1
+sed -i -E -e 's|^#?ssl = .*|ssl = required|' \
+  -e 's|^#?ssl_cert = .*|ssl_cert = /etc/pki/tls/certs/server.example.com.crt|' \
+  -e 's|^#?ssl_key = .*|ssl_key = /etc/pki/tls/private/server.example.com.key|' /etc/dovecot/conf.d/10-ssl.conf
+systemctl restart dovecot || exit 1
+firewall-cmd --permanent --add-service=pop3s --add-service=imaps || exit 1
+firewall-cmd --reload || exit 1

@@ -1,0 +1,58 @@
+// Who claimed which spare lab. A spare is made ahead under the reserved owner "spare" (a container's
+// owner label cannot change afterwards), so the student who takes it is written here, in the state
+// directory the server and the CLI share: one file per claimed lab, created exclusively, so two
+// processes claiming the same spare at once cannot both win.
+import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+
+/** The owner label of a lab made ahead, not yet anyone's. */
+export const SPARE_OWNER = 'spare';
+
+export class SpareClaims {
+  private readonly dir: string;
+
+  constructor(stateDir: string) {
+    this.dir = path.join(stateDir, 'spare-claims');
+  }
+
+  private file(labId: string): string {
+    if (!/^[0-9a-f]+$/.test(labId)) throw new Error(`not a lab id: ${labId}`);
+    return path.join(this.dir, labId);
+  }
+
+  /** True for exactly one caller per lab, across processes. */
+  async claim(labId: string, owner: string): Promise<boolean> {
+    await mkdir(this.dir, { recursive: true });
+    try {
+      await writeFile(this.file(labId), JSON.stringify({ owner, at: new Date().toISOString() }), {
+        flag: 'wx',
+        mode: 0o600,
+      });
+      return true;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'EEXIST') return false;
+      throw err;
+    }
+  }
+
+  /** The owner who claimed a spare, or undefined while it is nobody's. */
+  async ownerOf(labId: string): Promise<string | undefined> {
+    try {
+      const parsed = JSON.parse(await readFile(this.file(labId), 'utf8')) as { owner?: unknown };
+      return typeof parsed.owner === 'string' ? parsed.owner : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** Forgets a lab's claim once the lab is gone. */
+  async forget(labId: string): Promise<void> {
+    await rm(this.file(labId), { force: true });
+  }
+
+  /** Forgets the claims of labs that no longer exist. */
+  async prune(liveLabIds: Set<string>): Promise<void> {
+    const names = await readdir(this.dir).catch(() => [] as string[]);
+    for (const name of names) if (!liveLabIds.has(name)) await rm(path.join(this.dir, name), { force: true });
+  }
+}
