@@ -9,7 +9,7 @@ import type { IdleExpiry } from '../labs/idle-expiry.ts';
 import type { LabService, LabState } from '../labs/lab-service.ts';
 import type { ProgressRecorder } from '../labs/progress-recorder.ts';
 import type { Me, WatchGrant } from '../shared/classroom.ts';
-import type { Session, SessionGate } from './session.ts';
+import { isSameSiteRequest, type Session, type SessionGate } from './session.ts';
 
 export interface ClassRoutesOptions {
   classroom: Classroom;
@@ -53,6 +53,10 @@ export function joinRoutes(opts: ClassRoutesOptions): express.Router {
   const router = express.Router();
   const limiter = new JoinLimiter(opts.joinAttemptsPerMinute ?? 10);
   router.post('/join', (req, res) => {
+    // No session yet, but still only from this server's own join page: another site cannot sign
+    // a visitor into a class.
+    if (!isSameSiteRequest(req))
+      throw new MaillabError('forbidden', 'Refused: this request came from another site.');
     const address = req.ip ?? 'unknown';
     limiter.check(address);
     const body = (req.body ?? {}) as { code?: unknown; name?: unknown; studentNumber?: unknown };

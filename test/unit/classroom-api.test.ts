@@ -148,6 +148,17 @@ describe('joining a class', () => {
     expect(limited.status).toBe(429);
   });
 
+  it('refuses a join sent from another site', async () => {
+    const res = await fetch(`${base}/api/join`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', origin: 'https://evil.example' },
+      body: JSON.stringify({ code: tuesday.joinCode, name: 'Lured' }),
+    });
+    expect(res.status).toBe(403);
+    expect(res.headers.get('set-cookie')).toBeNull();
+    expect(classroom.grid(tuesday.id).students).toHaveLength(0);
+  });
+
   it('refuses an empty name', async () => {
     const res = await call('', 'POST', '/api/join', { code: tuesday.joinCode, name: '   ' });
     expect(res.status).toBe(400);
