@@ -13,6 +13,8 @@ import { Admission, type Ticket } from '../../server/labs/admission.ts';
 import { IdleExpiry } from '../../server/labs/idle-expiry.ts';
 import { LabService, type LabState } from '../../server/labs/lab-service.ts';
 import { ProgressRecorder } from '../../server/labs/progress-recorder.ts';
+import type { LabView } from '../../server/shared/api.ts';
+import type { Me } from '../../server/shared/classroom.ts';
 import { ClassStore } from '../../server/store/class-store.ts';
 import { openDatabase } from '../../server/store/database.ts';
 import { GraderStore } from '../../server/store/grader-store.ts';
@@ -218,6 +220,50 @@ describe('capacity through the API', () => {
       expect(moved.body.labId).not.toBe(queued.body.labId);
       expect(moved.body.token).not.toBe('');
       expect(labs.get(moved.body.labId).owner).toBe(bob);
+    } finally {
+      server.close();
+    }
+  });
+
+  it('warns a student whose lab is about to be reclaimed, and Keep gives it a full idle period again', async () => {
+    const { labs, admission, expiry, classroom, recorder, lessons, runtime, advance } = await setup(2);
+    const session = SessionGate.ephemeral();
+    const klass = classroom.create('Idle', ['06']);
+    const app = createApp({
+      session,
+      lessons,
+      labs,
+      checker: new Checker(runtime, new GraderStore(runtime)),
+      classroom: { classroom, recorder, admission, expiry },
+      status: {
+        engine: async () => ({ ok: true }),
+        image: () => ({ flavor: null, tag: null, description: '' }),
+      },
+    });
+    const server = app.listen(0, '127.0.0.1');
+    await new Promise((resolve) => server.once('listening', resolve));
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const ann = classroom.join(klass.joinCode, 'Ann').student.id;
+    const headers = { cookie: `${SESSION_COOKIE}=${session.newSessionCookie('student', ann)}` };
+    const me = async () => ((await (await fetch(`${base}/api/me`, { headers })).json()) as Me).expiring;
+    try {
+      const started = (await (
+        await fetch(`${base}/api/lessons/06/lab`, { method: 'POST', headers })
+      ).json()) as LabView;
+      await labs.readyLab(started.labId);
+      expect(await me()).toEqual([]);
+      advance(41 * 60_000);
+      expect(await me()).toEqual([
+        { labId: started.labId, lesson: '06-null-client', expiresAt: expiry.expiresAt(started.labId) },
+      ]);
+      // Asking whether anything expires does not count as using the lab.
+      advance(3 * 60_000);
+      expect(await me()).toHaveLength(1);
+      const kept = await fetch(`${base}/api/labs/${started.labId}/keep`, { method: 'POST', headers });
+      expect(kept.status).toBe(200);
+      expect(await me()).toEqual([]);
+      advance(40 * 60_000);
+      expect(await expiry.sweep()).toEqual([]);
     } finally {
       server.close();
     }
