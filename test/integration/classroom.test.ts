@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
+import { WebSocket } from 'ws';
 import { compose, type Services } from '../../server/compose.ts';
 import { readConfig } from '../../server/config.ts';
 import { type RunningServer, serve } from '../../server/http/serve.ts';
@@ -92,6 +93,29 @@ describe.runIf(engine)('a class of three on lesson 06', async () => {
     // The probe works: Ann's desktop reaches her own server's port 25.
     expect((await probe(annServer?.address ?? '')).exitCode).toBe(0);
     expect((await probe(bobServer?.address ?? '')).exitCode).not.toBe(0);
+  });
+
+  it('never opens a terminal on another student’s lab, even with that lab’s own token', async () => {
+    const [ann, bob] = students as [(typeof students)[0], (typeof students)[0]];
+    const token = (await ann.client.call('GET', `/api/labs/${ann.labId}`)).body.token as string;
+    const open = (cookie: string) =>
+      new Promise<{ code: number; ready: boolean }>((resolve) => {
+        const ws = new WebSocket(`${server.url.replace('http', 'ws')}/ws/labs/${ann.labId}/hosts/desktop`, {
+          headers: { cookie, origin: server.url },
+        });
+        let ready = false;
+        ws.on('open', () => ws.send(JSON.stringify({ t: 'hello', token, cols: 80, rows: 24 })));
+        ws.on('message', (data, binary) => {
+          if (!binary && JSON.parse(String(data)).t === 'ready') {
+            ready = true;
+            ws.close(1000);
+          }
+        });
+        ws.on('close', (code) => resolve({ code, ready }));
+      });
+    expect(await open(bob.client.cookie)).toEqual({ code: 4401, ready: false });
+    // The same socket with Ann's own session opens: the refusal is about whose lab it is.
+    expect((await open(ann.client.cookie)).ready).toBe(true);
   });
 
   it('records one solving, one failing and one not trying, and both exports say exactly that', async () => {
