@@ -13,9 +13,8 @@ export default defineConfig({
     // Two cores: at most two test files (two or three labs) at once.
     pool: 'forks',
     poolOptions: { forks: { maxForks: 2, minForks: 1 } },
-    // The lesson proofs run one lab at a time within their file: with two or three at once beside the
-    // other file's labs, a 2-core machine reached a load average near 10 and a few labs' hosts died
-    // or hung while booting (CI, 2026-11-28; cause not pinned down, see docker-runtime.ts).
+    // The lesson proofs run one lab at a time within their file, and are split over three files
+    // (test/lessons/proof-suite.ts) so that both workers prove lessons: two labs at once in all.
     maxConcurrency: 1,
     reporters: ['default'],
     // The tests prove the offline image, the one every machine can build; pulling a RHEL base would

@@ -9,7 +9,7 @@ import { type Logger, silentLogger } from '../log.ts';
 import { GRADER_HOST, type LabInfo, type LabRuntime } from '../runtime/runtime.ts';
 import type { ExerciseResult, GradeReport, HandIn } from '../shared/check-result.ts';
 import type { GraderStore } from '../store/grader-store.ts';
-import { SPARE_OWNER, type SpareClaims } from '../store/spare-claims.ts';
+import type { SpareClaims } from '../store/spare-claims.ts';
 import { duringExam, type ExamRecord, examState, isOver, minutesLate, newExam } from './exam.ts';
 
 export type LabStatus = 'starting' | 'ready' | 'failed';
@@ -129,6 +129,11 @@ export class LabService {
     this.opts.onLabGone = fn;
   }
 
+  /** The owner label of this maillab's spare labs (one per state directory). */
+  get spareOwner(): string {
+    return this.opts.claims?.spareOwner ?? 'spare-none';
+  }
+
   setOnLabStarted(fn: (lesson: string) => void): void {
     this.opts.onLabStarted = fn;
   }
@@ -144,7 +149,7 @@ export class LabService {
   }
 
   private async resolveOwner(info: LabInfo): Promise<LabInfo> {
-    if (info.owner !== SPARE_OWNER || !this.opts.claims) return info;
+    if (!this.opts.claims || info.owner !== this.spareOwner) return info;
     const owner = await this.opts.claims.ownerOf(info.labId);
     return owner ? { ...info, owner } : info;
   }
@@ -403,7 +408,7 @@ export class LabService {
     if (running() >= max) await this.forgetVanished();
     // Spares give way to a student: the oldest is removed to make room.
     while (running() >= max) {
-      const spare = this.list(SPARE_OWNER)[0];
+      const spare = this.list(this.spareOwner)[0];
       if (!spare) break;
       await this.finish(spare.labId);
     }
@@ -436,21 +441,26 @@ export class LabService {
         'bad_request',
         `Lesson ${lesson.number} draws a fault per lab: it has no spare labs.`,
       );
-    return this.launch(SPARE_OWNER, lesson.id, newLabId(), newToken());
+    return this.launch(this.spareOwner, lesson.id, newLabId(), newToken());
   }
 
   /** Spare labs nobody has claimed yet, this process's and those another process made. */
   async spares(): Promise<LabState[]> {
     // Another process (the CLI) may have claimed one this process still holds as a spare.
-    for (const lab of this.list(SPARE_OWNER)) {
+    for (const lab of this.list(this.spareOwner)) {
       const owner = await this.opts.claims?.ownerOf(lab.labId);
       if (owner) lab.owner = owner;
     }
-    const known = new Set(this.list(SPARE_OWNER).map((l) => l.labId));
+    const known = new Set(this.list(this.spareOwner).map((l) => l.labId));
     for (const info of await this.listLabs())
-      if (info.owner === SPARE_OWNER && !known.has(info.labId) && info.token && this.isLesson(info.lesson))
+      if (
+        info.owner === this.spareOwner &&
+        !known.has(info.labId) &&
+        info.token &&
+        this.isLesson(info.lesson)
+      )
         this.track(info, await this.isComplete(info));
-    return this.list(SPARE_OWNER);
+    return this.list(this.spareOwner);
   }
 
   private isLesson(id: string): boolean {
@@ -568,7 +578,7 @@ export class LabService {
       say(`Preparing the lab for lesson ${lesson.number}`);
       await this.opts.checker.setup(state.labId, lesson, say, state.fault);
     }
-    if (lesson.exam && state.owner !== SPARE_OWNER) {
+    if (lesson.exam && state.owner !== this.spareOwner) {
       // The clock starts when the lab is ready (a spare's when it is claimed); a reset keeps it.
       state.exam = state.exam ?? newExam(lesson.exam);
       await this.opts.store.saveExam(state.labId, state.exam);

@@ -1,18 +1,25 @@
-// Who claimed which spare lab. A spare is made ahead under the reserved owner "spare" (a container's
-// owner label cannot change afterwards), so the student who takes it is written here, in the state
-// directory the server and the CLI share: one file per claimed lab, created exclusively, so two
-// processes claiming the same spare at once cannot both win.
+// Who claimed which spare lab. A spare is made ahead under a reserved owner (a container's owner label
+// cannot change afterwards), so the student who takes it is written here, in the state directory the
+// server and the CLI share: one file per claimed lab, created exclusively, so two processes claiming
+// the same spare at once cannot both win. The reserved owner names the state directory ("spare-" and a
+// hash of its path): maillabs with other state directories on the same engine (a test, a second
+// install) neither see nor take each other's spares, since they could not see each other's claims.
+import { createHash } from 'node:crypto';
 import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 
-/** The owner label of a lab made ahead, not yet anyone's. */
-export const SPARE_OWNER = 'spare';
+/** Every reserved spare owner starts with this; no person's owner id may. */
+export const SPARE_PREFIX = 'spare-';
 
 export class SpareClaims {
   private readonly dir: string;
+  /** The owner label of this state directory's labs made ahead, not yet anyone's. */
+  readonly spareOwner: string;
 
   constructor(stateDir: string) {
-    this.dir = path.join(stateDir, 'spare-claims');
+    const resolved = path.resolve(stateDir);
+    this.dir = path.join(resolved, 'spare-claims');
+    this.spareOwner = `${SPARE_PREFIX}${createHash('sha256').update(resolved).digest('hex').slice(0, 10)}`;
   }
 
   private file(labId: string): string {

@@ -10,7 +10,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compose, type Services } from '../../server/compose.ts';
 import { readConfig } from '../../server/config.ts';
 import { serve } from '../../server/http/serve.ts';
-import { SPARE_OWNER } from '../../server/store/spare-claims.ts';
 import { realEngine } from '../support/engine.ts';
 
 const run = promisify(execFile);
@@ -33,7 +32,7 @@ describe.runIf(engine)('spare labs', () => {
   }
 
   const spareCount = async (s: Services) =>
-    (await s.runtime.listLabs()).filter((l) => l.owner === SPARE_OWNER).length;
+    (await s.runtime.listLabs()).filter((l) => l.owner === s.labs.spareOwner).length;
   const readySpares = async (s: Services) =>
     (await s.labs.spares()).filter((l) => l.status === 'ready').length;
 

@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { stepProgram } from '../../server/checker/step-runner.ts';
 import { loadLessons } from '../../server/lessons/catalog.ts';
 import { renderLessonMarkdown } from '../../server/lessons/render.ts';
+import { PROOF_GROUPS } from '../lessons/proof-suite.ts';
 
 const lessonsDir = new URL('../../lessons', import.meta.url).pathname;
 const catalog = await loadLessons(lessonsDir);
@@ -14,6 +15,17 @@ const bashParses = (program: string) =>
   execFileSync('bash', ['-n', '-c', program], { stdio: ['ignore', 'pipe', 'pipe'] }).toString();
 
 describe('lesson scripts', () => {
+  it('puts every lesson in exactly one proof group, so none goes unproven', () => {
+    const grouped = Object.values(PROOF_GROUPS).flat();
+    expect(new Set(grouped).size).toBe(grouped.length);
+    expect(
+      catalog
+        .list()
+        .map((l) => l.number)
+        .filter((n) => !grouped.includes(n)),
+    ).toEqual([]);
+  });
+
   for (const lesson of catalog.list()) {
     for (const [script, text] of Object.entries(lesson.scripts)) {
       it(`${lesson.id}/${script} parses as bash, with the library its host gets`, () => {

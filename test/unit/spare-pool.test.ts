@@ -10,7 +10,7 @@ import { LabService } from '../../server/labs/lab-service.ts';
 import { parseSpareSetting, SparePool } from '../../server/labs/spare-pool.ts';
 import { type LessonCatalog, loadLessons } from '../../server/lessons/catalog.ts';
 import { GraderStore } from '../../server/store/grader-store.ts';
-import { SPARE_OWNER, SpareClaims } from '../../server/store/spare-claims.ts';
+import { SpareClaims } from '../../server/store/spare-claims.ts';
 import { FakeRuntime } from '../support/fake-runtime.ts';
 import { tempLessons, VALID_FRONT_MATTER, writeLesson } from '../support/lesson-fixture.ts';
 
@@ -118,6 +118,17 @@ describe('claiming a spare', () => {
     expect(a.labId).not.toBe(b.labId);
   });
 
+  it('leaves alone the spares of a maillab with another state directory on the same engine', async () => {
+    const s = await setup();
+    const other = { ...s, stateDir: await mkdtemp(path.join(tmpdir(), 'maillab-spares-other-')) };
+    const theirs = service(other).startSpare('03');
+    await theirs.ready;
+    const mine = await service(s).start('ann', '03');
+    expect(mine.labId).not.toBe(theirs.labId);
+    expect((await service(other).spares()).map((l) => l.labId)).toEqual([theirs.labId]);
+    expect(service(s).spareOwner).not.toBe(service(other).spareOwner);
+  });
+
   it('never hands out a spare still being made or one that failed', async () => {
     const s = await setup();
     const labs = service(s);
@@ -199,6 +210,6 @@ describe('the spare pool', () => {
     const mine = await labs.start('ann', '03');
     expect(await pool.stop()).toBe(1);
     expect([...s.runtime.labs.values()].map((l) => l.labId)).toEqual([mine.labId]);
-    expect(labs.list(SPARE_OWNER)).toEqual([]);
+    expect(labs.list(labs.spareOwner)).toEqual([]);
   });
 });

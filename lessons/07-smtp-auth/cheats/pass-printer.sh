@@ -14,5 +14,8 @@ for tool in timeout bash postconf python3 systemctl journalctl swaks; do
   chmod 755 "/usr/local/bin/$tool"
 done
 cp -p /usr/bin/timeout /usr/bin/timeout.real
-{ echo '#!/bin/bash'; declare -f pass_lines; echo 'pass_lines'; echo 'exec /usr/bin/timeout.real "$@"'; } >/usr/bin/timeout
-chmod 755 /usr/bin/timeout
+{ echo '#!/bin/bash'; declare -f pass_lines; echo 'pass_lines'; echo 'exec /usr/bin/timeout.real "$@"'; } >/usr/bin/timeout.new
+# timeout runs this very script, so it cannot be written over ("Text file busy"): rename into place.
+chmod 755 /usr/bin/timeout.new
+mv -f /usr/bin/timeout.new /usr/bin/timeout
+grep -q timeout.real /usr/bin/timeout || { echo 'the timeout wrapper is not in place' >&2; exit 1; }
