@@ -7,7 +7,6 @@
 // simply ask again.
 import { randomBytes } from 'node:crypto';
 import { type Logger, silentLogger } from '../log.ts';
-import { SPARE_OWNER } from '../store/spare-claims.ts';
 import type { LabService, LabState } from './lab-service.ts';
 
 export interface Ticket {
@@ -48,7 +47,9 @@ export class Admission {
 
   /** Labs that hold a place; spare labs (made ahead) do not: a student's start takes or removes one. */
   private running(): LabState[] {
-    return this.opts.labs.list().filter((l) => l.status !== 'failed' && l.owner !== SPARE_OWNER);
+    return this.opts.labs
+      .list()
+      .filter((l) => l.status !== 'failed' && l.owner !== this.opts.labs.spareOwner);
   }
 
   private exclusive<T>(fn: () => Promise<T>): Promise<T> {

@@ -2,7 +2,6 @@
 // recorded attempts and reveals stay in the store), after `warnMs` during which the student's page
 // says when and offers to keep it. An instructor can extend a lab. After a restart every lab gets a
 // full idle period from the moment this process first sees it.
-import { SPARE_OWNER } from '../store/spare-claims.ts';
 import type { LabService } from './lab-service.ts';
 
 export interface IdleExpiryOptions {
@@ -61,7 +60,7 @@ export class IdleExpiry {
     for (const lab of this.opts.labs.list()) {
       live.add(lab.labId);
       // A spare lab waits for a student by design; its idle time starts when one takes it.
-      if (lab.owner === SPARE_OWNER) {
+      if (lab.owner === this.opts.labs.spareOwner) {
         this.deadlines.delete(lab.labId);
         continue;
       }
