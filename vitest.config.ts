@@ -1,3 +1,5 @@
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
@@ -21,6 +23,9 @@ export default defineConfig({
     env: {
       MAILLAB_IMAGE: process.env.MAILLAB_IMAGE ?? 'offline',
       MAILLAB_SPARE_LABS: process.env.MAILLAB_SPARE_LABS ?? '0',
+      // The tests' classes and attempts go to a throw-away database, never the person's own.
+      MAILLAB_DATA_DIR:
+        process.env.MAILLAB_DATA_DIR ?? path.join(tmpdir(), `maillab-test-data-${process.pid}`),
     },
   },
 });

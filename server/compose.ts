@@ -1,8 +1,12 @@
 // The composition root: builds every service from the configuration and wires them together.
 import { Checker } from './checker/checker.ts';
+import { Classroom } from './classroom/classroom.ts';
 import type { Config } from './config.ts';
 import { errorMessage, MaillabError } from './errors.ts';
+import { Admission } from './labs/admission.ts';
+import { IdleExpiry } from './labs/idle-expiry.ts';
 import { LabService } from './labs/lab-service.ts';
+import { ProgressRecorder } from './labs/progress-recorder.ts';
 import { SparePool } from './labs/spare-pool.ts';
 import { type LessonCatalog, loadLessons } from './lessons/catalog.ts';
 import { type Logger, silentLogger } from './log.ts';
@@ -10,7 +14,10 @@ import { DockerRuntime } from './runtime/docker-runtime.ts';
 import { connectEngine, type EngineConnection } from './runtime/engine.ts';
 import { ImageManager } from './runtime/image-manager.ts';
 import { selfTestImage } from './runtime/image-self-test.ts';
+import { ClassStore } from './store/class-store.ts';
+import { type Db, openDatabase } from './store/database.ts';
 import { GraderStore } from './store/grader-store.ts';
+import { ProgressStore } from './store/progress-store.ts';
 import { SelfTestStore } from './store/self-test-store.ts';
 import { SpareClaims } from './store/spare-claims.ts';
 
@@ -23,6 +30,16 @@ export interface Services {
   checker: Checker;
   labs: LabService;
   images: ImageManager;
+  /** maillab's database (classes, students, every attempt and reveal), in the data directory. */
+  db: Db;
+  progress: ProgressStore;
+  classes: ClassStore;
+  recorder: ProgressRecorder;
+  classroom: Classroom;
+  /** Classroom mode's fair queue for labs beyond MAILLAB_MAX_LABS. */
+  admission: Admission;
+  /** Classroom mode's reclaiming of idle labs. */
+  expiry: IdleExpiry;
   /** Labs made ahead; the server refills it, `maillab spares fill` fills it once. */
   spares: SparePool;
 }
@@ -45,6 +62,14 @@ export async function compose(config: Config, log: Logger = silentLogger): Promi
     selfTest: (image, imageId, say) => selfTestImage(runtime, image, imageId, say),
     store: new SelfTestStore(config.stateDir),
   });
+  const db = openDatabase(config.dataDir);
+  const progress = new ProgressStore(db);
+  // With MAILLAB_OWNER set (a second maillab on a shared engine, the tests), students' labs carry it too,
+  // and this maillab takes over only labs whose owner starts with it.
+  const scoped = config.owner !== 'local';
+  const ownerPrefix = config.owner.replace(/[^A-Za-z0-9_-]/g, '-');
+  const classes = new ClassStore(db, scoped ? `${ownerPrefix}-st` : 'st');
+  const recorder = new ProgressRecorder(progress);
   const labs = new LabService({
     runtime,
     lessons,
@@ -52,8 +77,27 @@ export async function compose(config: Config, log: Logger = silentLogger): Promi
     store,
     log,
     maxLabs: config.maxLabs,
+    recorder,
+    ...(scoped ? { adopts: (owner: string) => owner.startsWith(ownerPrefix) } : {}),
     image: async (say) => (await images.ensure(say)).image,
     claims: new SpareClaims(config.stateDir),
+  });
+  const admission = new Admission({ labs, maxLabs: config.maxLabs, log });
+  const expiry = new IdleExpiry({
+    labs,
+    idleMs: config.idleLabMs,
+    warnMs: config.idleWarnMs,
+    extendMs: config.extendMs,
+  });
+  const classroom = new Classroom({
+    classes,
+    progress,
+    lessons,
+    labs: {
+      list: (owner) => labs.list(owner),
+      expiresAt: (labId) => expiry.expiresAt(labId),
+      queued: (owner) => admission.queued(owner),
+    },
   });
   const spares = new SparePool(labs, lessons, config.spareLabs, config.maxLabs, log);
   // A lesson named in MAILLAB_SPARE_LABS that does not exist is a setting error: say so at start.
@@ -62,7 +106,24 @@ export async function compose(config: Config, log: Logger = silentLogger): Promi
   } catch (err) {
     throw new MaillabError('bad_request', `Invalid setting MAILLAB_SPARE_LABS: ${errorMessage(err)}`);
   }
-  return { config, log, engine, runtime, lessons, checker, labs, images, spares };
+  return {
+    config,
+    log,
+    engine,
+    runtime,
+    lessons,
+    checker,
+    labs,
+    images,
+    spares,
+    db,
+    progress,
+    classes,
+    recorder,
+    classroom,
+    admission,
+    expiry,
+  };
 }
 
 export async function engineStatus(runtime: DockerRuntime) {

@@ -26,6 +26,18 @@ export interface Config {
   owner: string;
   /** Where maillab keeps its own state (image self-test verdicts): MAILLAB_STATE_DIR. */
   stateDir: string;
+  /** Where the database of classes, students, attempts and reveals lives: MAILLAB_DATA_DIR (the state directory). */
+  dataDir: string;
+  /** MAILLAB_PUBLIC_URL: the address people open (behind a proxy, its https URL); links are printed with it. */
+  publicUrl: string | undefined;
+  /** MAILLAB_TRUST_PROXY: whose X-Forwarded-* headers to believe (e.g. loopback, behind Caddy or nginx). */
+  trustProxy: string | undefined;
+  /** Classroom mode: a lab nobody used for this long is reclaimed (MAILLAB_IDLE_LAB_MIN, 45). */
+  idleLabMs: number;
+  /** Classroom mode: how long before that the student is warned (MAILLAB_IDLE_WARN_MIN, 5). */
+  idleWarnMs: number;
+  /** What an instructor's "extend" adds to a lab (MAILLAB_EXTEND_MIN, 30). */
+  extendMs: number;
   /** MAILLAB_UNSAFE_CGROUP_BIND=1: allow the writable host cgroup bind on old Docker with cgroup v2. */
   allowUnsafeCgroupBind: boolean;
   /** MAILLAB_LOG_LEVEL: the server's structured log level (info). */
@@ -62,6 +74,10 @@ const envSchema = z.object({
     .min(1, 'MAILLAB_HOST must name an address to listen on, e.g. 127.0.0.1')
     .default('127.0.0.1'),
   MAILLAB_MAX_LABS: integer('MAILLAB_MAX_LABS', 1, 1000, 20),
+  // Long enough for a lesson's reading between commands; a class of 30 on a small machine needs labs back.
+  MAILLAB_IDLE_LAB_MIN: integer('MAILLAB_IDLE_LAB_MIN', 1, 7 * 24 * 60, 45),
+  MAILLAB_IDLE_WARN_MIN: integer('MAILLAB_IDLE_WARN_MIN', 1, 24 * 60, 5),
+  MAILLAB_EXTEND_MIN: integer('MAILLAB_EXTEND_MIN', 1, 7 * 24 * 60, 30),
   // A lab host writes a few tens of MB (journal, queue, mailboxes); 1 GiB leaves room for play.
   MAILLAB_DISK_LIMIT_MB: integer('MAILLAB_DISK_LIMIT_MB', 64, 1024 * 1024, 1024),
   // Below 10 s a reloading page would find its shell gone.
@@ -80,6 +96,12 @@ const envSchema = z.object({
       }),
     })
     .default('info'),
+  MAILLAB_PUBLIC_URL: z
+    .string()
+    .url('MAILLAB_PUBLIC_URL must be a full URL such as https://maillab.example.org')
+    .refine((u) => /^https?:\/\//.test(u), 'MAILLAB_PUBLIC_URL must start with http:// or https://')
+    .optional()
+    .or(z.literal('').transform(() => undefined)),
   MAILLAB_IMAGE: z
     .enum(['auto', 'rhel9', 'offline'], {
       errorMap: (_issue, ctx) => ({
@@ -98,6 +120,9 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
       `Invalid setting: ${parsed.error.issues.map((i) => i.message).join('; ')}. Fix the environment variable and start again.`,
     );
   const settings = parsed.data;
+  const stateDir =
+    env.MAILLAB_STATE_DIR ||
+    path.join(env.XDG_STATE_HOME || path.join(env.HOME || homedir(), '.local', 'state'), 'maillab');
   return {
     root,
     dockerHost: env.DOCKER_HOST || undefined,
@@ -115,8 +140,12 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: settings.MAILLAB_LOG_LEVEL,
     diskLimitBytes: settings.MAILLAB_DISK_LIMIT_MB * 1024 * 1024,
     spareLabs: parseSpareSetting(env.MAILLAB_SPARE_LABS ?? ''),
-    stateDir:
-      env.MAILLAB_STATE_DIR ||
-      path.join(env.XDG_STATE_HOME || path.join(env.HOME || homedir(), '.local', 'state'), 'maillab'),
+    stateDir,
+    dataDir: env.MAILLAB_DATA_DIR || stateDir,
+    publicUrl: settings.MAILLAB_PUBLIC_URL?.replace(/\/+$/, ''),
+    trustProxy: env.MAILLAB_TRUST_PROXY || undefined,
+    idleLabMs: settings.MAILLAB_IDLE_LAB_MIN * 60_000,
+    idleWarnMs: settings.MAILLAB_IDLE_WARN_MIN * 60_000,
+    extendMs: settings.MAILLAB_EXTEND_MIN * 60_000,
   };
 }

@@ -14,7 +14,8 @@ export type ErrorCode =
   | 'not_found'
   | 'forbidden'
   | 'unauthorized'
-  | 'lab_failed';
+  | 'lab_failed'
+  | 'rate_limited';
 
 export class MaillabError extends Error {
   readonly code: ErrorCode;

@@ -1,8 +1,13 @@
 // Entry point: builds the shell, routes `/` and `/lessons/:id` with the History API, and exposes the
 // terminals to browser tests as `window.__maillab`.
-import { api, errorMessage } from './api.ts';
+import { api, errorMessage, request } from './api.ts';
+import { classApi } from './class-api.ts';
+import { dashboardPage } from './dashboard.ts';
+import { h } from './dom.ts';
+import { joinPage } from './join-page.ts';
 import { lessonListPage } from './lesson-list.ts';
 import { lessonPage } from './lesson-page.ts';
+import { progressPage } from './progress-page.ts';
 import { createShell, type Page } from './shell.ts';
 import { type LabTerminal, liveTerminals } from './terminal.ts';
 
@@ -30,14 +35,23 @@ function route(): void {
   page?.dispose();
   const path = location.pathname;
   const lesson = /^\/lessons\/([^/]+)\/?$/.exec(path);
+  const join = /^\/join(?:\/([^/]+))?\/?$/.exec(path);
+  const dashboard = /^\/class\/([^/]+)\/?$/.exec(path);
   if (lesson?.[1]) {
     page = lessonPage(shell, decodeURIComponent(lesson[1]));
+  } else if (join) {
+    page = joinPage(shell, join[1] ? decodeURIComponent(join[1]) : undefined);
+  } else if (dashboard?.[1]) {
+    page = dashboardPage(shell, decodeURIComponent(dashboard[1]));
+  } else if (path === '/progress') {
+    page = progressPage(shell);
   } else {
     shell.setCrumb(undefined);
     document.title = 'maillab';
     page = lessonListPage(shell);
   }
-  refreshStatus();
+  // Someone joining has no session yet: the engine and image are not theirs to see.
+  if (!join) refreshStatus();
 }
 
 function refreshStatus(): void {
@@ -45,6 +59,65 @@ function refreshStatus(): void {
     (status) => shell.showStatus(status),
     (err) => shell.showStatus(undefined, errorMessage(err)),
   );
+}
+
+/**
+ * For students: a way to their progress page in the top bar, and a warning (checked every 30 s) when
+ * one of their labs is about to be reclaimed for being idle, with a button that keeps it.
+ */
+function studentBar(): void {
+  if (/^\/join/.test(location.pathname)) return;
+  const warning = h('div', {
+    class: 'banner warning',
+    role: 'alert',
+    'data-testid': 'idle-warning',
+    hidden: true,
+  });
+  document.querySelector('.banners')?.before(warning);
+  const check = () =>
+    classApi.me().then(
+      (me) => {
+        if (me.role !== 'student') return;
+        if (!document.querySelector('[data-testid="my-progress"]'))
+          document
+            .querySelector('.topbar-right')
+            ?.prepend(
+              h(
+                'a',
+                { class: 'button small', href: '/progress', 'data-testid': 'my-progress' },
+                `${me.class?.name ?? 'Class'}: my progress`,
+              ),
+            );
+        const expiring = me.expiring ?? [];
+        warning.hidden = expiring.length === 0;
+        warning.replaceChildren(
+          ...expiring.map((lab) =>
+            h(
+              'p',
+              {},
+              `Your lab for lesson ${lab.lesson.slice(0, 2)} has been idle and will be reclaimed at ${new Date(lab.expiresAt).toLocaleTimeString()} (your results are kept). `,
+              h(
+                'button',
+                {
+                  type: 'button',
+                  class: 'button small',
+                  'data-testid': `keep-${lab.labId}`,
+                  onclick: () =>
+                    void request('POST', `/api/labs/${encodeURIComponent(lab.labId)}/keep`).then(
+                      check,
+                      () => {},
+                    ),
+                },
+                'Keep my lab',
+              ),
+            ),
+          ),
+        );
+        window.setTimeout(check, 30_000);
+      },
+      () => {},
+    );
+  void check();
 }
 
 // Same-origin links are routed in the page, so terminals are not torn down by a full reload.
@@ -71,3 +144,4 @@ document.addEventListener('click', (event) => {
 window.addEventListener('popstate', route);
 
 route();
+studentBar();

@@ -20,6 +20,8 @@ export interface LabTerminalOptions {
   /** Where the terminal is drawn; it fills the element. */
   element: HTMLElement;
   onState?: (state: ConnectionState) => void;
+  /** An instructor watching a student's shell: `token` is a watch token, and nothing typed is sent. */
+  watch?: boolean;
 }
 
 // Reconnect after 0.5 s, 1 s, 2 s, 4 s, then every 5 s, indefinitely.
@@ -87,7 +89,8 @@ export class LabTerminal {
         '"JetBrains Mono", "Fira Code", "Cascadia Code", Menlo, Consolas, "DejaVu Sans Mono", monospace',
       fontSize: 14,
       lineHeight: 1.15,
-      cursorBlink: true,
+      cursorBlink: !opts.watch,
+      disableStdin: opts.watch === true,
       scrollback: 5000,
       theme,
     });
@@ -123,6 +126,7 @@ export class LabTerminal {
   }
 
   private type(data: string): void {
+    if (this.opts.watch) return;
     if (this.ready) {
       this.send({ t: 'in', d: data });
       return;
@@ -199,6 +203,7 @@ export class LabTerminal {
         token: this.opts.token,
         cols: this.term.cols,
         rows: this.term.rows,
+        ...(this.opts.watch ? { watch: true } : {}),
       };
       socket.send(JSON.stringify(hello));
     };

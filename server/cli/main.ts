@@ -11,6 +11,7 @@ import { createLogger } from '../log.ts';
 import { hostNames } from '../runtime/labels.ts';
 import { GRADER_HOST } from '../runtime/runtime.ts';
 import { allowOnly, parseArgs } from './args.ts';
+import { CLASS_USAGE, classCommand, publicBase } from './class.ts';
 import { examIntro, spawnExamWatch, timeLeft, watchExam } from './exam.ts';
 import { describeSpares, spares } from './spares.ts';
 import { verifyLessons, verifyTable } from './verify.ts';
@@ -18,7 +19,9 @@ import { verifyLessons, verifyTable } from './verify.ts';
 const USAGE = `maillab: interactive labs for Linux mail services (postfix, dovecot)
 
 Usage:
-  maillab serve [--host 127.0.0.1] [--port 8080]   start the web app (builds the lab image on first use)
+  maillab serve [--host 127.0.0.1] [--port 8080] [--classroom]
+                                                   start the web app (builds the lab image on first use);
+                                                   --classroom: students join classes, instructors watch
   maillab lab start <lesson> [--fault ID]          create the lab and print its hosts (--fault: which
                                                    fault a break-fix lesson's lab gets; instructors)
   maillab lab grade <lesson> [--exercise ID] [--json]
@@ -41,6 +44,7 @@ Usage:
                                                    prove lessons on this machine: a fresh lab fails,
                                                    solutions and variants pass, mistakes and cheats fail
   maillab doctor                                   is the engine reachable? which image, self-tested?
+${CLASS_USAGE}
 
 A lesson is named by its folder (06-null-client) or its number (06).`;
 
@@ -365,6 +369,8 @@ async function main(argv: string[]): Promise<number> {
       return images(services, words, flags);
     case 'verify':
       return verify(services, words, flags);
+    case 'class':
+      return classCommand(services, words, flags, out);
     case 'spares':
       allowOnly(flags, [], 'spares');
       return spares(services, words);
@@ -372,7 +378,7 @@ async function main(argv: string[]): Promise<number> {
       // Started by `lab start` of an exam, detached; not for people.
       return watchExam(services, words[0] ?? '');
     case 'serve': {
-      allowOnly(flags, ['host', 'port'], 'serve');
+      allowOnly(flags, ['host', 'port', 'classroom'], 'serve');
       const host = typeof flags.host === 'string' ? flags.host : config.host;
       const port = typeof flags.port === 'string' ? Number(flags.port) : config.port;
       if (!Number.isInteger(port) || port < 1 || port > 65535)
@@ -380,11 +386,23 @@ async function main(argv: string[]): Promise<number> {
           'bad_request',
           `--port must be a whole number from 1 to 65535, not "${String(flags.port)}".`,
         );
+      const classroom = Boolean(flags.classroom);
       const { serve } = await import('../http/serve.ts');
-      const running = await serve(services, { host, port });
-      out(
-        `\nmaillab is ready. Open this link (it carries the key to this maillab; keep it to yourself):\n  ${running.loginUrl}`,
-      );
+      const running = await serve(services, { host, port, classroom });
+      if (classroom) {
+        const base =
+          services.config.publicUrl ??
+          publicBase({ ...services, config: { ...services.config, host, port } });
+        out(`\nmaillab is ready for classes at ${base}`);
+        out(`  Students join at ${base}/join with their class's code.`);
+        out(
+          '  Instructors open the link `npx maillab class create` printed (`npx maillab class list` shows the classes).',
+        );
+        out(`  The machine's owner (every class): ${base}/?key=${running.loginUrl.split('?key=')[1]}`);
+      } else
+        out(
+          `\nmaillab is ready. Open this link (it carries the key to this maillab; keep it to yourself):\n  ${running.loginUrl}`,
+        );
       const stop = () => {
         out('Stopping (labs keep running; `npx maillab lab finish <lesson>` removes one).');
         running.close().then(() => process.exit(0));
@@ -418,7 +436,10 @@ main(process.argv.slice(2)).then(
     process.stderr.write(`maillab: ${errorMessage(err)}\n`);
     // 2: the command was wrong (usage, an unknown lesson or exercise, a bad value); 1: it failed.
     process.exit(
-      err instanceof MaillabError && (err.code === 'bad_request' || err.code === 'lesson_not_found') ? 2 : 1,
+      err instanceof MaillabError &&
+        (err.code === 'bad_request' || err.code === 'lesson_not_found' || err.code === 'not_found')
+        ? 2
+        : 1,
     );
   },
 );

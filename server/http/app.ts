@@ -3,7 +3,9 @@
 import { randomBytes } from 'node:crypto';
 import express, { type Request } from 'express';
 import type { Answers, Checker } from '../checker/checker.ts';
-import { badRequest, MaillabError } from '../errors.ts';
+import { badRequest, labNotFound, MaillabError } from '../errors.ts';
+import type { Admission, Ticket } from '../labs/admission.ts';
+import type { IdleExpiry } from '../labs/idle-expiry.ts';
 import type { LabService, LabState } from '../labs/lab-service.ts';
 import type { LessonCatalog } from '../lessons/catalog.ts';
 import type { Lesson } from '../lessons/schema.ts';
@@ -19,9 +21,10 @@ import type {
   Status,
   Walkthrough,
 } from '../shared/api.ts';
+import { type ClassRoutesOptions, classRoutes, joinRoutes } from './class-routes.ts';
 import { errorHandler } from './error-mapping.ts';
 import { isAllowedHost } from './host-check.ts';
-import { isSameSiteRequest, type SessionGate } from './session.ts';
+import { isSameSiteRequest, type Session, type SessionGate } from './session.ts';
 
 export interface StatusSource {
   engine(): Promise<{ ok: boolean; message?: string; product?: string; version?: string }>;
@@ -35,8 +38,17 @@ export interface AppOptions {
   status: StatusSource;
   /** Folder with the built client (index.html, app.js, app.css); omitted in API-only tests. */
   clientDir?: string;
-  /** Every lab belongs to an owner; one implicit local owner until classrooms arrive. */
+  /** The owner of the labs of the machine's owner session (personal mode); a student owns their own. */
   ownerOf?: (req: Request) => string;
+  /** Classroom mode: students join with a code, instructors watch their class; absent in personal mode. */
+  classroom?: Omit<ClassRoutesOptions, 'labs' | 'session'> & {
+    /** The fair queue for labs beyond the limit; without it a full machine refuses (personal mode). */
+    admission?: Admission;
+    /** Reclaims idle labs; lab requests and terminal input keep a lab alive. */
+    expiry?: IdleExpiry;
+  };
+  /** Express's `trust proxy` (e.g. "loopback" behind Caddy or nginx on the same machine), for https cookies. */
+  trustProxy?: string;
   /** Host header names to answer (DNS-rebinding guard); all names when omitted (in-process tests). */
   allowedHosts?: Set<string>;
   /** The key to this server: no API call answers without a session it signed. */
@@ -97,10 +109,37 @@ function exerciseView(lesson: Lesson): Exercise[] {
 
 export function createApp(opts: AppOptions): express.Express {
   const { lessons, labs, checker, status } = opts;
-  const ownerOf = opts.ownerOf ?? (() => 'local');
+  const ownerOfOwner = opts.ownerOf ?? (() => 'local');
+  const classroom = opts.classroom;
+  const sessionOf = (req: Request): Session => {
+    const found = (req.res?.locals.session as Session | undefined) ?? opts.session.sessionOf(req);
+    if (!found) throw new MaillabError('unauthorized', 'This browser has no maillab session.');
+    return found;
+  };
+  // A student owns their labs under their own id; an instructor's own labs (to try a lesson) are the class's.
+  const ownerOf = (req: Request): string => {
+    const s = sessionOf(req);
+    if (s.role === 'student') return s.id;
+    if (s.role === 'instructor') return `${s.id}-instructor`;
+    return ownerOfOwner(req);
+  };
+  /** The lessons a session may open: a student's class's lessons; everything for the others. */
+  const lessonAllowed = (req: Request, lessonId: string): boolean => {
+    const s = sessionOf(req);
+    if (!classroom || s.role === 'owner') return true;
+    const classId = s.role === 'student' ? classroom.classroom.student(s.id)?.classId : s.id;
+    return classId !== undefined && classroom.classroom.get(classId).lessons.includes(lessonId);
+  };
+  const allowedLesson = (req: Request, name: string): Lesson => {
+    const lesson = lessons.get(name);
+    if (!lessonAllowed(req, lesson.id))
+      throw new MaillabError('forbidden', `Lesson ${lesson.number} is not one of your class's lessons.`);
+    return lesson;
+  };
   const app = express();
   const log = opts.log ?? silentLogger;
   app.disable('x-powered-by');
+  if (opts.trustProxy) app.set('trust proxy', opts.trustProxy);
   // One line per request, with an id and the lab it touched; never the query string (the key is there).
   app.use((req, res, next) => {
     const id = randomBytes(4).toString('hex');
@@ -144,7 +183,16 @@ export function createApp(opts: AppOptions): express.Express {
   app.use((req, res, next) => {
     const key = req.query.key;
     if (req.method !== 'GET' || key === undefined) return next();
-    if (!session.isValidKey(key)) {
+    const opened = session.sessionForKey(key);
+    // Instructor and student keys open only in classroom mode, and only for a class and student it has.
+    const known =
+      opened?.role === 'owner' ||
+      (classroom !== undefined &&
+        opened !== undefined &&
+        (opened.role === 'student'
+          ? classroom.classroom.student(opened.id ?? '') !== undefined
+          : classroom.classroom.list().some((c) => c.id === opened.id)));
+    if (!opened || !known) {
       res
         .status(401)
         .type('text/plain')
@@ -153,28 +201,57 @@ export function createApp(opts: AppOptions): express.Express {
         );
       return;
     }
-    res.setHeader('Set-Cookie', session.setCookieHeader(req.secure));
+    res.setHeader('Set-Cookie', session.setCookieHeader(req.secure, opened.role, opened.id));
     const url = new URL(req.originalUrl, 'http://maillab');
+    // An instructor's link lands on their class's dashboard.
+    if (opened.role === 'instructor' && url.pathname === '/') url.pathname = `/class/${opened.id}`;
     url.searchParams.delete('key');
     res.redirect(303, `${url.pathname}${url.search}`);
   });
 
   const api = express.Router();
-  api.use((req, _res, next) => {
-    if (!session.sessionOf(req))
+  if (classroom) api.use(joinRoutes({ ...classroom, labs, session }));
+  api.use((req, res, next) => {
+    const found = session.sessionOf(req);
+    const student = found?.role === 'student' ? classroom?.classroom.student(found.id) : undefined;
+    if (!found || (found.role !== 'owner' && !classroom) || (found.role === 'student' && !student))
       throw new MaillabError(
         'unauthorized',
-        'This browser has no maillab session. Open the link `npx maillab serve` printed when it started (it ends in ?key=…).',
+        classroom
+          ? 'This browser has no maillab session. Students: open your session link, or join with your class code at /join. Instructors: open the link `npx maillab class create` printed.'
+          : 'This browser has no maillab session. Open the link `npx maillab serve` printed when it started (it ends in ?key=…).',
       );
+    res.locals.session = found;
+    if (student) classroom?.classroom.touch(student.id);
     if (req.method !== 'GET' && req.method !== 'HEAD' && !isSameSiteRequest(req))
       throw new MaillabError('forbidden', 'Refused: this request came from another site.');
     next();
   });
+  const admission = classroom?.admission;
+  const expiry = classroom?.expiry;
   const ownedLab = (req: Request) => {
     const lab = labs.get(String(req.params.labId));
-    if (lab.owner !== ownerOf(req)) throw badRequest('This lab belongs to someone else.');
+    // Another's lab is answered as no lab at all: nothing tells a student it exists.
+    if (lab.owner !== ownerOf(req)) throw labNotFound(lab.labId);
+    expiry?.touch(lab.labId);
     return lab;
   };
+  const view = (lab: LabState): LabView => ({
+    ...labView(lab, labs, lessons, status.image()),
+    ...(expiry && lab.status === 'ready' ? { expiresAt: expiry.expiresAt(lab.labId) } : {}),
+  });
+  /** A queue ticket as the page sees it: a lab that is starting, whose progress is its place in line. */
+  const ticketView = (ticket: Ticket): LabView => ({
+    labId: ticket.id,
+    lesson: ticket.lesson,
+    status: 'starting',
+    progress: [admission?.describe(ticket) ?? ''],
+    results: {},
+    revealed: {},
+    hosts: lessons.get(ticket.lesson).hosts.map((name) => ({ name, fqdn: hostNames(name).fqdn })),
+    token: '',
+    image: { flavor: status.image().flavor, description: status.image().description },
+  });
 
   api.get('/status', async (_req, res) => {
     const { selfTest, ...image } = status.image();
@@ -189,25 +266,52 @@ export function createApp(opts: AppOptions): express.Express {
       },
     } satisfies Status);
   });
-  api.get('/lessons', (_req, res) => {
-    res.json(lessons.list().map(lessonSummary));
+  api.get('/lessons', (req, res) => {
+    res.json(
+      lessons
+        .list()
+        .filter((l) => lessonAllowed(req, l.id))
+        .map(lessonSummary),
+    );
   });
   api.get('/lessons/:lesson', async (req, res) => {
-    const lesson = lessons.get(req.params.lesson);
+    const lesson = allowedLesson(req, req.params.lesson);
     const lab = await labs.find(ownerOf(req), lesson.id).catch(() => undefined);
+    const ticket = lab ? undefined : admission?.ticketFor(ownerOf(req), lesson.id);
     res.json({
       ...lessonSummary(lesson),
       html: lesson.html,
       exercises: exerciseView(lesson),
-      lab: lab ? labView(lab, labs, lessons, status.image()) : null,
+      lab: lab ? view(lab) : ticket ? ticketView(ticket) : null,
     } satisfies LessonDetail);
   });
   api.post('/lessons/:lesson/lab', async (req, res) => {
-    const lab = await labs.start(ownerOf(req), req.params.lesson);
-    res.status(lab.status === 'starting' ? 202 : 200).json(labView(lab, labs, lessons, status.image()));
+    const lesson = allowedLesson(req, req.params.lesson).id;
+    if (admission) {
+      const got = await admission.request(ownerOf(req), lesson);
+      if (!('token' in got)) {
+        res.status(202).json(ticketView(got));
+        return;
+      }
+      res.status(got.status === 'starting' ? 202 : 200).json(view(got));
+      return;
+    }
+    const lab = await labs.start(ownerOf(req), lesson);
+    res.status(lab.status === 'starting' ? 202 : 200).json(view(lab));
   });
-  api.get('/labs/:labId', (req, res) => {
-    res.json(labView(ownedLab(req), labs, lessons, status.image()));
+  api.get('/labs/:labId', async (req, res) => {
+    const ticket = admission?.poll(String(req.params.labId));
+    if (ticket && ticket.owner === ownerOf(req)) {
+      await admission?.pump();
+      res.json(ticket.labId ? view(labs.get(ticket.labId)) : ticketView(ticket));
+      return;
+    }
+    res.json(view(ownedLab(req)));
+  });
+  /** The student is still there: an idle lab's warning is answered by keeping it. */
+  api.post('/labs/:labId/keep', (req, res) => {
+    const lab = ownedLab(req);
+    res.json({ labId: lab.labId, expiresAt: expiry?.expiresAt(lab.labId) ?? null });
   });
   api.post('/labs/:labId/reset', async (req, res) => {
     const lab = await labs.reset(ownedLab(req).labId);
@@ -215,6 +319,8 @@ export function createApp(opts: AppOptions): express.Express {
   });
   api.delete('/labs/:labId', async (req, res) => {
     await labs.finish(ownedLab(req).labId);
+    // A lab freed: the next one in the queue starts.
+    void admission?.pump();
     res.status(204).end();
   });
   api.post('/labs/:labId/exercises/:exercise/check', async (req, res) => {
@@ -248,6 +354,7 @@ export function createApp(opts: AppOptions): express.Express {
     await checker.saveAnswers(lab.labId, exercise, clean);
     res.status(204).end();
   });
+  if (classroom) api.use(classRoutes({ ...classroom, labs, session }));
   api.use((_req, _res) => {
     throw new MaillabError('not_found', 'No such API route.');
   });
@@ -257,9 +364,12 @@ export function createApp(opts: AppOptions): express.Express {
     const dir = opts.clientDir;
     app.use(express.static(dir, { index: false, maxAge: 0 }));
     // The client routes (/ and /lessons/:id) all load the same page.
-    app.get(['/', '/lessons/:lesson'], (_req, res) => {
-      res.sendFile('index.html', { root: dir });
-    });
+    app.get(
+      ['/', '/lessons/:lesson', '/join', '/join/:code', '/class/:classId', '/progress'],
+      (_req, res) => {
+        res.sendFile('index.html', { root: dir });
+      },
+    );
   }
   app.use(errorHandler(log));
   return app;

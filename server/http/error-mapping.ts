@@ -17,6 +17,7 @@ const STATUS: Record<ErrorCode, number> = {
   forbidden: 403,
   unauthorized: 401,
   lab_failed: 502,
+  rate_limited: 429,
 };
 
 export function toHttp(err: unknown): { status: number; body: { error: { code: string; message: string } } } {

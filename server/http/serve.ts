@@ -16,6 +16,7 @@ import { SessionGate } from './session.ts';
 /** How often lab hosts' disk use and process counts are measured (a disk look walks the written files). */
 const DISK_WATCH_MS = 20_000;
 const EXAM_WATCH_MS = 5_000;
+const CLASS_WATCH_MS = 5_000;
 
 export interface RunningServer {
   server: Server;
@@ -40,6 +41,8 @@ export async function serve(
     ownerOf?: (req: Request) => string;
     /** The server's key; by default kept in the state directory so the link survives restarts. */
     session?: SessionGate;
+    /** Classroom mode: students join classes, instructors have dashboards (`serve --classroom`). */
+    classroom?: boolean;
   },
 ): Promise<RunningServer> {
   const log = opts.log ?? ((line: string) => console.log(line));
@@ -85,7 +88,20 @@ export async function serve(
       return banner ? { ...command, banner } : command;
     },
     graceMs: config.terminalGraceMs,
+    onInput: (labId) => {
+      const owner = labOwner(labId);
+      if (!owner || !opts.classroom) return;
+      services.classroom.touch(owner);
+      services.expiry.touch(labId);
+    },
   });
+  const labOwner = (labId: string) => {
+    try {
+      return labs.get(labId).owner;
+    } catch {
+      return undefined;
+    }
+  };
   services.labs.setOnLabGone((labId) => terminals.closeLab(labId));
 
   const allowedHosts = allowedHostNames(opts.host, config.allowedHosts);
@@ -98,18 +114,39 @@ export async function serve(
     checker,
     clientDir,
     ownerOf: opts.ownerOf ?? (() => config.owner),
+    ...(config.trustProxy ? { trustProxy: config.trustProxy } : {}),
+    ...(opts.classroom
+      ? {
+          classroom: {
+            classroom: services.classroom,
+            recorder: services.recorder,
+            admission: services.admission,
+            expiry: services.expiry,
+            ...(config.publicUrl ? { publicUrl: config.publicUrl } : {}),
+          },
+        }
+      : {}),
     status: { engine: () => engineStatus(runtime), image: () => images.status() },
   });
   const server = createServer(app);
   const ws = attachTerminalServer(server, {
     sessions: terminals,
-    authorize: async (labId, host, token) => {
+    authorize: async (labId, host, token, req, watch) => {
       try {
         const lab = labs.get(labId);
+        const who = session.sessionOf(req);
         // An exam being handed in, or handed in, opens no more shells.
-        return (
-          lab.status === 'ready' && !lab.closed && lab.token === token && labs.isStudentHost(labId, host)
-        );
+        if (!who || lab.status !== 'ready' || lab.closed || !labs.isStudentHost(labId, host)) return false;
+        if (watch)
+          return (
+            session.isValidToken('watch', labId, token) &&
+            (who.role === 'owner' ||
+              (who.role === 'instructor' && services.classroom.isClassLab(who.id, lab)))
+          );
+        // A student's socket opens only their own labs, whatever token it carries.
+        if (who.role === 'student' && lab.owner !== who.id) return false;
+        if (who.role === 'instructor' && lab.owner !== `${who.id}-instructor`) return false;
+        return lab.token === token;
       } catch {
         return false;
       }
@@ -153,6 +190,19 @@ export async function serve(
       .catch((err) => services.log.warn({ err: errorMessage(err) }, 'exam watch failed'));
   }, EXAM_WATCH_MS);
   examWatch.unref();
+  // Classrooms: idle labs are reclaimed (their attempts stay recorded), and the queue moves on.
+  const classWatch = opts.classroom
+    ? setInterval(() => {
+        services.expiry
+          .sweep()
+          .then((expired) => {
+            for (const labId of expired) services.log.info({ lab: labId }, 'idle lab reclaimed');
+            return services.admission.pump();
+          })
+          .catch((err) => services.log.warn({ err: errorMessage(err) }, 'class watch failed'));
+      }, CLASS_WATCH_MS)
+    : undefined;
+  classWatch?.unref();
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : opts.port;
   const url = `http://${opts.host}:${port}`;
@@ -165,6 +215,7 @@ export async function serve(
     close: async () => {
       clearInterval(diskWatch);
       clearInterval(examWatch);
+      clearInterval(classWatch);
       // Spares belong to this server: none keeps running unnoticed after it stops.
       const spares = await services.spares.stop().catch(() => 0);
       if (spares) log(`Removed ${spares} spare lab${spares === 1 ? '' : 's'} prepared ahead.`);

@@ -2,14 +2,19 @@
 // prints a link carrying a secret key at start (as Jupyter does); opening it sets an HttpOnly,
 // SameSite=Strict cookie, signed with the same secret, and drops the key from the address bar. The
 // secret lives in the state directory (mode 0600), so a restarted server keeps its link and cookies.
-// A session carries a role, so classrooms can add instructors and students on the same mechanism.
+// A session carries a role: the machine's owner (personal mode, and the admin of a classroom), an
+// instructor of one class, or one student. Instructor and student links carry a key of their own,
+// derived from the same secret, so a student's link (their way back on a new device) opens only theirs.
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import type { IncomingMessage } from 'node:http';
 import path from 'node:path';
 
 export const SESSION_COOKIE = 'maillab_session';
-export type Role = 'owner';
+export type Role = 'owner' | 'instructor' | 'student';
+const ROLES: readonly Role[] = ['owner', 'instructor', 'student'];
+/** The first letter of a role's link key: `i.<class id>.<mac>`, `s.<student id>.<mac>`. */
+const KEY_PREFIX = { instructor: 'i', student: 's' } as const;
 
 export interface Session {
   role: Role;
@@ -53,10 +58,36 @@ export class SessionGate {
     return typeof candidate === 'string' && safeEqual(candidate, this.key);
   }
 
-  /** A fresh session's cookie value: role, random id, and a signature over both. */
-  newSessionCookie(role: Role = 'owner'): string {
-    const payload = `v1.${role}.${randomBytes(16).toString('base64url')}`;
+  /** The key of an instructor's link (id: the class) or a student's (id: the student). */
+  keyFor(role: 'instructor' | 'student', id: string): string {
+    return `${KEY_PREFIX[role]}.${id}.${this.mac(`maillab ${role} key v1 ${id}`)}`;
+  }
+
+  /** The session a link's key opens: the owner's, an instructor's or a student's; undefined if forged. */
+  sessionForKey(candidate: unknown): { role: Role; id?: string } | undefined {
+    if (typeof candidate !== 'string') return undefined;
+    if (this.isValidKey(candidate)) return { role: 'owner' };
+    const [prefix, id] = candidate.split('.');
+    const role = (Object.keys(KEY_PREFIX) as ('instructor' | 'student')[]).find(
+      (r) => KEY_PREFIX[r] === prefix,
+    );
+    if (!role || !id || !/^[A-Za-z0-9_-]{1,64}$/.test(id)) return undefined;
+    return safeEqual(candidate, this.keyFor(role, id)) ? { role, id } : undefined;
+  }
+
+  /** A fresh session's cookie value: role, id (random for the owner), and a signature over both. */
+  newSessionCookie(role: Role = 'owner', id?: string): string {
+    const payload = `v1.${role}.${id ?? randomBytes(16).toString('base64url')}`;
     return `${payload}.${this.mac(payload)}`;
+  }
+
+  /** A signed token for one purpose and subject (e.g. watching one lab's terminals). */
+  tokenFor(purpose: string, subject: string): string {
+    return this.mac(`maillab ${purpose} v1 ${subject}`);
+  }
+
+  isValidToken(purpose: string, subject: string, candidate: unknown): boolean {
+    return typeof candidate === 'string' && safeEqual(candidate, this.tokenFor(purpose, subject));
   }
 
   /** The session a request carries, if its cookie is one this server signed. */
@@ -66,13 +97,13 @@ export class SessionGate {
     const cut = value.lastIndexOf('.');
     const payload = value.slice(0, cut);
     const [version, role, id] = payload.split('.');
-    if (cut < 0 || version !== 'v1' || role !== 'owner' || !id) return undefined;
-    return safeEqual(value.slice(cut + 1), this.mac(payload)) ? { role, id } : undefined;
+    if (cut < 0 || version !== 'v1' || !ROLES.includes(role as Role) || !id) return undefined;
+    return safeEqual(value.slice(cut + 1), this.mac(payload)) ? { role: role as Role, id } : undefined;
   }
 
   /** Set-Cookie for a new session: not readable by scripts, never sent by another site's page. */
-  setCookieHeader(secure: boolean): string {
-    return `${SESSION_COOKIE}=${this.newSessionCookie()}; Path=/; HttpOnly; SameSite=Strict; Max-Age=${30 * 24 * 3600}${secure ? '; Secure' : ''}`;
+  setCookieHeader(secure: boolean, role: Role = 'owner', id?: string): string {
+    return `${SESSION_COOKIE}=${this.newSessionCookie(role, id)}; Path=/; HttpOnly; SameSite=Strict; Max-Age=${30 * 24 * 3600}${secure ? '; Secure' : ''}`;
   }
 }
 

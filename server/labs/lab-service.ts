@@ -36,6 +36,20 @@ export interface LabState {
   ready: Promise<LabState>;
 }
 
+/**
+ * Told of what happens to labs, for the record kept after they are gone (server/labs/progress-recorder.ts):
+ * every completed check attempt, reveals, and each lab's start, ready and end.
+ */
+export interface LabRecorder {
+  labStarted(lab: Pick<LabState, 'labId' | 'owner' | 'lesson'>): void;
+  labReady(lab: Pick<LabState, 'labId' | 'owner' | 'lesson'>): void;
+  /** A spare lab (made ahead, owned by nobody) was taken by a student, ready at once. */
+  labClaimed(lab: Pick<LabState, 'labId' | 'owner' | 'lesson'>): void;
+  labEnded(labId: string, reason: 'finished' | 'reset' | 'expired'): void;
+  attempt(lab: Pick<LabState, 'labId' | 'owner' | 'lesson'>, result: ExerciseResult, ms: number): void;
+  reveal(lab: Pick<LabState, 'labId' | 'owner' | 'lesson'>, exerciseId: string, at: string): void;
+}
+
 export interface LabServiceOptions {
   runtime: LabRuntime;
   lessons: LessonCatalog;
@@ -47,6 +61,10 @@ export interface LabServiceOptions {
   log?: Logger;
   /** Told when a lab's hosts go away (reset, finish), e.g. to close its terminals. */
   onLabGone?: (labId: string) => void;
+  /** Keeps the record of attempts and reveals (the SQLite store); none in some unit tests. */
+  recorder?: LabRecorder;
+  /** Which owners' labs this service takes over at start-up (all when omitted). */
+  adopts?: (owner: string) => boolean;
   /** Who took which spare lab (labs made ahead); without it, no spare is ever claimed. */
   claims?: SpareClaims;
   /** Told when a student starts a lab (a spare taken or a new one), so the pool can prepare the next. */
@@ -147,6 +165,8 @@ export class LabService {
     for (const info of await this.listLabs()) {
       // Not a lesson's lab (an image self-test in progress, or a lesson this server does not serve).
       if (this.labs.has(info.labId) || !lessons.has(info.lesson)) continue;
+      // Another maillab's labs on a shared engine (tests, a second server) are not ours to take or remove.
+      if (this.opts.adopts && !this.opts.adopts(info.owner)) continue;
       const complete = await this.isComplete(info);
       const young = Date.now() - Date.parse(info.createdAt) < CREATION_GRACE_MS;
       if (!info.token || (!complete && !young)) {
@@ -200,6 +220,9 @@ export class LabService {
     } else state.ready = complete ? Promise.resolve(state) : this.awaitCompletion(state, info);
     state.ready.catch(() => {});
     this.labs.set(info.labId, state);
+    // A lab the CLI made since, or before the record began: recorded from now on.
+    this.opts.recorder?.labStarted(state);
+    if (complete && !down.length) this.opts.recorder?.labReady(state);
     return state;
   }
 
@@ -210,6 +233,7 @@ export class LabService {
       if (!current) break;
       if (await this.isComplete(current)) {
         await this.loadVerdicts(state);
+        this.opts.recorder?.labReady(state);
         state.status = 'ready';
         state.progress.push('Lab ready');
         return state;
@@ -464,6 +488,8 @@ export class LabService {
         { lab: spare.labId, lesson: lessonId, owner },
         'spare lab claimed',
       );
+      // For the record, the lab is the student's from now: its time to pass counts from the claim.
+      this.opts.recorder?.labClaimed(spare);
       return spare;
     }
     return undefined;
@@ -508,10 +534,12 @@ export class LabService {
     this.creating.add(labId);
     const log = this.opts.log ?? silentLogger;
     log.info({ lab: labId, lesson, owner }, 'lab starting');
+    this.opts.recorder?.labStarted(state);
     state.ready = this.create(state, say)
       .finally(() => this.creating.delete(labId))
       .then(
         () => {
+          this.opts.recorder?.labReady(state);
           state.status = 'ready';
           say('Lab ready');
           log.info({ lab: labId, lesson }, 'lab ready');
@@ -566,11 +594,12 @@ export class LabService {
       throw new MaillabError('forbidden', 'This exam was handed in: its lab can no longer be reset.');
     this.opts.onLabGone?.(labId);
     await this.opts.runtime.destroyLab(labId);
+    this.opts.recorder?.labEnded(labId, 'reset');
     // The same fault again: a student resets to retry the problem they were given, not a new one.
     return this.launch(old.owner, old.lesson, labId, old.token, old.fault, old.exam);
   }
 
-  async finish(labId: string): Promise<void> {
+  async finish(labId: string, reason: 'finished' | 'expired' = 'finished'): Promise<void> {
     const lab = this.labs.get(labId);
     // Only a creation this process runs is waited for (it would go on making containers); one that
     // another process started is just removed, never waited out.
@@ -579,6 +608,7 @@ export class LabService {
     await this.opts.runtime.destroyLab(labId);
     this.labs.delete(labId);
     await this.opts.claims?.forget(labId).catch(() => {});
+    this.opts.recorder?.labEnded(labId, reason);
   }
 
   /** Waits until the lab is ready; throws its failure as a lab_failed error. */
@@ -614,11 +644,13 @@ export class LabService {
   private async checkLive(lab: LabState, exerciseId: string): Promise<ExerciseResult> {
     const lesson = this.opts.lessons.get(lab.lesson);
     const exercise = this.opts.lessons.exercise(lesson, exerciseId);
+    const began = Date.now();
     const result = await this.opts.checker.checkExercise(lab.labId, lesson, exercise);
     // Not onto a lab that was reset or finished while the check ran.
     if (this.labs.get(lab.labId) === lab && lab.status === 'ready') {
       lab.results[exercise.id] = result;
       await this.opts.store.saveVerdict(lab.labId, result);
+      this.opts.recorder?.attempt(lab, result, Date.now() - began);
     }
     return result;
   }
@@ -749,6 +781,7 @@ export class LabService {
     if (!lab.revealed[exercise.id]) {
       await this.opts.store.saveReveal(lab.labId, exercise.id, revealedAt);
       lab.revealed[exercise.id] = revealedAt;
+      this.opts.recorder?.reveal(lab, exercise.id, revealedAt);
     }
     return { html, revealedAt };
   }

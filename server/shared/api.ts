@@ -81,6 +81,8 @@ export interface LabView {
   image: { flavor: string | null; description: string };
   /** An exam lesson's clock; during the exam `results` show only which criteria pass. */
   exam?: ExamState;
+  /** Classroom mode: when this lab is reclaimed if nobody uses it. */
+  expiresAt?: string;
 }
 
 /** GET and PUT /api/labs/:labId/exercises/:exercise/answers: a quiz's choices by question id. */

@@ -6,6 +6,8 @@
 // Client → server, text frames holding JSON:
 //   {t:'hello', token, cols, rows}  first message, within 5 s of opening; carries the lab token (kept out of
 //                                   the URL so it never lands in access logs) and the terminal size.
+//   {t:'hello', …, watch: true}     an instructor watching a student's open shell: the token is a watch
+//                                   token, and the socket's input and size are ignored (read-only).
 //   {t:'in', d}                     keystrokes / pasted text, written to the pty as-is.
 //   {t:'resize', cols, rows}        after every fit; the most recently attached socket sets the pty size.
 //   {t:'ack', n}                    n output bytes have been rendered (after xterm's write callback).
@@ -24,7 +26,7 @@
 // and resumes below ~256 KiB, so `yes` can neither freeze the tab nor grow server memory.
 
 export type ClientMessage =
-  | { t: 'hello'; token: string; cols: number; rows: number }
+  | { t: 'hello'; token: string; cols: number; rows: number; watch?: boolean }
   | { t: 'in'; d: string }
   | { t: 'resize'; cols: number; rows: number }
   | { t: 'ack'; n: number };

@@ -11,7 +11,14 @@ import { failSocket, parseClientMessage, rawText } from './wire.ts';
 
 export interface TerminalServerOptions {
   sessions: TerminalSessions;
-  authorize: (labId: string, host: string, token: string) => Promise<boolean>;
+  /** Whether this socket may use the shell: read-write with the lab token, read-only when `watch`. */
+  authorize: (
+    labId: string,
+    host: string,
+    token: string,
+    req: IncomingMessage,
+    watch: boolean,
+  ) => Promise<boolean>;
   isAllowedOrigin: (origin: string | undefined, hostHeader: string | undefined) => boolean;
   /** Whether the upgrade request carries a session (cookie); without one the socket is refused. */
   hasSession: (req: IncomingMessage) => boolean;
@@ -70,11 +77,11 @@ export function attachTerminalServer(server: Server, opts: TerminalServerOptions
       });
       alive.add(ws);
       ws.on('pong', () => alive.add(ws));
-      awaitHello(ws, labId, host);
+      awaitHello(ws, labId, host, req);
     });
   };
 
-  const awaitHello = (ws: WebSocket, labId: string, host: string) => {
+  const awaitHello = (ws: WebSocket, labId: string, host: string, req: IncomingMessage) => {
     const store = new DisposableStore();
     const onMessage = (data: RawData, isBinary: boolean) => {
       store.dispose();
@@ -83,7 +90,7 @@ export function attachTerminalServer(server: Server, opts: TerminalServerOptions
         failSocket(ws, CloseCode.badMessage, 'The terminal must start with a hello message.');
         return;
       }
-      void authorizeAndAttach(ws, labId, host, hello);
+      void authorizeAndAttach(ws, labId, host, hello, req);
     };
     const onClose = () => store.dispose();
     ws.on('message', onMessage);
@@ -102,11 +109,13 @@ export function attachTerminalServer(server: Server, opts: TerminalServerOptions
     ws: WebSocket,
     labId: string,
     host: string,
-    hello: { token: string; cols: number; rows: number },
+    hello: { token: string; cols: number; rows: number; watch?: boolean },
+    req: IncomingMessage,
   ) => {
     let allowed: boolean;
+    const watch = hello.watch === true;
     try {
-      allowed = await opts.authorize(labId, host, hello.token);
+      allowed = await opts.authorize(labId, host, hello.token, req, watch);
     } catch (err) {
       failSocket(ws, CloseCode.internalError, `Could not check access to lab ${labId}: ${errorMessage(err)}`);
       return;
@@ -120,7 +129,7 @@ export function attachTerminalServer(server: Server, opts: TerminalServerOptions
       return;
     }
     if (ws.readyState !== ws.OPEN) return;
-    await opts.sessions.attach(ws, labId, host, { cols: hello.cols, rows: hello.rows });
+    await opts.sessions.attach(ws, labId, host, { cols: hello.cols, rows: hello.rows }, { readOnly: watch });
   };
 
   const pinger = setInterval(() => {

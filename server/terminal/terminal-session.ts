@@ -31,6 +31,8 @@ interface AttachedSocket {
   unacked: number;
   /** Attach order; the highest sets the pty size. */
   seq: number;
+  /** A watcher: gets the output, but its input and size are ignored. */
+  readOnly: boolean;
 }
 
 // Output is sent in batches: at most every 5 ms, or at once when 64 KiB are waiting.
@@ -141,11 +143,12 @@ export class TerminalSession {
   }
 
   /** Sends 'ready' and the replay to `socket`, then live output. */
-  attach(socket: WebSocket, size: TerminalSize): Attachment {
-    this.cancelGrace();
+  attach(socket: WebSocket, size: TerminalSize, readOnly = false): Attachment {
+    // A watcher does not keep a shell alive: only the student's own sockets do.
+    if (!readOnly) this.cancelGrace();
     // Output read so far goes to the sockets already attached; the new one gets it inside the replay.
     this.flush();
-    const attached: AttachedSocket = { socket, size, unacked: 0, seq: this.nextSeq++ };
+    const attached: AttachedSocket = { socket, size, unacked: 0, seq: this.nextSeq++, readOnly };
     this.sockets.add(attached);
     this.applySize();
 
@@ -156,9 +159,10 @@ export class TerminalSession {
 
     return {
       input: (data) => {
-        if (!this.isOver) this.shell.write(data);
+        if (!this.isOver && !readOnly) this.shell.write(data);
       },
       resize: (next) => {
+        if (readOnly) return;
         attached.size = next;
         this.applySize();
       },
@@ -216,7 +220,7 @@ export class TerminalSession {
     if (!this.sockets.delete(attached)) return;
     this.applySize();
     this.updateFlow();
-    if (this.sockets.size === 0) this.startGrace();
+    if (![...this.sockets].some((s) => !s.readOnly)) this.startGrace();
   }
 
   private startGrace(): void {
@@ -298,7 +302,8 @@ export class TerminalSession {
   /** The most recently attached socket decides the size; a resize that changes nothing is skipped. */
   private applySize(): void {
     let latest: AttachedSocket | undefined;
-    for (const attached of this.sockets) if (!latest || attached.seq > latest.seq) latest = attached;
+    for (const attached of this.sockets)
+      if (!attached.readOnly && (!latest || attached.seq > latest.seq)) latest = attached;
     if (!latest || this.isOver) return;
     const { cols, rows } = latest.size;
     if (cols === this.shell.cols && rows === this.shell.rows) return;

@@ -18,6 +18,8 @@ export interface TerminalSessionsOptions {
   highWatermark?: number;
   /** Resume below this; default 256 KiB. */
   lowWatermark?: number;
+  /** Told when a student types into a lab's shell (not a watcher): what keeps them from being idle. */
+  onInput?: (labId: string) => void;
 }
 
 const KiB = 1024;
@@ -26,6 +28,7 @@ const keyOf = (labId: string, host: string) => `${labId}/${host}`;
 
 export class TerminalSessions {
   private readonly shellCommand: TerminalSessionsOptions['shellCommand'];
+  private readonly onInput: TerminalSessionsOptions['onInput'];
   private readonly limits: SessionLimits;
   private readonly sessions = new Map<string, TerminalSession>();
   private readonly creating = new Map<string, Promise<TerminalSession>>();
@@ -34,6 +37,7 @@ export class TerminalSessions {
 
   constructor(opts: TerminalSessionsOptions) {
     this.shellCommand = opts.shellCommand;
+    this.onInput = opts.onInput;
     this.limits = {
       graceMs: opts.graceMs ?? 10 * 60 * 1000,
       scrollbackBytes: opts.scrollbackBytes ?? 256 * KiB,
@@ -46,7 +50,13 @@ export class TerminalSessions {
    * Connects an authorized socket to the shell of (labId, host), spawning it on first use. Resolves once
    * the socket is attached or has been told why not; never rejects.
    */
-  async attach(socket: WebSocket, labId: string, host: string, size: TerminalSize): Promise<void> {
+  async attach(
+    socket: WebSocket,
+    labId: string,
+    host: string,
+    size: TerminalSize,
+    { readOnly = false }: { readOnly?: boolean } = {},
+  ): Promise<void> {
     const store = new DisposableStore();
     let attachment: Attachment | undefined;
 
@@ -54,6 +64,7 @@ export class TerminalSessions {
       // The protocol has the client wait for 'ready'; anything earlier is ignored.
       if (!attachment) return;
       if (isBinary) {
+        if (!readOnly) this.onInput?.(labId);
         attachment.input(rawBytes(data));
         return;
       }
@@ -66,8 +77,10 @@ export class TerminalSessions {
         );
         return;
       }
-      if (message.t === 'in') attachment.input(message.d);
-      else if (message.t === 'resize') attachment.resize({ cols: message.cols, rows: message.rows });
+      if (message.t === 'in') {
+        if (!readOnly) this.onInput?.(labId);
+        attachment.input(message.d);
+      } else if (message.t === 'resize') attachment.resize({ cols: message.cols, rows: message.rows });
       else attachment.ack(message.n);
     };
     const onClose = () => store.dispose();
@@ -83,11 +96,15 @@ export class TerminalSessions {
     });
 
     try {
-      const session = await this.sessionFor(labId, host, size);
+      // A watcher sees a shell the student opened; it never starts one.
+      const open = this.sessions.get(keyOf(labId, host));
+      if (readOnly && (!open || open.isOver))
+        throw new Error('the student has no shell open there yet; watch again once they open that terminal');
+      const session = readOnly ? (open as TerminalSession) : await this.sessionFor(labId, host, size);
       // The socket may have closed while the shell was starting; the new shell then waits out its grace.
       if (store.isDisposed) return;
       if (session.isOver) throw new Error('the shell exited as soon as it started');
-      attachment = session.attach(socket, size);
+      attachment = session.attach(socket, size, readOnly);
     } catch (err) {
       failSocket(socket, CloseCode.internalError, `Could not open a shell on ${host}: ${errorMessage(err)}`);
       store.dispose();

@@ -29,7 +29,8 @@ export function parseClientMessage(raw: string): ClientMessage | undefined {
       if (typeof m.token !== 'string' || !isDimension(m.cols, MAX_COLS) || !isDimension(m.rows, MAX_ROWS)) {
         return undefined;
       }
-      return { t: 'hello', token: m.token, cols: m.cols, rows: m.rows };
+      if (m.watch !== undefined && m.watch !== true) return undefined;
+      return { t: 'hello', token: m.token, cols: m.cols, rows: m.rows, ...(m.watch ? { watch: true } : {}) };
     case 'in':
       return typeof m.d === 'string' ? { t: 'in', d: m.d } : undefined;
     case 'resize':

@@ -9,6 +9,7 @@ import type { Services } from '../../server/compose.ts';
 import { type RunningServer, serve } from '../../server/http/serve.ts';
 import { CHROMIUM, chromiumInstalled, launchBrowser } from '../support/browser.ts';
 import { realEngine } from '../support/engine.ts';
+import { typeInto, waitForLabReady, waitForTerminal } from '../support/page.ts';
 
 const services = await realEngine();
 const OWNER = `e2e-${process.pid}`;
@@ -18,58 +19,6 @@ if (services && !chromiumInstalled() && process.env.CI === 'true') {
   throw new Error(`CI=true but no browser at ${CHROMIUM}: apt-get install chromium`);
 }
 const canRun = Boolean(services) && chromiumInstalled();
-
-async function terminalText(page: Page, host: string): Promise<string> {
-  return page.evaluate(
-    (h) =>
-      (globalThis as unknown as { __maillab: { readTerminal(h: string): string } }).__maillab.readTerminal(h),
-    host,
-  );
-}
-
-async function waitForTerminal(
-  page: Page,
-  host: string,
-  pattern: RegExp,
-  timeoutMs = 30_000,
-): Promise<string> {
-  const deadline = Date.now() + timeoutMs;
-  let text = '';
-  while (Date.now() < deadline) {
-    text = await terminalText(page, host);
-    if (pattern.test(text)) return text;
-    await page.waitForTimeout(200);
-  }
-  throw new Error(`terminal ${host} never showed ${pattern}; it shows:\n${text.slice(-2000)}`);
-}
-
-/**
- * Waits for the page to show the lab ready. A lab that fails, or never gets there, fails the test
- * with what the page showed (status, progress, banners), well inside the test's own timeout.
- */
-async function waitForLabReady(page: Page, timeoutMs = 90_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  let status: string | null = null;
-  while (Date.now() < deadline) {
-    status = await page.getByTestId('lab-status').getAttribute('data-status');
-    if (status === 'ready') return;
-    if (status === 'failed') break;
-    await page.waitForTimeout(250);
-  }
-  const shown = (
-    await page.locator('[data-testid="lab-progress"], [role="alert"], .lab-card').allTextContents()
-  )
-    .map((text) => text.trim())
-    .join(' | ');
-  throw new Error(`the lab is "${status}" after ${timeoutMs} ms, not ready; the page shows: ${shown}`);
-}
-
-async function typeInto(page: Page, host: string, line: string): Promise<void> {
-  await page.getByTestId(`terminal-tab-${host}`).click();
-  await page.getByTestId(`terminal-${host}`).click();
-  await page.keyboard.type(line);
-  await page.keyboard.press('Enter');
-}
 
 describe.runIf(canRun)('lesson page in a real browser', () => {
   const s = services as Services;

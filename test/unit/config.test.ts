@@ -29,6 +29,26 @@ describe('settings', () => {
     );
   });
 
+  it('keeps the classroom store beside the state unless told, and checks the public address', () => {
+    const config = readConfig({ MAILLAB_STATE_DIR: '/srv/maillab' });
+    expect(config).toMatchObject({
+      dataDir: '/srv/maillab',
+      publicUrl: undefined,
+      idleLabMs: 45 * 60_000,
+      idleWarnMs: 5 * 60_000,
+      extendMs: 30 * 60_000,
+    });
+    expect(
+      readConfig({ MAILLAB_DATA_DIR: '/data', MAILLAB_PUBLIC_URL: 'https://lab.example.org/' }),
+    ).toMatchObject({ dataDir: '/data', publicUrl: 'https://lab.example.org' });
+    expect(() => readConfig({ MAILLAB_PUBLIC_URL: 'lab.example.org' })).toThrow(
+      /MAILLAB_PUBLIC_URL must be a full URL/,
+    );
+    expect(() => readConfig({ MAILLAB_IDLE_LAB_MIN: '0' })).toThrow(
+      /MAILLAB_IDLE_LAB_MIN must be a whole number/,
+    );
+  });
+
   it('names every bad setting at once', () => {
     expect(() => readConfig({ MAILLAB_MAX_LABS: '0', MAILLAB_PORT: '70000' })).toThrow(
       /MAILLAB_PORT must be .*; MAILLAB_MAX_LABS must be/,

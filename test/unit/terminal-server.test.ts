@@ -125,6 +125,7 @@ interface Harness {
     cols?: number;
     rows?: number;
     autoAck?: boolean;
+    watch?: boolean;
   }): Promise<TestClient>;
 }
 
@@ -166,11 +167,11 @@ async function startHarness(
     sessions,
     authorized,
     url,
-    async connect({ labId, host, origin, token = TOKEN, cols = 80, rows = 24, autoAck = true } = {}) {
+    async connect({ labId, host, origin, token = TOKEN, cols = 80, rows = 24, autoAck = true, watch } = {}) {
       const client = new TestClient(url(labId, host), origin ?? `http://127.0.0.1:${port}`, autoAck);
       clients.push(client);
       await once(client.ws, 'open');
-      client.send({ t: 'hello', token, cols, rows });
+      client.send({ t: 'hello', token, cols, rows, ...(watch ? { watch } : {}) });
       return client;
     },
   };
@@ -199,6 +200,31 @@ async function eventually(test: () => boolean, what: string, timeoutMs = 3000): 
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
 }
+
+describe('watching a shell read-only (instructors)', () => {
+  it('refuses to watch a host whose shell the student has not opened, and starts none', async () => {
+    const h = await startHarness();
+    const watcher = await h.connect({ watch: true });
+    const error = await watcher.waitForControl('error');
+    expect(error.message).toMatch(/no shell open there yet/);
+    expect(h.sessions.count()).toBe(0);
+  });
+
+  it('shows what the student types, and nothing the watcher types or resizes reaches the shell', async () => {
+    const h = await startHarness();
+    const student = await h.connect({ cols: 80, rows: 24 });
+    await student.waitForControl('ready');
+    const watcher = await h.connect({ watch: true, cols: 200, rows: 50 });
+    await watcher.waitForControl('ready');
+    watcher.send({ t: 'resize', cols: 199, rows: 49 });
+    watcher.type('echo WATCHER-$((1+1))\r');
+    student.type('echo SEEN-$((2+3)) $(stty size)\r');
+    await watcher.waitForOutput(/SEEN-5 24 80/);
+    await student.waitForOutput(/SEEN-5 24 80/);
+    expect(student.output).not.toMatch(/WATCHER/);
+    expect(watcher.output).not.toMatch(/WATCHER-2/);
+  });
+});
 
 describe('terminal sessions', () => {
   it('shows the runtime’s banner (a new shell after a restart) before the shell’s own output', async () => {

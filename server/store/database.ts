@@ -1,0 +1,45 @@
+// maillab's own database: one SQLite file in the data directory (better-sqlite3, synchronous, so a
+// transaction is one call and nothing interleaves inside it). Opening it brings its schema up to date.
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { MaillabError } from '../errors.ts';
+import { MIGRATIONS } from './migrations.ts';
+
+export type Db = Database.Database;
+
+export const DATABASE_FILE = 'maillab.db';
+
+/** Opens (creating if needed) the database in `dir`, or in memory for ':memory:', and migrates it. */
+export function openDatabase(dir: string, migrations: readonly string[] = MIGRATIONS): Db {
+  let db: Db;
+  if (dir === ':memory:') db = new Database(':memory:');
+  else {
+    mkdirSync(dir, { recursive: true });
+    db = new Database(path.join(dir, DATABASE_FILE));
+    // WAL: the server writes while the CLI (class export, class list) reads, without either waiting.
+    db.pragma('journal_mode = WAL');
+  }
+  db.pragma('foreign_keys = ON');
+  // Another process (the CLI beside the server) may hold the write lock for a moment.
+  db.pragma('busy_timeout = 5000');
+  migrate(db, migrations);
+  return db;
+}
+
+/** Applies the steps this database has not had, each in its own transaction with its version. */
+export function migrate(db: Db, migrations: readonly string[] = MIGRATIONS): number {
+  const current = db.pragma('user_version', { simple: true }) as number;
+  if (current > migrations.length)
+    throw new MaillabError(
+      'bad_request',
+      `The database ${db.name} is at schema version ${current}, newer than this maillab knows (${migrations.length}). Run the maillab version that wrote it, or point MAILLAB_DATA_DIR elsewhere.`,
+    );
+  for (let version = current + 1; version <= migrations.length; version++) {
+    db.transaction(() => {
+      db.exec(migrations[version - 1] as string);
+      db.pragma(`user_version = ${version}`);
+    }).immediate();
+  }
+  return migrations.length;
+}

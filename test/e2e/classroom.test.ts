@@ -1,0 +1,104 @@
+// The instructor's dashboard in a real browser, beside a student's lesson page, on real containers:
+// the student joins with the class code and starts lesson 06; the instructor watches the student's
+// terminal read-only (sees what they type, cannot type into it) and sees their pass appear live.
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Services } from '../../server/compose.ts';
+import { type RunningServer, serve } from '../../server/http/serve.ts';
+import { SessionGate } from '../../server/http/session.ts';
+import type { ClassRecord } from '../../server/store/class-store.ts';
+import { CHROMIUM, chromiumInstalled, launchBrowser } from '../support/browser.ts';
+import { realEngine } from '../support/engine.ts';
+import { typeInto, waitForLabReady, waitForTerminal } from '../support/page.ts';
+
+const services = await realEngine();
+const LESSON = '06-null-client';
+
+if (services && !chromiumInstalled() && process.env.CI === 'true') {
+  throw new Error(`CI=true but no browser at ${CHROMIUM}: apt-get install chromium`);
+}
+const canRun = Boolean(services) && chromiumInstalled();
+
+describe.runIf(canRun)('the instructor dashboard in a real browser', () => {
+  const s = services as Services;
+  const gate = SessionGate.ephemeral();
+  let server: RunningServer;
+  let browser: Browser;
+  let studentContext: BrowserContext;
+  let instructorContext: BrowserContext;
+  let student: Page;
+  let instructor: Page;
+  let klass: ClassRecord;
+  let studentId: string;
+
+  beforeAll(async () => {
+    klass = s.classroom.create(`e2e class ${process.pid}`, ['06']);
+    server = await serve(s, { host: '127.0.0.1', port: 0, log: () => {}, session: gate, classroom: true });
+    browser = await launchBrowser();
+    studentContext = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+    instructorContext = await browser.newContext({ viewport: { width: 1600, height: 900 } });
+    student = await studentContext.newPage();
+    instructor = await instructorContext.newPage();
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    if (studentId) for (const lab of s.labs.list(studentId)) await s.labs.finish(lab.labId);
+    await server?.close();
+  });
+
+  it('lets a student join with the code and start lesson 06 as themselves', async () => {
+    await student.goto(`${server.url}/join/${klass.joinCode}`);
+    await student.getByTestId('join-name').fill('Ann Example');
+    await student.getByTestId('join-submit').click();
+    await expect.poll(() => student.getByTestId('session-link').textContent()).toMatch(/\?key=s\./);
+    studentId = s.classes.students(klass.id)[0]?.id ?? '';
+    expect(studentId).toBeTruthy();
+    await student.goto(`${server.url}/lessons/${LESSON}`);
+    await student.getByTestId('start-lab').click();
+    await waitForLabReady(student);
+    expect(s.labs.list(studentId).map((l) => l.lesson)).toEqual([LESSON]);
+    await typeInto(student, 'desktop', 'echo STUDENT-TYPED-$((6*7))');
+    await waitForTerminal(student, 'desktop', /STUDENT-TYPED-42/);
+  });
+
+  it('shows the student’s terminal read-only: what they type appears, what the instructor types does not reach it', async () => {
+    await instructor.goto(`${server.url}/?key=${gate.keyFor('instructor', klass.id)}`);
+    await expect.poll(() => instructor.getByTestId('live-state').getAttribute('data-state')).toBe('open');
+    await instructor.getByTestId(`watch-${studentId}`).click();
+    await waitForTerminal(instructor, 'desktop', /STUDENT-TYPED-42/);
+
+    await instructor.getByTestId('watch-terminal-desktop').click();
+    await instructor.keyboard.type('echo WATCHER-$((1+1))');
+    await instructor.keyboard.press('Enter');
+    await typeInto(student, 'desktop', 'echo LIVE-$((2+2))');
+    await waitForTerminal(instructor, 'desktop', /LIVE-4/);
+    const seenByStudent = await waitForTerminal(student, 'desktop', /LIVE-4/);
+    expect(seenByStudent).not.toMatch(/WATCHER/);
+  });
+
+  it('shows the student’s pass on the grid as it happens, without a reload, and opens its criteria', async () => {
+    const cell = instructor.getByTestId(`cell-${studentId}-${LESSON}-null-client`);
+    await expect.poll(() => cell.getAttribute('data-status')).toBe('not tried');
+    await instructor.evaluate(() => {
+      (globalThis as unknown as { stillHere: boolean }).stillHere = true;
+    });
+
+    const lab = s.labs.list(studentId)[0];
+    const lesson = s.lessons.get(LESSON);
+    for (const exercise of lesson.exercises) await s.checker.solve(lab?.labId ?? '', lesson, exercise);
+    await student.getByTestId('check-null-client').click();
+
+    await expect.poll(() => cell.getAttribute('data-status'), { timeout: 120_000 }).toBe('passed');
+    expect(
+      await instructor.evaluate(() => (globalThis as unknown as { stillHere?: boolean }).stillHere),
+    ).toBe(true);
+    await cell.click();
+    const criteria = instructor.getByTestId('attempt-criteria').locator('li');
+    await expect.poll(() => criteria.count()).toBeGreaterThan(0);
+    expect(
+      await criteria.evaluateAll((els) => els.every((el) => el.getAttribute('data-pass') === 'true')),
+    ).toBe(true);
+    await instructor.screenshot({ path: 'docs/dashboard.png' });
+  });
+});
