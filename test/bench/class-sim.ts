@@ -48,7 +48,14 @@ export async function simulateClass(
 ): Promise<ClassRun> {
   const log = opts.log ?? (() => {});
   const dataDir = await mkdtemp(path.join(tmpdir(), 'maillab-class-sim-'));
-  const services: Services = await compose({ ...base, dataDir, maxLabs: opts.wave });
+  // Its own owner prefix: students' labs carry it, and this server takes over no other run's labs
+  // (another test file's, on the same engine, would count against the wave's limit).
+  const services: Services = await compose({
+    ...base,
+    owner: `${base.owner === 'local' ? 'class-sim' : base.owner}-${process.pid}`,
+    dataDir,
+    maxLabs: opts.wave,
+  });
   const server = await serve(services, {
     host: '127.0.0.1',
     port: 0,

@@ -25,7 +25,8 @@ const LESSON = '06-null-client';
 describe.runIf(engine)('a class of three on lesson 06', async () => {
   const dataDir = await mkdtemp(path.join(tmpdir(), 'maillab-class-'));
   const secretDir = await mkdtemp(path.join(tmpdir(), 'maillab-class-secret-'));
-  const config = { ...readConfig(), dataDir };
+  // Its own owner prefix: the restarted server takes over this class's labs, not other test files'.
+  const config = { ...readConfig(), dataDir, owner: `class-it-${process.pid}` };
   let services: Services;
   let server: RunningServer;
   let klass: ClassRecord;
