@@ -51,9 +51,9 @@ export function duringExam(result: ExerciseResult, settings: ExamSettings): Exer
   };
 }
 
-/** Minutes past the limit, whole and at least 1 once past. */
+/** Whole minutes past the limit (12 min 30 s is 12), and at least 1 once past. */
 export function minutesLate(record: ExamRecord, at: Date): number {
-  return Math.max(1, Math.ceil((at.getTime() - Date.parse(record.deadline)) / 60_000));
+  return Math.max(1, Math.floor((at.getTime() - Date.parse(record.deadline)) / 60_000));
 }
 
 /** A sentence on how the exam ended, for the page and the CLI. */
