@@ -5,7 +5,7 @@
 // hash of its path): maillabs with other state directories on the same engine (a test, a second
 // install) neither see nor take each other's spares, since they could not see each other's claims.
 import { createHash } from 'node:crypto';
-import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 
 /** Every reserved spare owner starts with this; no person's owner id may. */
@@ -55,11 +55,5 @@ export class SpareClaims {
   /** Forgets a lab's claim once the lab is gone. */
   async forget(labId: string): Promise<void> {
     await rm(this.file(labId), { force: true });
-  }
-
-  /** Forgets the claims of labs that no longer exist. */
-  async prune(liveLabIds: Set<string>): Promise<void> {
-    const names = await readdir(this.dir).catch(() => [] as string[]);
-    for (const name of names) if (!liveLabIds.has(name)) await rm(path.join(this.dir, name), { force: true });
   }
 }

@@ -13,6 +13,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { Browser, Page } from 'playwright-core';
 import { launchBrowser } from '../support/browser.ts';
+import { terminalText } from '../support/page.ts';
 import { browserEcho, recordFrames } from './browser-echo.ts';
 import { docker } from './raw.ts';
 import { type Percentiles, percentiles } from './stats.ts';
@@ -98,14 +99,6 @@ async function serveProcess(
     child.on('exit', (code) => reject(new Error(`maillab serve exited ${code}: ${out.slice(-500)}`)));
   });
   return { child, link };
-}
-
-async function terminalText(page: Page, host: string): Promise<string> {
-  return page.evaluate(
-    (h) =>
-      (globalThis as unknown as { __maillab: { readTerminal(h: string): string } }).__maillab.readTerminal(h),
-    host,
-  );
 }
 
 async function waitForText(page: Page, host: string, pattern: RegExp, timeoutMs = 60_000): Promise<void> {

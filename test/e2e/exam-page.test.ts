@@ -10,6 +10,7 @@ import { type RunningServer, serve } from '../../server/http/serve.ts';
 import { CHROMIUM, chromiumInstalled, launchBrowser } from '../support/browser.ts';
 import { realEngine } from '../support/engine.ts';
 import { writeTinyExam } from '../support/exam-fixture.ts';
+import { terminalText } from '../support/page.ts';
 
 const engine = await realEngine();
 const OWNER = `e2e-exam-${process.pid}`;
@@ -17,14 +18,6 @@ const LESSON = '98-tiny-exam';
 
 if (engine && !chromiumInstalled() && process.env.CI === 'true') {
   throw new Error(`CI=true but no browser at ${CHROMIUM}: apt-get install chromium`);
-}
-
-async function terminalText(page: Page, host: string): Promise<string> {
-  return page.evaluate(
-    (h) =>
-      (globalThis as unknown as { __maillab: { readTerminal(h: string): string } }).__maillab.readTerminal(h),
-    host,
-  );
 }
 
 describe.runIf(Boolean(engine) && chromiumInstalled())('an exam in a real browser', () => {

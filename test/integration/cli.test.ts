@@ -1,29 +1,14 @@
 // The CLI a user without a browser runs, end to end on the real engine: start, grade (text and JSON),
 // solve, grade again, finish, with the exit codes scripts rely on.
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import Docker from 'dockerode';
 import { afterAll, describe, expect, it } from 'vitest';
+import { runMaillab } from '../support/cli.ts';
 import { realEngine } from '../support/engine.ts';
 
-const run = promisify(execFile);
 const services = await realEngine();
 const OWNER = `cli-test-${process.pid}`;
-const BIN = new URL('../../bin/maillab.mjs', import.meta.url).pathname;
 
-async function maillab(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run('node', [BIN, ...args], {
-      env: { ...process.env, MAILLAB_OWNER: OWNER },
-      timeout: 240_000,
-      maxBuffer: 8 * 1024 * 1024,
-    });
-    return { code: 0, stdout, stderr };
-  } catch (err) {
-    const e = err as { code?: number; stdout?: string; stderr?: string };
-    return { code: e.code ?? 1, stdout: e.stdout ?? '', stderr: e.stderr ?? '' };
-  }
-}
+const maillab = (...args: string[]) => runMaillab(args, { MAILLAB_OWNER: OWNER });
 
 describe.runIf(services)('maillab CLI', () => {
   afterAll(async () => {

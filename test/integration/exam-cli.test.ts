@@ -6,12 +6,12 @@ import { rm } from 'node:fs/promises';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Services } from '../../server/compose.ts';
+import { runMaillab } from '../support/cli.ts';
 import { realEngine } from '../support/engine.ts';
 import { writeTinyExam } from '../support/exam-fixture.ts';
 
 const run = promisify(execFile);
 const services = await realEngine();
-const BIN = new URL('../../bin/maillab.mjs', import.meta.url).pathname;
 const OWNER = `exam-cli-${process.pid}`;
 
 describe.runIf(services)('an exam from the CLI', () => {
@@ -19,18 +19,7 @@ describe.runIf(services)('an exam from the CLI', () => {
   let lessons: string;
   const env = () => ({ MAILLAB_LESSONS: lessons, MAILLAB_OWNER: OWNER });
 
-  async function maillab(...args: string[]) {
-    try {
-      const { stdout, stderr } = await run('node', [BIN, ...args], {
-        env: { ...process.env, ...env() },
-        timeout: 240_000,
-      });
-      return { code: 0, stdout, stderr };
-    } catch (err) {
-      const e = err as { code?: number; stdout?: string; stderr?: string };
-      return { code: e.code ?? 1, stdout: e.stdout ?? '', stderr: e.stderr ?? '' };
-    }
-  }
+  const maillab = (...args: string[]) => runMaillab(args, env());
 
   const labIdOf = async () => {
     const labs = await s.runtime.listLabs();

@@ -1,35 +1,23 @@
 // Spare labs on the real engine, through the CLI a user runs: `spares fill` prepares a lab of lesson 06
 // ahead, `lab start 06` takes it (no boot, no setup) and it grades like any lab; the server refills the
 // pool after a start and removes its spares when it stops.
-import { execFile } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compose, type Services } from '../../server/compose.ts';
 import { readConfig } from '../../server/config.ts';
 import { serve } from '../../server/http/serve.ts';
+import { runMaillab } from '../support/cli.ts';
 import { realEngine } from '../support/engine.ts';
 
-const run = promisify(execFile);
 const engine = await realEngine();
-const BIN = new URL('../../bin/maillab.mjs', import.meta.url).pathname;
 const OWNER = `spares-test-${process.pid}`;
 
 describe.runIf(engine)('spare labs', () => {
   let stateDir: string;
   const env = () => ({ ...process.env, MAILLAB_OWNER: OWNER, MAILLAB_STATE_DIR: stateDir });
-
-  async function maillab(...args: string[]) {
-    try {
-      const { stdout, stderr } = await run('node', [BIN, ...args], { env: env(), timeout: 240_000 });
-      return { code: 0, stdout, stderr };
-    } catch (err) {
-      const e = err as { code?: number; stdout?: string; stderr?: string };
-      return { code: e.code ?? 1, stdout: e.stdout ?? '', stderr: e.stderr ?? '' };
-    }
-  }
+  const maillab = (...args: string[]) => runMaillab(args, env());
 
   const spareCount = async (s: Services) =>
     (await s.runtime.listLabs()).filter((l) => l.owner === s.labs.spareOwner).length;

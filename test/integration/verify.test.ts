@@ -1,31 +1,16 @@
 // `maillab verify` on the real engine: the lesson proofs (the same cases test/lessons runs) pass for
 // lesson 06 on this machine's image, and a lesson whose reference solution is broken makes it exit 1
 // with a table that says which case does not hold.
-import { execFile } from 'node:child_process';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runMaillab } from '../support/cli.ts';
 import { realEngine } from '../support/engine.ts';
 
-const run = promisify(execFile);
 const services = await realEngine();
-const BIN = new URL('../../bin/maillab.mjs', import.meta.url).pathname;
 
-async function maillab(env: Record<string, string>, ...args: string[]) {
-  try {
-    const { stdout, stderr } = await run('node', [BIN, ...args], {
-      env: { ...process.env, ...env },
-      timeout: 600_000,
-      maxBuffer: 16 * 1024 * 1024,
-    });
-    return { code: 0, stdout, stderr };
-  } catch (err) {
-    const e = err as { code?: number; stdout?: string; stderr?: string };
-    return { code: e.code ?? 1, stdout: e.stdout ?? '', stderr: e.stderr ?? '' };
-  }
-}
+const maillab = (env: Record<string, string>, ...args: string[]) => runMaillab(args, env, 600_000);
 
 /** A small lesson whose reference solution writes the wrong word: every other case holds. */
 const BROKEN = {
