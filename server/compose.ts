@@ -51,6 +51,7 @@ export async function compose(config: Config, log: Logger = silentLogger): Promi
     docker: engine.docker,
     endpoint: engine.endpoint,
     allowUnsafeCgroupBind: config.allowUnsafeCgroupBind,
+    labSubnets: config.labSubnets,
   });
   const lessons = await loadLessons(config.lessonsDir);
   const store = new GraderStore(runtime);

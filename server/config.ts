@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { MaillabError } from './errors.ts';
 import { parseSpareSetting, type SpareSetting } from './labs/spare-pool.ts';
+import { poolProblem } from './runtime/lab-subnets.ts';
 
 export interface Config {
   /** Repository root: lessons/, containers/ and client/ are found from here, not from the cwd. */
@@ -42,6 +43,8 @@ export interface Config {
   allowUnsafeCgroupBind: boolean;
   /** MAILLAB_LOG_LEVEL: the server's structured log level (info). */
   logLevel: string;
+  /** MAILLAB_LAB_SUBNETS: the IPv4 range Docker lab networks take their /28s from (10.213.0.0/16). */
+  labSubnets: string;
   /** MAILLAB_DISK_LIMIT_MB: what one lab host may write to its disk before it is stopped. */
   diskLimitBytes: number;
   /** MAILLAB_SPARE_LABS: which labs to keep ready ahead (see server/labs/spare-pool.ts). */
@@ -102,6 +105,13 @@ const envSchema = z.object({
     .refine((u) => /^https?:\/\//.test(u), 'MAILLAB_PUBLIC_URL must start with http:// or https://')
     .optional()
     .or(z.literal('').transform(() => undefined)),
+  MAILLAB_LAB_SUBNETS: z
+    .string()
+    .default('10.213.0.0/16')
+    .superRefine((value, ctx) => {
+      const problem = poolProblem(value);
+      if (problem) ctx.addIssue({ code: z.ZodIssueCode.custom, message: `MAILLAB_LAB_SUBNETS: ${problem}` });
+    }),
   MAILLAB_IMAGE: z
     .enum(['auto', 'rhel9', 'offline'], {
       errorMap: (_issue, ctx) => ({
@@ -138,6 +148,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     owner: env.MAILLAB_OWNER || 'local',
     allowUnsafeCgroupBind: settings.MAILLAB_UNSAFE_CGROUP_BIND === '1',
     logLevel: settings.MAILLAB_LOG_LEVEL,
+    labSubnets: settings.MAILLAB_LAB_SUBNETS,
     diskLimitBytes: settings.MAILLAB_DISK_LIMIT_MB * 1024 * 1024,
     spareLabs: parseSpareSetting(env.MAILLAB_SPARE_LABS ?? ''),
     stateDir,

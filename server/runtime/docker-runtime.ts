@@ -53,7 +53,11 @@ export interface DockerRuntimeOptions {
   allowUnsafeCgroupBind?: boolean;
   /** cgroup v1 controller hierarchies to bind read-only; read from /sys/fs/cgroup by default. */
   cgroupControllers?: string[];
+  /** The IPv4 range lab networks take a /28 each from on Docker (see lab-subnets.ts). */
+  labSubnets?: string;
 }
+
+const DEFAULT_LAB_SUBNETS = '10.213.0.0/16';
 
 const MAX_OUTPUT = 4 * 1024 * 1024;
 /**
@@ -73,6 +77,7 @@ export class DockerRuntime implements LabRuntime {
   private readonly limits: ResourceLimits;
   private readonly readyTimeoutMs: number;
   private readonly allowUnsafeCgroupBind: boolean;
+  private readonly labSubnets: string;
   private readonly cgroupControllers: string[];
   private engine?: EngineInfo;
 
@@ -83,6 +88,7 @@ export class DockerRuntime implements LabRuntime {
     this.limits = options.limits ?? DEFAULT_LIMITS;
     this.readyTimeoutMs = options.readyTimeoutMs ?? 90_000;
     this.allowUnsafeCgroupBind = options.allowUnsafeCgroupBind ?? false;
+    this.labSubnets = options.labSubnets ?? DEFAULT_LAB_SUBNETS;
     // The engine runs on this machine in every supported setup (a local socket): its cgroup tree is ours.
     this.cgroupControllers = options.cgroupControllers ?? hostCgroupControllers();
   }
@@ -186,7 +192,7 @@ export class DockerRuntime implements LabRuntime {
     const net = networkName(spec.labId);
     try {
       onProgress(`Creating private network ${net} (no route out)`);
-      await createLabNetwork(this.docker, engine, net, {
+      await createLabNetwork(this.docker, engine, net, this.labSubnets, {
         [LABEL.lab]: spec.labId,
         [LABEL.lesson]: spec.lesson,
       });

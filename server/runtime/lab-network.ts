@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import type Docker from 'dockerode';
 import { MaillabError } from '../errors.ts';
+import { type Cidr, formatAddress, formatCidr, freeLabSubnet, LAB_PREFIX, parseCidr } from './lab-subnets.ts';
 import { hostNames } from './labels.ts';
 import { type EngineInfo, type ExecOptions, type ExecResult, GRADER_HOST } from './runtime.ts';
 
@@ -25,18 +26,44 @@ export async function createLabNetwork(
   docker: Docker,
   engine: EngineInfo,
   name: string,
+  subnetPool: string,
   labels: Record<string, string>,
 ): Promise<void> {
   if (engine.product === 'docker') {
-    await docker.createNetwork({
-      Name: name,
-      Driver: 'bridge',
-      Internal: true,
-      CheckDuplicate: true,
-      Options: { 'com.docker.network.bridge.inhibit_ipv4': 'true' },
-      Labels: labels,
-    });
-    return;
+    const pool = parseCidr(subnetPool);
+    if (!pool)
+      throw new MaillabError('bad_request', `MAILLAB_LAB_SUBNETS "${subnetPool}" is not an IPv4 range.`);
+    const taken = await engineSubnets(docker);
+    // Another process may take the same /28 between the look and the create: the engine refuses the
+    // overlap, and the next try avoids it.
+    for (let attempt = 0; ; attempt++) {
+      const subnet = freeLabSubnet(pool, taken);
+      if (!subnet)
+        throw new MaillabError(
+          'capacity_exceeded',
+          `Every /${LAB_PREFIX} of MAILLAB_LAB_SUBNETS (${subnetPool}) is taken by a network: finish some labs (\`npx maillab doctor\` lists them) or give a larger range.`,
+        );
+      try {
+        await docker.createNetwork({
+          Name: name,
+          Driver: 'bridge',
+          Internal: true,
+          CheckDuplicate: true,
+          // The gateway is named so the engine reports it as it does for its own pools; the host never
+          // holds that address (inhibit_ipv4), so it leads nowhere.
+          IPAM: {
+            Driver: 'default',
+            Config: [{ Subnet: formatCidr(subnet), Gateway: formatAddress(subnet.base + 1) }],
+          },
+          Options: { 'com.docker.network.bridge.inhibit_ipv4': 'true' },
+          Labels: labels,
+        });
+        return;
+      } catch (err) {
+        if (attempt >= 5 || !/overlap/i.test((err as Error).message)) throw err;
+        taken.push(subnet);
+      }
+    }
   }
   await new Promise<void>((resolve, reject) => {
     docker.modem.dial(
@@ -57,6 +84,18 @@ export async function createLabNetwork(
       (err: unknown) => (err ? reject(err) : resolve()),
     );
   });
+}
+
+/** The IPv4 subnets of every network the engine has. */
+async function engineSubnets(docker: Docker): Promise<Cidr[]> {
+  const networks = await docker.listNetworks();
+  const subnets: Cidr[] = [];
+  for (const network of networks)
+    for (const config of network.IPAM?.Config ?? []) {
+      const cidr = config.Subnet ? parseCidr(config.Subnet) : undefined;
+      if (cidr) subnets.push(cidr);
+    }
+  return subnets;
 }
 
 /** Lab names in /etc/hosts as on a classroom network, so look-ups never wait on DNS. */

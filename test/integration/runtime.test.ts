@@ -3,7 +3,9 @@ import { type AddressInfo, createServer, isIPv4 } from 'node:net';
 import { networkInterfaces } from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Services } from '../../server/compose.ts';
+import { readConfig } from '../../server/config.ts';
 import { newLabId, newToken } from '../../server/labs/lab-service.ts';
+import { createLabNetwork } from '../../server/runtime/lab-network.ts';
 import type { LabInfo } from '../../server/runtime/runtime.ts';
 import { realEngine } from '../support/engine.ts';
 
@@ -242,5 +244,32 @@ describe.runIf(services)('lab runtime on the real engine', () => {
     expect(containers).toEqual([]);
     expect(networks).toEqual([]);
     expect(volumes.Volumes ?? []).toEqual([]);
+  });
+
+  it('gives each lab network a /28 of its own, so more labs fit on one engine than Docker has default pools for', async () => {
+    const info = await s.runtime.info();
+    const made: string[] = [];
+    const tag = `subnets-${randomBytes(4).toString('hex')}`;
+    try {
+      // Docker's default pools hold about 31 networks; the 32nd used to fail.
+      for (let i = 0; i < 40; i++) {
+        const name = `maillab-test-${tag}-${i}`;
+        await createLabNetwork(docker, info, name, readConfig().labSubnets, { 'maillab.test': tag });
+        made.push(name);
+      }
+      const networks = await docker.listNetworks({ filters: { label: [`maillab.test=${tag}`] } });
+      const subnets = networks.map((n) => n.IPAM?.Config?.[0]?.Subnet ?? '');
+      expect(subnets).toHaveLength(40);
+      if (info.product === 'docker') {
+        expect(new Set(subnets).size).toBe(40);
+        for (const subnet of subnets) expect(subnet).toMatch(/^10\.213\.\d+\.\d+\/28$/);
+      }
+    } finally {
+      for (const name of made)
+        await docker
+          .getNetwork(name)
+          .remove()
+          .catch(() => {});
+    }
   });
 });
