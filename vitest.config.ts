@@ -23,6 +23,9 @@ export default defineConfig({
     env: {
       MAILLAB_IMAGE: process.env.MAILLAB_IMAGE ?? 'offline',
       MAILLAB_SPARE_LABS: process.env.MAILLAB_SPARE_LABS ?? '0',
+      // Lessons are proven on labs that run their setup; test/integration/prepared-images.test.ts
+      // proves labs booted from prepared images.
+      MAILLAB_PREPARED_IMAGES: process.env.MAILLAB_PREPARED_IMAGES ?? '0',
       // The tests' classes and attempts go to a throw-away database, never the person's own.
       MAILLAB_DATA_DIR:
         process.env.MAILLAB_DATA_DIR ?? path.join(tmpdir(), `maillab-test-data-${process.pid}`),

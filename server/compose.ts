@@ -1,11 +1,14 @@
 // The composition root: builds every service from the configuration and wires them together.
+import { createHash } from 'node:crypto';
+import path from 'node:path';
 import { Checker } from './checker/checker.ts';
 import { Classroom } from './classroom/classroom.ts';
 import type { Config } from './config.ts';
 import { errorMessage, MaillabError } from './errors.ts';
 import { Admission } from './labs/admission.ts';
 import { IdleExpiry } from './labs/idle-expiry.ts';
-import { LabService } from './labs/lab-service.ts';
+import { LabService, newLabId, newToken } from './labs/lab-service.ts';
+import { PreparedImages } from './labs/prepared-images.ts';
 import { ProgressRecorder } from './labs/progress-recorder.ts';
 import { SparePool } from './labs/spare-pool.ts';
 import { type LessonCatalog, loadLessons } from './lessons/catalog.ts';
@@ -42,6 +45,8 @@ export interface Services {
   expiry: IdleExpiry;
   /** Labs made ahead; the server refills it, `maillab spares fill` fills it once. */
   spares: SparePool;
+  /** Lessons' setup done ahead, as images their labs boot from. */
+  prepared: PreparedImages;
 }
 
 /** Builds the services; `log` is the structured logger (the server's; silent for CLI commands). */
@@ -71,10 +76,21 @@ export async function compose(config: Config, log: Logger = silentLogger): Promi
   const ownerPrefix = config.owner.replace(/[^A-Za-z0-9_-]/g, '-');
   const classes = new ClassStore(db, scoped ? `${ownerPrefix}-st` : 'st');
   const recorder = new ProgressRecorder(progress);
+  const prepared = new PreparedImages({
+    runtime,
+    setup: (labId, lesson, say) => checker.setup(labId, lesson, say),
+    // One per state directory, like the spare owner: a test's maillab never removes another's.
+    owner: `prep-${createHash('sha256').update(path.resolve(config.stateDir)).digest('hex').slice(0, 10)}`,
+    enabled: config.preparedImages,
+    log,
+    newLabId,
+    newToken,
+  });
   const labs = new LabService({
     runtime,
     lessons,
     checker,
+    prepared,
     store,
     log,
     maxLabs: config.maxLabs,
@@ -117,6 +133,7 @@ export async function compose(config: Config, log: Logger = silentLogger): Promi
     labs,
     images,
     spares,
+    prepared,
     db,
     progress,
     classes,

@@ -47,6 +47,8 @@ export interface Config {
   labSubnets: string;
   /** MAILLAB_DISK_LIMIT_MB: what one lab host may write to its disk before it is stopped. */
   diskLimitBytes: number;
+  /** MAILLAB_PREPARED_IMAGES=0: never boot labs from lessons' prepared images (see prepared-images.ts). */
+  preparedImages: boolean;
   /** MAILLAB_SPARE_LABS: which labs to keep ready ahead (see server/labs/spare-pool.ts). */
   spareLabs: SpareSetting;
 }
@@ -105,6 +107,12 @@ const envSchema = z.object({
     .refine((u) => /^https?:\/\//.test(u), 'MAILLAB_PUBLIC_URL must start with http:// or https://')
     .optional()
     .or(z.literal('').transform(() => undefined)),
+  MAILLAB_PREPARED_IMAGES: z
+    .string()
+    .default('1')
+    .refine((v) => v === '0' || v === '1', {
+      message: 'MAILLAB_PREPARED_IMAGES must be 1 (boot labs from prepared lesson images) or 0',
+    }),
   MAILLAB_LAB_SUBNETS: z
     .string()
     .default('10.213.0.0/16')
@@ -151,6 +159,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     labSubnets: settings.MAILLAB_LAB_SUBNETS,
     diskLimitBytes: settings.MAILLAB_DISK_LIMIT_MB * 1024 * 1024,
     spareLabs: parseSpareSetting(env.MAILLAB_SPARE_LABS ?? ''),
+    preparedImages: settings.MAILLAB_PREPARED_IMAGES === '1',
     stateDir,
     dataDir: env.MAILLAB_DATA_DIR || stateDir,
     publicUrl: settings.MAILLAB_PUBLIC_URL?.replace(/\/+$/, ''),

@@ -303,9 +303,48 @@ async function images(
       );
     return 0;
   }
+  if (action === 'prepare') {
+    // Lessons' setup done ahead: `images prepare` (every lesson) or `images prepare 06 07`.
+    const names = words.slice(1);
+    const lessons = names.length ? names.map((w) => services.lessons.get(w)) : services.lessons.list();
+    const image = (await services.images.ensure((line) => out(`  ${line}`))).image;
+    let failed = 0;
+    for (const lesson of lessons) {
+      const t0 = Date.now();
+      const outcome = await services.prepared
+        .prepare(lesson, image, (line) => out(`  ${lesson.number}: ${line}`))
+        .catch((err: unknown) => {
+          failed++;
+          return { status: 'failed', why: errorMessage(err) } as const;
+        });
+      const seconds = ((Date.now() - t0) / 1000).toFixed(1);
+      if (outcome.status === 'ready') out(`✓ ${lesson.id}: prepared in ${seconds} s`);
+      else if (outcome.status === 'existed') out(`✓ ${lesson.id}: already prepared`);
+      else if ('why' in outcome) out(`- ${lesson.id}: not prepared, ${outcome.why}`);
+    }
+    if (!services.prepared.enabled)
+      out('Note: MAILLAB_PREPARED_IMAGES=0 is set, so labs will not boot from these images.');
+    return failed ? 1 : 0;
+  }
+  if (action === 'list') {
+    const found = await services.images.find();
+    out(`Lab image: ${found?.image ?? '(not built yet)'}`);
+    const prepared = await services.prepared.list();
+    out(prepared.length ? 'Prepared lesson images (setup done ahead):' : 'No prepared lesson images.');
+    for (const p of prepared)
+      out(`  ${p.reference}  ${(p.bytes / 1024 / 1024).toFixed(0)} MiB  ${p.createdAt}`);
+    return 0;
+  }
+  if (action === 'prune') {
+    const { removed, kept } = await services.prepared.removeAll();
+    out(
+      `Removed ${removed} prepared lesson image(s)${kept ? `; ${kept} still used by a lab were kept` : ''}.`,
+    );
+    return 0;
+  }
   throw new MaillabError(
     'bad_request',
-    'Usage: maillab images build [--force] | images save <file> | images load <file>',
+    'Usage: maillab images build [--force] | images list | images prepare [lesson…] | images prune | images save <file> | images load <file>',
   );
 }
 

@@ -80,6 +80,8 @@ export async function serve(
   }
   // Labs made ahead: the next Start takes a ready one (MAILLAB_SPARE_LABS).
   labs.setOnLabStarted((lesson) => services.spares.noteStart(lesson));
+  // A lesson whose lab ran its setup gets its prepared images made next, one lesson at a time.
+  labs.setPrepareInBackground(true);
 
   const terminals = new TerminalSessions({
     shellCommand: async (labId, host) => {

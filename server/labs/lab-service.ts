@@ -11,6 +11,7 @@ import type { ExerciseResult, GradeReport, HandIn } from '../shared/check-result
 import type { GraderStore } from '../store/grader-store.ts';
 import type { SpareClaims } from '../store/spare-claims.ts';
 import { duringExam, type ExamRecord, examState, isOver, minutesLate, newExam } from './exam.ts';
+import type { PreparedImages } from './prepared-images.ts';
 
 export type LabStatus = 'starting' | 'ready' | 'failed';
 
@@ -69,6 +70,10 @@ export interface LabServiceOptions {
   claims?: SpareClaims;
   /** Told when a student starts a lab (a spare taken or a new one), so the pool can prepare the next. */
   onLabStarted?: (lesson: string) => void;
+  /** Lessons' setup done ahead (prepared images); without it every lab runs its setup. */
+  prepared?: PreparedImages;
+  /** Whether a lab that ran its setup asks for its lesson to be prepared in the background (serve). */
+  prepareInBackground?: boolean;
 }
 
 /** How long another process may take to finish creating a lab before it counts as abandoned. */
@@ -136,6 +141,11 @@ export class LabService {
 
   setOnLabStarted(fn: (lesson: string) => void): void {
     this.opts.onLabStarted = fn;
+  }
+
+  /** The server prepares lessons' images in the background; a short-lived CLI process does not. */
+  setPrepareInBackground(on: boolean): void {
+    this.opts.prepareInBackground = on;
   }
 
   /** The engine's labs, a claimed spare under the owner who took it. */
@@ -561,6 +571,15 @@ export class LabService {
   private async create(state: LabState, say: (m: string) => void): Promise<void> {
     const lesson = this.opts.lessons.get(state.lesson);
     const image = await this.opts.image(say);
+    const prepared = state.fault
+      ? undefined
+      : await this.opts.prepared?.imagesFor(lesson, image).catch((err: unknown) => {
+          (this.opts.log ?? silentLogger).warn(
+            { lesson: lesson.id, err: errorMessage(err) },
+            'prepared images not looked up',
+          );
+          return undefined;
+        });
     await this.opts.runtime.createLab(
       {
         labId: state.labId,
@@ -569,14 +588,18 @@ export class LabService {
         token: state.token,
         hosts: lesson.hosts,
         image,
+        ...(prepared ? { hostImages: prepared } : {}),
       },
       say,
     );
     // Recorded before setup breaks anything, so the judge always knows which fault it looks at.
     if (state.fault) await this.opts.store.saveFault(state.labId, state.fault);
-    if (lesson.setup.length || lesson.prerequisites.length) {
+    if (prepared) {
+      say(`Lesson ${lesson.number}'s setup was done ahead: its hosts booted from its prepared image`);
+    } else if (lesson.setup.length || lesson.prerequisites.length) {
       say(`Preparing the lab for lesson ${lesson.number}`);
       await this.opts.checker.setup(state.labId, lesson, say, state.fault);
+      if (this.opts.prepareInBackground) this.opts.prepared?.want(lesson, image);
     }
     if (lesson.exam && state.owner !== this.spareOwner) {
       // The clock starts when the lab is ready (a spare's when it is claimed); a reset keeps it.

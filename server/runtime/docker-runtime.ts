@@ -205,7 +205,7 @@ export class DockerRuntime implements LabRuntime {
         onProgress(`Creating host ${fqdn}`);
         const container = await this.docker.createContainer({
           name: containerName(spec.labId, host),
-          Image: spec.image,
+          Image: spec.hostImages?.[host] ?? spec.image,
           Hostname: fqdn,
           Labels: { ...common, [LABEL.host]: host },
           Env: ['container=docker'],
@@ -467,6 +467,70 @@ export class DockerRuntime implements LabRuntime {
     );
   }
 
+  async imageId(reference: string): Promise<string | undefined> {
+    try {
+      return (await this.call(() => this.docker.getImage(reference).inspect())).Id;
+    } catch (err) {
+      if ((err as { statusCode?: number }).statusCode === 404) return undefined;
+      throw err;
+    }
+  }
+
+  async commitHost(labId: string, host: string, reference: string): Promise<void> {
+    const [repo, tag = 'latest'] = splitReference(reference);
+    const container = this.docker.getContainer(containerName(labId, host));
+    // A clean shutdown (SIGRTMIN+3 to systemd): daemons stop, queues and databases are written out.
+    await this.call(() => container.stop({ t: 20 })).catch((err: { statusCode?: number }) => {
+      if (err.statusCode !== 304) throw err;
+    });
+    const raw = `${repo}:${tag}-raw`;
+    await commit(this.docker, container.id, raw, IMAGE_CHANGES);
+    // Per lab, not per image: a fresh machine-id (systemd makes one at boot when the file is empty),
+    // a journal and syslog files that start with the lab. Done in a plain container from the raw
+    // commit, as nothing can be deleted from a stopped container's disk through the engine.
+    const sealer = await this.docker.createContainer({
+      Image: raw,
+      Cmd: ['/bin/sh', '-c', SEAL_SCRIPT],
+      HostConfig: { NetworkMode: 'none', Memory: 256 * 1024 * 1024 },
+    });
+    try {
+      await sealer.start();
+      const { StatusCode } = (await sealer.wait()) as { StatusCode: number };
+      if (StatusCode !== 0) {
+        const log = demuxed((await sealer.logs({ stdout: true, stderr: true })) as Buffer);
+        throw new Error(`sealing ${host}'s image failed (exit ${StatusCode}): ${log.trim().slice(-400)}`);
+      }
+      await commit(this.docker, sealer.id, reference, IMAGE_CHANGES);
+    } finally {
+      await sealer.remove({ force: true }).catch(() => {});
+      await this.docker
+        .getImage(raw)
+        .remove()
+        .catch(() => {});
+    }
+  }
+
+  async listImages(
+    repository: string,
+  ): Promise<{ id: string; tags: string[]; createdAt: string; bytes: number }[]> {
+    const images = await this.call(() => this.docker.listImages({ filters: { reference: [repository] } }));
+    return images.map((image) => ({
+      id: image.Id,
+      tags: image.RepoTags ?? [],
+      createdAt: new Date(image.Created * 1000).toISOString(),
+      bytes: image.Size,
+    }));
+  }
+
+  async removeImage(reference: string): Promise<boolean> {
+    try {
+      await this.call(() => this.docker.getImage(reference).remove());
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
   async copyFiles(labId: string, from: string, to: string, request: CopyRequest): Promise<CopyResult> {
     const limits = request.limits ?? DEFAULT_COPY_LIMITS;
     const budget = { bytes: limits.maxBytes, entries: limits.maxEntries };
@@ -567,6 +631,50 @@ export class DockerRuntime implements LabRuntime {
     }
   }
 }
+
+/** `maillab/lesson:06-server-abc` → ['maillab/lesson', '06-server-abc']. */
+function splitReference(reference: string): [string, string | undefined] {
+  const colon = reference.lastIndexOf(':');
+  if (colon <= reference.lastIndexOf('/')) return [reference, undefined];
+  return [reference.slice(0, colon), reference.slice(colon + 1)];
+}
+
+/** Commits a container as `reference`, with Dockerfile-style config changes. */
+async function commit(
+  docker: Docker,
+  containerId: string,
+  reference: string,
+  changes: string[],
+): Promise<void> {
+  const [repo, tag = 'latest'] = splitReference(reference);
+  await docker.getContainer(containerId).commit({
+    _query: { container: containerId, repo, tag, changes, pause: false },
+    _body: {},
+  });
+}
+
+/**
+ * A commit keeps the container's labels; the lab's own (its id, owner and token) are emptied so that
+ * neither the image nor the sealing container passes for part of a lab. A lab host made from the
+ * image gets its labels at creation, as any other.
+ */
+const IMAGE_CHANGES = [
+  'CMD ["/sbin/init"]',
+  `LABEL ${[LABEL.lab, LABEL.lesson, LABEL.host, LABEL.owner, LABEL.token, LABEL.created].map((l) => `${l}=""`).join(' ')}`,
+];
+
+/**
+ * What a prepared image must not carry over from the host it was made on. postfix's own quick-start
+ * mark skips the integrity walk on its first start (`postfix quick-stop` leaves it): that walk already
+ * ran on this very disk when setup started postfix, and it is most of postfix's start-up time.
+ */
+const SEAL_SCRIPT = [
+  'set -e',
+  ': > /etc/machine-id',
+  'rm -rf /var/log/journal/* /var/lib/systemd/random-seed',
+  'for f in /var/log/maillog /var/log/messages /var/log/secure; do [ -f "$f" ] && : > "$f"; done',
+  'if [ -e /etc/systemd/system/multi-user.target.wants/postfix.service ]; then touch /var/spool/postfix/quick-start; fi',
+].join('\n');
 
 /**
  * The usual reason systemd hosts die or hang at start once many are up: each takes several inotify

@@ -25,6 +25,11 @@ export interface LabSpec {
   /** Student-visible hosts, e.g. ['server', 'desktop']; the grader is added by the runtime. */
   hosts: HostName[];
   image: string;
+  /**
+   * A host made from a lesson's prepared image (its setup done ahead, see prepared-images.ts) instead
+   * of `image`; hosts not named here, the grader always, use `image`.
+   */
+  hostImages?: Partial<Record<HostName, string>>;
 }
 
 export interface LabHost {
@@ -123,4 +128,15 @@ export interface LabRuntime {
   /** Copies files between two hosts of a lab through the engine; no program runs on the source. */
   copyFiles(labId: string, from: HostName, to: HostName, request: CopyRequest): Promise<CopyResult>;
   shellCommand(labId: string, host: HostName): Promise<ShellCommand>;
+  /** The engine's id of an image, undefined when it has none by that name. */
+  imageId(reference: string): Promise<string | undefined>;
+  /**
+   * Turns a lab host into the image `reference`: the host is shut down cleanly, its disk committed, and
+   * what must differ per lab (machine-id, the journal, the syslog files) emptied; see prepared-images.ts.
+   */
+  commitHost(labId: string, host: HostName, reference: string): Promise<void>;
+  /** Images of a repository (`maillab/lesson`), with their tags, for listing and pruning. */
+  listImages(repository: string): Promise<{ id: string; tags: string[]; createdAt: string; bytes: number }[]>;
+  /** Removes an image by name; one still used by a container, or already gone, is left as it is. */
+  removeImage(reference: string): Promise<boolean>;
 }

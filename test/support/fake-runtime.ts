@@ -35,6 +35,7 @@ export class FakeRuntime implements LabRuntime {
   async createLab(spec: LabSpec, onProgress: ProgressFn = () => {}): Promise<LabInfo> {
     onProgress('fake: creating');
     if (this.failCreate) throw this.failCreate;
+    this.specs.push(spec);
     const hosts = [...spec.hosts, GRADER_HOST].map((name) => ({
       name,
       fqdn: `${name}.example.com`,
@@ -144,6 +145,38 @@ export class FakeRuntime implements LabRuntime {
         { current: this.pids.get(`${labId}:${h.name}`) ?? 10, limit: 512 },
       ]),
     );
+  }
+
+  /** Images by name (id); the lab image the tests use is there from the start. */
+  readonly images = new Map<string, string>([['maillab/lab:test', 'sha256:lab-test']]);
+  /** Lab specs as created, in order, for tests that look at which image each host got. */
+  readonly specs: LabSpec[] = [];
+  readonly commits: { labId: string; host: string; reference: string }[] = [];
+  failCommit?: Error;
+
+  async imageId(reference: string): Promise<string | undefined> {
+    return this.images.get(reference);
+  }
+
+  async commitHost(labId: string, host: string, reference: string): Promise<void> {
+    if (this.failCommit) throw this.failCommit;
+    this.commits.push({ labId, host, reference });
+    const target = this.labs.get(labId)?.hosts.find((h) => h.name === host);
+    if (target) {
+      target.running = false;
+      target.state = 'exited';
+    }
+    this.images.set(reference, `sha256:${reference}`);
+  }
+
+  async listImages(repository: string) {
+    return [...this.images.entries()]
+      .filter(([name]) => name.startsWith(`${repository}:`))
+      .map(([name, id]) => ({ id, tags: [name], createdAt: new Date(0).toISOString(), bytes: 0 }));
+  }
+
+  async removeImage(reference: string): Promise<boolean> {
+    return this.images.delete(reference);
   }
 
   async stopHost(labId: string, host: string): Promise<void> {

@@ -1,0 +1,188 @@
+// Prepared lesson images: a lesson's setup done once, committed per host, and labs booted from it with
+// no setup run; named by everything setup runs, refused when a lab from them would differ from setup's.
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { Checker } from '../../server/checker/checker.ts';
+import { LabService, newLabId, newToken } from '../../server/labs/lab-service.ts';
+import {
+  notPreparable,
+  PreparedImages,
+  preparedKey,
+  preparedReference,
+} from '../../server/labs/prepared-images.ts';
+import { type LessonCatalog, loadLessons } from '../../server/lessons/catalog.ts';
+import { GraderStore } from '../../server/store/grader-store.ts';
+import { FakeRuntime } from '../support/fake-runtime.ts';
+import { tempLessons, VALID_FRONT_MATTER, writeLesson } from '../support/lesson-fixture.ts';
+
+const IMAGE = 'maillab/lab:test';
+const BUILDS_ON = VALID_FRONT_MATTER.replace('exercises:', 'buildsOn: ["03"]\nexercises:');
+
+async function catalog(): Promise<{ root: string; lessons: LessonCatalog }> {
+  const root = await tempLessons();
+  await writeLesson(root, '03-receiving', VALID_FRONT_MATTER);
+  await writeLesson(root, '04-aliases', BUILDS_ON);
+  await writeLesson(
+    root,
+    '09-troubleshooting',
+    VALID_FRONT_MATTER.replace(
+      'exercises:',
+      'faults:\n  - { id: typo, title: a typo }\n  - { id: loopback, title: loopback-only }\nexercises:',
+    ),
+  );
+  await writeLesson(
+    root,
+    '05-grader-setup',
+    VALID_FRONT_MATTER.replace(
+      '  - host: server\n    script: setup/server.sh',
+      '  - host: grader\n    script: setup/server.sh',
+    ),
+  );
+  return { root, lessons: await loadLessons(root) };
+}
+
+/** A runtime whose hosts print `print` for the fingerprint (then `later` for labs made after `after` prints). */
+function fingerprinting(runtime: FakeRuntime, print: string, later = print, after = 2): void {
+  let prints = 0;
+  runtime.reply = (_host, argv) => {
+    if (!argv[2]?.includes('list-units')) return undefined;
+    prints++;
+    return { stdout: prints > after ? later : print };
+  };
+}
+
+function services(runtime: FakeRuntime, lessons: LessonCatalog) {
+  const store = new GraderStore(runtime);
+  const checker = new Checker(runtime, store);
+  const prepared = new PreparedImages({
+    runtime,
+    setup: (labId, lesson, say) => checker.setup(labId, lesson, say),
+    owner: 'prep-test',
+    enabled: true,
+    newLabId,
+    newToken,
+  });
+  const labs = new LabService({ runtime, store, lessons, checker, prepared, image: async () => IMAGE });
+  return { prepared, labs };
+}
+
+const setupRuns = (runtime: FakeRuntime, labId: string) =>
+  runtime.execs.filter((e) => e.labId === labId && e.argv.at(-1) === 'maillab:setup/server.sh').length;
+
+describe('prepared lesson images', () => {
+  it('are named by everything setup runs: the lab image, the lesson and the lessons it builds on', async () => {
+    const { root, lessons } = await catalog();
+    const aliases = lessons.get('04');
+    const key = preparedKey(aliases, 'sha256:a');
+    expect(preparedKey(aliases, 'sha256:a')).toBe(key);
+    expect(preparedKey(aliases, 'sha256:b')).not.toBe(key);
+    expect(preparedReference(aliases, 'server', key)).toMatch(/^maillab\/lesson:04-server-[0-9a-f]{16}$/);
+    // The earlier lesson's solution is part of 04's setup: changing it names new images.
+    await writeFile(path.join(root, '03-receiving', 'solution', 'listen.sh'), 'echo changed\n');
+    expect(preparedKey((await loadLessons(root)).get('04'), 'sha256:a')).not.toBe(key);
+  });
+
+  it('are never made for a lesson that draws a fault per lab, has no setup, or prepares the grader', async () => {
+    const { lessons } = await catalog();
+    expect(notPreparable(lessons.get('03'))).toBeUndefined();
+    expect(notPreparable(lessons.get('04'))).toBeUndefined();
+    expect(notPreparable(lessons.get('09'))).toMatch(/fault/);
+    expect(notPreparable(lessons.get('05'))).toMatch(/grader/);
+    const bare = { ...lessons.get('03'), setup: [], prerequisites: [] };
+    expect(notPreparable(bare)).toMatch(/no setup/);
+  });
+
+  it('boot the next lab of a lesson once a lab ran its setup, and that lab runs no setup', async () => {
+    const { lessons } = await catalog();
+    const runtime = new FakeRuntime();
+    fingerprinting(runtime, 'unit postfix.service\nqueue 0');
+    const { prepared, labs } = services(runtime, lessons);
+    labs.setPrepareInBackground(true);
+
+    const first = await labs.start('ann', '03');
+    await first.ready;
+    expect(setupRuns(runtime, first.labId)).toBe(1);
+    expect(runtime.specs.at(-1)?.hostImages).toBeUndefined();
+    await prepared.settled();
+    const references = await prepared.imagesFor(lessons.get('03'), IMAGE);
+    expect(Object.keys(references ?? {})).toEqual(['server', 'desktop']);
+    expect(runtime.commits.map((c) => c.host)).toEqual(['server', 'desktop']);
+    // The labs the preparation ran on are gone.
+    expect([...runtime.labs.values()].filter((l) => l.owner === 'prep-test')).toEqual([]);
+
+    const second = await labs.start('bob', '03');
+    await second.ready;
+    expect(second.status).toBe('ready');
+    expect(runtime.specs.at(-1)?.hostImages).toEqual(references);
+    expect(setupRuns(runtime, second.labId)).toBe(0);
+    expect(second.progress.join('\n')).toMatch(/setup was done ahead/);
+  });
+
+  it('are refused and removed when a lab booted from them differs from the one setup ran on', async () => {
+    const { lessons } = await catalog();
+    const runtime = new FakeRuntime();
+    fingerprinting(runtime, 'unit postfix.service\nqueue 0', 'queue 0');
+    const { prepared } = services(runtime, lessons);
+    const outcome = await prepared.prepare(lessons.get('03'), IMAGE);
+    expect(outcome).toMatchObject({ status: 'refused' });
+    expect('why' in outcome && outcome.why).toMatch(/lacks "unit postfix.service"/);
+    expect(await prepared.imagesFor(lessons.get('03'), IMAGE)).toBeUndefined();
+    expect(await prepared.list()).toEqual([]);
+    // Not tried again by this process.
+    const commits = runtime.commits.length;
+    expect(await prepared.prepare(lessons.get('03'), IMAGE)).toMatchObject({ status: 'refused' });
+    expect(runtime.commits.length).toBe(commits);
+  });
+
+  it('are refused for a lesson whose setup leaves mail in a queue', async () => {
+    const { lessons } = await catalog();
+    const runtime = new FakeRuntime();
+    fingerprinting(runtime, 'unit postfix.service\nqueue 2');
+    const { prepared } = services(runtime, lessons);
+    const outcome = await prepared.prepare(lessons.get('03'), IMAGE);
+    expect(outcome).toMatchObject({ status: 'refused' });
+    expect('why' in outcome && outcome.why).toMatch(/queue/);
+    expect(runtime.commits).toEqual([]);
+    expect([...runtime.labs.keys()]).toEqual([]);
+  });
+
+  it('leave no lab behind when setup fails while preparing', async () => {
+    const { lessons } = await catalog();
+    const runtime = new FakeRuntime();
+    runtime.reply = (_host, argv) =>
+      argv.at(-1) === 'maillab:setup/server.sh'
+        ? { exitCode: 1, stderr: 'postfix did not start' }
+        : undefined;
+    const { prepared } = services(runtime, lessons);
+    await expect(prepared.prepare(lessons.get('03'), IMAGE)).rejects.toThrow(/postfix did not start/);
+    expect([...runtime.labs.keys()]).toEqual([]);
+    expect(runtime.commits).toEqual([]);
+  });
+
+  it('are not used when turned off (MAILLAB_PREPARED_IMAGES=0), even when they exist', async () => {
+    const { lessons } = await catalog();
+    const runtime = new FakeRuntime();
+    fingerprinting(runtime, 'queue 0');
+    const store = new GraderStore(runtime);
+    const checker = new Checker(runtime, store);
+    const on = new PreparedImages({
+      runtime,
+      setup: (labId, lesson, say) => checker.setup(labId, lesson, say),
+      owner: 'prep-test',
+      enabled: true,
+      newLabId,
+      newToken,
+    });
+    expect(await on.prepare(lessons.get('03'), IMAGE)).toMatchObject({ status: 'ready' });
+    const off = new PreparedImages({
+      runtime,
+      setup: (labId, lesson, say) => checker.setup(labId, lesson, say),
+      owner: 'prep-test',
+      enabled: false,
+      newLabId,
+      newToken,
+    });
+    expect(await off.imagesFor(lessons.get('03'), IMAGE)).toBeUndefined();
+  });
+});
