@@ -82,6 +82,7 @@ export async function compose(config: Config, log: Logger = silentLogger): Promi
     // One per state directory, like the spare owner: a test's maillab never removes another's.
     owner: `prep-${createHash('sha256').update(path.resolve(config.stateDir)).digest('hex').slice(0, 10)}`,
     enabled: config.preparedImages,
+    refusalsFile: path.join(config.stateDir, 'prepared-refusals.json'),
     log,
     newLabId,
     newToken,

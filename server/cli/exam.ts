@@ -1,11 +1,10 @@
 // The exam from the command line: what `lab start` says of the time limit, the clock `lab grade`
 // shows, and the background watch that hands the exam in at its limit when no server is running.
-import { spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import type { Services } from '../compose.ts';
 import { handInNote } from '../labs/exam.ts';
 import type { LabState } from '../labs/lab-service.ts';
 import type { ExamState } from '../shared/check-result.ts';
+import { spawnDetached } from './detached.ts';
 
 const clock = (iso: string) => new Date(iso).toTimeString().slice(0, 5);
 
@@ -33,14 +32,7 @@ export function examIntro(exam: ExamState, lessonNumber: string): string[] {
  * student's exam ends at its limit too. It stops on its own when the lab is handed in or finished.
  */
 export function spawnExamWatch(labId: string): number | undefined {
-  const bin = fileURLToPath(new URL('../../bin/maillab.mjs', import.meta.url));
-  const child = spawn(process.execPath, [bin, 'exam-watch', labId], {
-    detached: true,
-    stdio: 'ignore',
-    env: process.env,
-  });
-  child.unref();
-  return child.pid;
+  return spawnDetached(['exam-watch', labId]);
 }
 
 /** The body of `maillab exam-watch <lab>`: waits for the limit, then hands in unless someone did. */

@@ -7,11 +7,13 @@ import { compose, engineStatus, type Services } from '../compose.ts';
 import { readConfig } from '../config.ts';
 import { errorMessage, MaillabError } from '../errors.ts';
 import type { LabState } from '../labs/lab-service.ts';
+import { notPreparable } from '../labs/prepared-images.ts';
 import { createLogger } from '../log.ts';
 import { hostNames } from '../runtime/labels.ts';
 import { GRADER_HOST } from '../runtime/runtime.ts';
 import { allowOnly, parseArgs } from './args.ts';
 import { CLASS_USAGE, classCommand, publicBase } from './class.ts';
+import { spawnDetached } from './detached.ts';
 import { examIntro, spawnExamWatch, timeLeft, watchExam } from './exam.ts';
 import { describeSpares, spares } from './spares.ts';
 import { verifyLessons, verifyTable } from './verify.ts';
@@ -122,6 +124,13 @@ async function lab(
       for (const host of lesson.hosts) {
         const [fqdn, ...aliases] = hostNames(host).aliases.filter((a) => a !== host);
         out(`  ${host.padEnd(8)} ${fqdn}${aliases.length ? ` (${aliases.join(', ')})` : ''}`);
+      }
+      // The lab ran its setup: the next one of this lesson boots from images made now, in a process of
+      // its own that outlives this command (the server does the same in its background).
+      if (state.progress.some((p) => p.startsWith('Preparing the lab')) && services.prepared.enabled) {
+        const image = (await services.images.find())?.image;
+        if (image && !notPreparable(lesson) && !(await services.prepared.imagesFor(lesson, image)))
+          spawnDetached(['images', 'prepare', lesson.number]);
       }
       out(`\nOpen a shell:  npx maillab lab shell ${lesson.number} ${lesson.hosts[0]}`);
       out(`Check work:    npx maillab lab grade ${lesson.number}`);

@@ -11,6 +11,8 @@
 // that draw a fault per lab, prepare the grader, or leave mail in a queue (whose timers would not
 // survive) are never prepared.
 import { createHash } from 'node:crypto';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { stepProgram } from '../checker/step-runner.ts';
 import { errorMessage } from '../errors.ts';
 import type { Lesson, Step } from '../lessons/schema.ts';
@@ -35,6 +37,11 @@ export interface PreparedImagesOptions {
   log?: Logger;
   newLabId: () => string;
   newToken: () => string;
+  /**
+   * Where refusals are kept (a JSON file in the state directory), so that no process, a CLI start's
+   * included, prepares again images already found not to reproduce their setup.
+   */
+  refusalsFile?: string;
 }
 
 export type PrepareOutcome =
@@ -110,6 +117,7 @@ export class PreparedImages {
     this.opts = { ...opts };
     this.runtime = opts.runtime;
     this.log = opts.log ?? silentLogger;
+    this.loadRefusals();
   }
 
   get enabled(): boolean {
@@ -249,7 +257,25 @@ export class PreparedImages {
 
   private refuse(key: string, why: string): PrepareOutcome {
     this.refused.set(key, why);
+    if (this.opts.refusalsFile) {
+      try {
+        mkdirSync(path.dirname(this.opts.refusalsFile), { recursive: true });
+        writeFileSync(this.opts.refusalsFile, JSON.stringify(Object.fromEntries(this.refused), null, 1));
+      } catch (err) {
+        this.log.warn({ err: errorMessage(err) }, 'refusal of prepared images not saved');
+      }
+    }
     return { status: 'refused', why };
+  }
+
+  private loadRefusals(): void {
+    if (!this.opts.refusalsFile) return;
+    try {
+      const saved = JSON.parse(readFileSync(this.opts.refusalsFile, 'utf8')) as Record<string, unknown>;
+      for (const [key, why] of Object.entries(saved)) if (typeof why === 'string') this.refused.set(key, why);
+    } catch {
+      // None saved yet, or unreadable: preparations are tried again, and refused again if they must be.
+    }
   }
 
   private async fingerprints(labId: string, hosts: string[]): Promise<Record<string, string>> {

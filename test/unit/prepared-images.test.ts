@@ -52,7 +52,7 @@ function fingerprinting(runtime: FakeRuntime, print: string, later = print, afte
   };
 }
 
-function services(runtime: FakeRuntime, lessons: LessonCatalog) {
+function services(runtime: FakeRuntime, lessons: LessonCatalog, refusalsFile?: string) {
   const store = new GraderStore(runtime);
   const checker = new Checker(runtime, store);
   const prepared = new PreparedImages({
@@ -62,6 +62,7 @@ function services(runtime: FakeRuntime, lessons: LessonCatalog) {
     enabled: true,
     newLabId,
     newToken,
+    ...(refusalsFile ? { refusalsFile } : {}),
   });
   const labs = new LabService({ runtime, store, lessons, checker, prepared, image: async () => IMAGE });
   return { prepared, labs };
@@ -123,15 +124,18 @@ describe('prepared lesson images', () => {
     const { lessons } = await catalog();
     const runtime = new FakeRuntime();
     fingerprinting(runtime, 'unit postfix.service\nqueue 0', 'queue 0');
-    const { prepared } = services(runtime, lessons);
+    const refusals = path.join(await tempLessons(), 'refusals.json');
+    const { prepared } = services(runtime, lessons, refusals);
     const outcome = await prepared.prepare(lessons.get('03'), IMAGE);
     expect(outcome).toMatchObject({ status: 'refused' });
     expect('why' in outcome && outcome.why).toMatch(/lacks "unit postfix.service"/);
     expect(await prepared.imagesFor(lessons.get('03'), IMAGE)).toBeUndefined();
     expect(await prepared.list()).toEqual([]);
-    // Not tried again by this process.
+    // Not tried again, by this process or another that keeps its refusals in the same place.
     const commits = runtime.commits.length;
     expect(await prepared.prepare(lessons.get('03'), IMAGE)).toMatchObject({ status: 'refused' });
+    const another = services(runtime, lessons, refusals).prepared;
+    expect(await another.prepare(lessons.get('03'), IMAGE)).toMatchObject({ status: 'refused' });
     expect(runtime.commits.length).toBe(commits);
   });
 
