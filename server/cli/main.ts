@@ -265,6 +265,10 @@ async function doctor(services: Services): Promise<number> {
     out(
       `• Spare labs made ahead (they count against MAILLAB_MAX_LABS=${services.config.maxLabs}): ${waiting.length}${waiting.map((l) => `\n    ${l}`).join('')}${waiting.length ? '\n    Remove them: npx maillab spares clear' : ''}`,
     );
+    const prepared = await services.prepared.list();
+    out(
+      `• Prepared lesson images (setup done ahead${services.prepared.enabled ? '' : '; not used: MAILLAB_PREPARED_IMAGES=0'}): ${prepared.length}${prepared.length ? ` for lessons ${[...new Set(prepared.map((p) => p.reference.split(':')[1]?.slice(0, 2)))].sort().join(' ')}\n    List them: npx maillab images list; remove them: npx maillab images prune` : ''}`,
+    );
   }
   // Each lab host's systemd takes inotify instances from one per-user budget (see README, "Start it").
   const inotify = Number(await readFile('/proc/sys/fs/inotify/max_user_instances', 'utf8').catch(() => '0'));
