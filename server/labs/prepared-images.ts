@@ -24,6 +24,8 @@ export const PREPARED_REPOSITORY = 'maillab/lesson';
 const PREPARE_VERSION = 1;
 /** A lab left by a preparation that died (the process was killed) is removed after this long. */
 const ABANDONED_MS = 15 * 60_000;
+/** How long a lesson whose images were refused keeps running its setup before they are tried again. */
+const REFUSAL_MS = 24 * 3600_000;
 
 /** Runs a lesson's setup on a lab (Checker.setup). */
 export type RunSetup = (labId: string, lesson: Lesson, say: (message: string) => void) => Promise<void>;
@@ -106,7 +108,7 @@ export class PreparedImages {
   private readonly runtime: LabRuntime;
   private readonly log: Logger;
   /** Keys whose images did not reproduce their setup, with why: not tried again by this process. */
-  private readonly refused = new Map<string, string>();
+  private readonly refused = new Map<string, { why: string; at: number }>();
   /** One preparation at a time: each costs two labs' worth of work. */
   private queue: Promise<unknown> = Promise.resolve();
   private readonly wanted = new Set<string>();
@@ -180,8 +182,9 @@ export class PreparedImages {
     const key = preparedKey(lesson, labImageId);
     const existing = await this.find(lesson, labImage);
     if (existing) return { status: 'existed', references: existing };
+    // A refusal holds for a day: one caused by a passing hiccup (a machine under heavy load) is retried.
     const refusal = this.refused.get(key);
-    if (refusal) return { status: 'refused', why: refusal };
+    if (refusal && Date.now() - refusal.at < REFUSAL_MS) return { status: 'refused', why: refusal.why };
     await this.removeAbandoned();
 
     const references = Object.fromEntries(lesson.hosts.map((h) => [h, preparedReference(lesson, h, key)]));
@@ -256,7 +259,7 @@ export class PreparedImages {
   }
 
   private refuse(key: string, why: string): PrepareOutcome {
-    this.refused.set(key, why);
+    this.refused.set(key, { why, at: Date.now() });
     if (this.opts.refusalsFile) {
       try {
         mkdirSync(path.dirname(this.opts.refusalsFile), { recursive: true });
@@ -272,7 +275,10 @@ export class PreparedImages {
     if (!this.opts.refusalsFile) return;
     try {
       const saved = JSON.parse(readFileSync(this.opts.refusalsFile, 'utf8')) as Record<string, unknown>;
-      for (const [key, why] of Object.entries(saved)) if (typeof why === 'string') this.refused.set(key, why);
+      for (const [key, value] of Object.entries(saved)) {
+        const { why, at } = (value ?? {}) as { why?: unknown; at?: unknown };
+        if (typeof why === 'string' && typeof at === 'number') this.refused.set(key, { why, at });
+      }
     } catch {
       // None saved yet, or unreadable: preparations are tried again, and refused again if they must be.
     }
