@@ -3,20 +3,16 @@
 # POP3, IMAP, TLS). Each subcommand prints plain lines for bash to read; fields are separated by the
 # unit separator (\x1f) so that any text may appear in them. Nothing here trusts a student host's
 # programs: files arrive through the engine, and the network is observed from the grader.
-import email.header
-import email.utils
 import hashlib
-import imaplib
 import json
-import mailbox
 import os
-import poplib
 import re
-import smtplib
 import socket
-import ssl
 import subprocess
 import sys
+
+# The mail and TLS modules are imported by the subcommands that use them: a check calls this helper
+# several times, and importing them all costs every call (email, ssl, imaplib, poplib, smtplib, mailbox).
 
 US = "\x1f"
 
@@ -124,6 +120,8 @@ def cmd_log(args):
 
 
 def decoded(value):
+    import email.header
+
     try:
         return " ".join(str(email.header.make_header(email.header.decode_header(value or ""))).split())
     except Exception:
@@ -143,6 +141,7 @@ def cmd_mbox(args):
     path, subject, message-id, return-path, status, qid, client-ip, helo, needle(1/0).
     qid and client-ip come from the topmost Received: header written by a Postfix that received it
     over SMTP (the client address in brackets is what that server saw, not what the client said)."""
+    import mailbox
     needle = ""
     if args[:1] == ["--needle"]:
         needle, args = args[1], args[2:]
@@ -200,6 +199,9 @@ def cmd_smtp(args):
     """smtp HOST PORT [--helo H] [--starttls] [--auth USER PASS] [--from F] [--rcpt R]... [--data-nonce N]:
     one SMTP conversation from the grader. Output: step<US>code<US>text for connect, ehlo, starttls,
     auth, mail, rcpt (one per recipient), data; it stops at the first refused step but mail and rcpt."""
+    import email.utils
+    import smtplib
+    import ssl
     host, port, rest = args[0], args[1], args[2:]
     helo, sender, rcpts, auth, starttls, nonce = "grader.example.com", None, [], None, False, None
     while rest:
@@ -266,6 +268,8 @@ def cmd_smtp(args):
 
 
 def tls_context():
+    import ssl
+
     context = ssl.create_default_context()
     context.check_hostname = False
     context.verify_mode = ssl.CERT_NONE
@@ -275,6 +279,7 @@ def tls_context():
 def cmd_pop3(args):
     """pop3 HOST PORT USER PASS [--ssl] [--needle N]: login<US>ok|err<US>text, then
     count<US>N and needle<US>found|missing."""
+    import poplib
     host, port, user, password, rest = args[0], int(args[1]), args[2], args[3], args[4:]
     use_ssl, needle = "--ssl" in rest, rest[rest.index("--needle") + 1] if "--needle" in rest else ""
     try:
@@ -300,6 +305,7 @@ def cmd_pop3(args):
 
 def cmd_imap(args):
     """imap HOST PORT USER PASS [--ssl] [--needle N]: connect, login, select (message count), needle."""
+    import imaplib
     host, port, user, password, rest = args[0], int(args[1]), args[2], args[3], args[4:]
     use_ssl, needle = "--ssl" in rest, rest[rest.index("--needle") + 1] if "--needle" in rest else ""
     try:
@@ -340,6 +346,7 @@ def describe_cert(der):
 
 def cmd_tls(args):
     """tls HOST PORT: handshake<US>ok|err<US>protocol, then cert<US>sha256<US>subject."""
+    import ssl
     host, port = args[0], int(args[1])
     try:
         with connect(host, port, 5) as sock, tls_context().wrap_socket(sock, server_hostname=host) as tls:
@@ -354,6 +361,7 @@ def cmd_tls(args):
 
 def cmd_certfile(args):
     """certfile FILE: cert<US>sha256<US>subject of the first certificate in a PEM file."""
+    import ssl
     try:
         pem = open(args[0]).read()
         der = ssl.PEM_cert_to_DER_cert(pem[pem.index("-----BEGIN CERTIFICATE-----"):pem.index("-----END CERTIFICATE-----") + 25])
