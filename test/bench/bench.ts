@@ -6,7 +6,7 @@
 //   BENCH_BROWSER=1       the Chromium rows (echo beside wetty, the 14 MB flood); 0 skips them
 //   BENCH_BROWSER_SAMPLES=100, BENCH_BROWSER_ROUNDS=2   keystrokes per round, rounds (maillab, wetty, …)
 //   BENCH_DENSITY=40      labs of lesson 06 at once for the density run (0 skips it), in waves of
-//   BENCH_DENSITY_WAVE=4
+//   BENCH_DENSITY_WAVE=<cores> labs at a time
 
 import { execFile } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
