@@ -580,21 +580,28 @@ export class LabService {
           );
           return undefined;
         });
-    await this.opts.runtime.createLab(
-      {
-        labId: state.labId,
-        lesson: lesson.id,
-        owner: state.owner,
-        token: state.token,
-        hosts: lesson.hosts,
-        image,
-        ...(prepared ? { hostImages: prepared } : {}),
-      },
-      say,
-    );
+    const spec = {
+      labId: state.labId,
+      lesson: lesson.id,
+      owner: state.owner,
+      token: state.token,
+      hosts: lesson.hosts,
+      image,
+    };
+    let fromImages = prepared !== undefined;
+    try {
+      await this.opts.runtime.createLab(prepared ? { ...spec, hostImages: prepared } : spec, say);
+    } catch (err) {
+      // Removed between the look and the create (`images prune`, or newer ones replacing them): the
+      // lab is made the long way instead of failing.
+      if (!prepared || !/no such image|image not known/i.test(errorMessage(err))) throw err;
+      say('The prepared images went away meanwhile; running the setup instead');
+      fromImages = false;
+      await this.opts.runtime.createLab(spec, say);
+    }
     // Recorded before setup breaks anything, so the judge always knows which fault it looks at.
     if (state.fault) await this.opts.store.saveFault(state.labId, state.fault);
-    if (prepared) {
+    if (fromImages) {
       say(`Lesson ${lesson.number}'s setup was done ahead: its hosts booted from its prepared image`);
     } else if (lesson.setup.length || lesson.prerequisites.length) {
       say(`Preparing the lab for lesson ${lesson.number}`);

@@ -120,6 +120,25 @@ describe('prepared lesson images', () => {
     expect(second.progress.join('\n')).toMatch(/setup was done ahead/);
   });
 
+  it('that vanish between the look and the create leave the lab to run its setup instead of failing', async () => {
+    const { lessons } = await catalog();
+    const runtime = new FakeRuntime();
+    fingerprinting(runtime, 'unit postfix.service\nqueue 0');
+    const { prepared, labs } = services(runtime, lessons);
+    expect(await prepared.prepare(lessons.get('03'), IMAGE)).toMatchObject({ status: 'ready' });
+    const create = runtime.createLab.bind(runtime);
+    runtime.createLab = async (spec, say) => {
+      if (spec.hostImages)
+        throw new Error(`(HTTP code 404) no such container - No such image: ${spec.hostImages.server}`);
+      return create(spec, say);
+    };
+    const lab = await labs.start('ann', '03');
+    await lab.ready;
+    expect(lab.status).toBe('ready');
+    expect(lab.progress.join('\n')).toMatch(/went away meanwhile/);
+    expect(setupRuns(runtime, lab.labId)).toBe(1);
+  });
+
   it('are refused and removed when a lab booted from them differs from the one setup ran on', async () => {
     const { lessons } = await catalog();
     const runtime = new FakeRuntime();
