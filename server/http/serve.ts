@@ -221,6 +221,8 @@ export async function serve(
       // Spares belong to this server: none keeps running unnoticed after it stops.
       const spares = await services.spares.stop().catch(() => 0);
       if (spares) log(`Removed ${spares} spare lab${spares === 1 ? '' : 's'} prepared ahead.`);
+      // A lesson preparation in progress leaves no lab behind.
+      await services.prepared.stop().catch(() => {});
       ws.close();
       terminals.closeAll();
       await new Promise<void>((resolve) => server.close(() => resolve()));

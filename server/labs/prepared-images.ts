@@ -112,6 +112,9 @@ export class PreparedImages {
   /** One preparation at a time: each costs two labs' worth of work. */
   private queue: Promise<unknown> = Promise.resolve();
   private readonly wanted = new Set<string>();
+  /** Labs a preparation of this process is using now, removed if the process stops meanwhile. */
+  private readonly active = new Set<string>();
+  private stopped = false;
 
   private readonly opts: PreparedImagesOptions;
 
@@ -152,7 +155,7 @@ export class PreparedImages {
 
   /** Prepares the lesson's images in the background (one lesson at a time); errors are only logged. */
   want(lesson: Lesson, labImage: string): void {
-    if (!this.opts.enabled || notPreparable(lesson) || this.wanted.has(lesson.id)) return;
+    if (this.stopped || !this.opts.enabled || notPreparable(lesson) || this.wanted.has(lesson.id)) return;
     this.wanted.add(lesson.id);
     this.queue = this.queue
       .then(() => this.prepare(lesson, labImage))
@@ -162,6 +165,12 @@ export class PreparedImages {
           this.log.warn({ lesson: lesson.id, err: errorMessage(err) }, 'lesson image preparation failed'),
       )
       .finally(() => this.wanted.delete(lesson.id));
+  }
+
+  /** Stops: no preparation starts any more, and the labs of one under way are removed. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    for (const labId of [...this.active]) await this.runtime.destroyLab(labId).catch(() => {});
   }
 
   /** Waits for the background preparations asked for so far (tests, `images prepare`). */
@@ -189,11 +198,13 @@ export class PreparedImages {
 
     const references = Object.fromEntries(lesson.hosts.map((h) => [h, preparedReference(lesson, h, key)]));
     const labId = this.opts.newLabId();
+    this.active.add(labId);
     let expected: Record<string, string>;
     try {
       say(`Making a lab for lesson ${lesson.number} and running its setup`);
       await this.runtime.createLab(this.spec(labId, lesson, labImage), say);
       await this.opts.setup(labId, lesson, say);
+      if (this.stopped) throw new Error('maillab stopped while the lesson was being prepared');
       expected = await this.fingerprints(labId, lesson.hosts);
       const queued = Object.entries(expected).find(([, print]) => !/^queue 0$/m.test(print));
       if (queued)
@@ -205,10 +216,12 @@ export class PreparedImages {
       for (const host of lesson.hosts) await this.runtime.commitHost(labId, host, references[host] as string);
     } finally {
       await this.runtime.destroyLab(labId).catch(() => {});
+      this.active.delete(labId);
     }
 
     // The proof: a lab from the images shows what setup left.
     const checkId = this.opts.newLabId();
+    this.active.add(checkId);
     let differences: string[] = [];
     try {
       say('Booting a lab from the images to compare it with the one setup ran on');
@@ -217,6 +230,7 @@ export class PreparedImages {
       differences = lesson.hosts.flatMap((host) => difference(host, expected[host] ?? '', found[host] ?? ''));
     } finally {
       await this.runtime.destroyLab(checkId).catch(() => {});
+      this.active.delete(checkId);
     }
     if (differences.length) {
       for (const reference of Object.values(references)) await this.runtime.removeImage(reference);

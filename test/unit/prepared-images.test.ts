@@ -183,6 +183,39 @@ describe('prepared lesson images', () => {
     expect(runtime.commits).toEqual([]);
   });
 
+  it('leave no lab behind when the server stops in the middle of a preparation', async () => {
+    const { lessons } = await catalog();
+    const runtime = new FakeRuntime();
+    fingerprinting(runtime, 'queue 0');
+    let started = () => {};
+    const setupStarted = new Promise<void>((resolve) => {
+      started = resolve;
+    });
+    let release = () => {};
+    const prepared = new PreparedImages({
+      runtime,
+      setup: () => {
+        started();
+        return new Promise<void>((resolve) => {
+          release = resolve;
+        });
+      },
+      owner: 'prep-test',
+      enabled: true,
+      newLabId,
+      newToken,
+    });
+    const outcome = prepared.prepare(lessons.get('03'), IMAGE);
+    await setupStarted;
+    expect(runtime.labs.size).toBe(1);
+    await prepared.stop();
+    expect(runtime.labs.size).toBe(0);
+    release();
+    await expect(outcome).rejects.toThrow(/stopped/);
+    expect(runtime.commits).toEqual([]);
+    expect(runtime.labs.size).toBe(0);
+  });
+
   it('are not used when turned off (MAILLAB_PREPARED_IMAGES=0), even when they exist', async () => {
     const { lessons } = await catalog();
     const runtime = new FakeRuntime();
