@@ -42,6 +42,9 @@ Usage:
                                                    build (or find) the lab image and self-test it
   maillab images save <file>                       write the lab image to a file (docker save)
   maillab images load <file>                       load a saved image; it self-tests on first use
+  maillab images prepare [lesson...]               do lessons' setup ahead, as images their labs boot from
+  maillab images list                              the lab image and the prepared lesson images
+  maillab images prune                             remove the prepared lesson images
   maillab verify [lesson...] [--exercise ID] [--json]
                                                    prove lessons on this machine: a fresh lab fails,
                                                    solutions and variants pass, mistakes and cheats fail

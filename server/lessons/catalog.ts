@@ -100,7 +100,7 @@ export async function loadLesson(dir: string): Promise<Lesson> {
     if (!ok) throw invalid(where, `${field}.script`, `no file ${step.script} in ${id}/`);
     scripts[step.script] = await readFile(scriptPath, 'utf8');
   }
-  const walkthroughs: Record<string, string> = {};
+  const walkthroughTexts: Record<string, string> = {};
   for (const exercise of front.exercises) {
     if (exercise.kind === 'quiz') continue;
     const file = path.join(dir, exercise.walkthrough);
@@ -110,11 +110,39 @@ export async function loadLesson(dir: string): Promise<Lesson> {
     const text = await readFile(file, 'utf8').catch(() => {
       throw invalid(where, field, `no file ${exercise.walkthrough} in ${id}/`);
     });
-    walkthroughs[exercise.id] = renderLessonMarkdown(text).html;
+    walkthroughTexts[exercise.id] = text;
   }
   const markdown = match[2] ?? '';
-  const { html } = renderLessonMarkdown(markdown);
-  return { ...front, id, number, dir, markdown, html, scripts, walkthroughs, prerequisites: [] };
+  // The HTML is made when first asked for (a page, the API): a CLI command that starts or grades a
+  // lab never needs it, and rendering every lesson was about a third of each command's start-up.
+  const lesson = { ...front, id, number, dir, markdown, scripts, prerequisites: [] } as Omit<
+    Lesson,
+    'html' | 'walkthroughs'
+  > as Lesson;
+  let html: string | undefined;
+  let walkthroughs: Record<string, string> | undefined;
+  Object.defineProperties(lesson, {
+    html: {
+      enumerable: true,
+      get: () => {
+        html ??= renderLessonMarkdown(markdown).html;
+        return html;
+      },
+    },
+    walkthroughs: {
+      enumerable: true,
+      get: () => {
+        walkthroughs ??= Object.fromEntries(
+          Object.entries(walkthroughTexts).map(([exercise, text]) => [
+            exercise,
+            renderLessonMarkdown(text).html,
+          ]),
+        );
+        return walkthroughs;
+      },
+    },
+  });
+  return lesson;
 }
 
 /**
