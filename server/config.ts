@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { MaillabError } from './errors.ts';
 import { parseSpareSetting, type SpareSetting } from './labs/spare-pool.ts';
-import { poolProblem } from './runtime/lab-subnets.ts';
+import { DEFAULT_LAB_SUBNETS, poolProblem } from './runtime/lab-subnets.ts';
 
 export interface Config {
   /** Repository root: lessons/, containers/ and client/ are found from here, not from the cwd. */
@@ -115,7 +115,7 @@ const envSchema = z.object({
     }),
   MAILLAB_LAB_SUBNETS: z
     .string()
-    .default('10.213.0.0/16')
+    .default(DEFAULT_LAB_SUBNETS)
     .superRefine((value, ctx) => {
       const problem = poolProblem(value);
       if (problem) ctx.addIssue({ code: z.ZodIssueCode.custom, message: `MAILLAB_LAB_SUBNETS: ${problem}` });

@@ -14,6 +14,7 @@ import {
   packEntries,
 } from './evidence-copy.ts';
 import { createLabNetwork, type LabExec, serveLabDns, writeHostsFiles } from './lab-network.ts';
+import { DEFAULT_LAB_SUBNETS } from './lab-subnets.ts';
 import { containerName, hostNames, LABEL, networkName } from './labels.ts';
 import {
   type CopyRequest,
@@ -56,8 +57,6 @@ export interface DockerRuntimeOptions {
   /** The IPv4 range lab networks take a /28 each from on Docker (see lab-subnets.ts). */
   labSubnets?: string;
 }
-
-const DEFAULT_LAB_SUBNETS = '10.213.0.0/16';
 
 const MAX_OUTPUT = 4 * 1024 * 1024;
 /**

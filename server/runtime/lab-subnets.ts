@@ -5,6 +5,9 @@
 // in the default 10.213.0.0/16. Lab networks are internal and the host has no address on them
 // (inhibit_ipv4), so the kernel gets no route for them and the pool cannot shadow the host's own LAN.
 
+/** MAILLAB_LAB_SUBNETS when unset. */
+export const DEFAULT_LAB_SUBNETS = '10.213.0.0/16';
+
 /** Each lab network's size: 16 addresses, 14 usable, for at most four hosts and the reserved gateway. */
 export const LAB_PREFIX = 28;
 

@@ -10,6 +10,7 @@ import {
   PreparedImages,
   preparedKey,
   preparedReference,
+  type RunSetup,
 } from '../../server/labs/prepared-images.ts';
 import { type LessonCatalog, loadLessons } from '../../server/lessons/catalog.ts';
 import { GraderStore } from '../../server/store/grader-store.ts';
@@ -52,17 +53,22 @@ function fingerprinting(runtime: FakeRuntime, print: string, later = print, afte
   };
 }
 
-function services(runtime: FakeRuntime, lessons: LessonCatalog, refusalsFile?: string) {
+/** Prepared images and a LabService on a fake runtime; `opts` changes what one test needs changed. */
+function services(
+  runtime: FakeRuntime,
+  lessons: LessonCatalog,
+  opts: { refusalsFile?: string; enabled?: boolean; setup?: RunSetup } = {},
+) {
   const store = new GraderStore(runtime);
   const checker = new Checker(runtime, store);
   const prepared = new PreparedImages({
     runtime,
-    setup: (labId, lesson, say) => checker.setup(labId, lesson, say),
+    setup: opts.setup ?? ((labId, lesson, say) => checker.setup(labId, lesson, say)),
     owner: 'prep-test',
-    enabled: true,
+    enabled: opts.enabled ?? true,
     newLabId,
     newToken,
-    ...(refusalsFile ? { refusalsFile } : {}),
+    ...(opts.refusalsFile ? { refusalsFile: opts.refusalsFile } : {}),
   });
   const labs = new LabService({ runtime, store, lessons, checker, prepared, image: async () => IMAGE });
   return { prepared, labs };
@@ -144,7 +150,7 @@ describe('prepared lesson images', () => {
     const runtime = new FakeRuntime();
     fingerprinting(runtime, 'unit postfix.service\nqueue 0', 'queue 0');
     const refusals = path.join(await tempLessons(), 'refusals.json');
-    const { prepared } = services(runtime, lessons, refusals);
+    const { prepared } = services(runtime, lessons, { refusalsFile: refusals });
     const outcome = await prepared.prepare(lessons.get('03'), IMAGE);
     expect(outcome).toMatchObject({ status: 'refused' });
     expect('why' in outcome && outcome.why).toMatch(/lacks "unit postfix.service"/);
@@ -153,7 +159,7 @@ describe('prepared lesson images', () => {
     // Not tried again, by this process or another that keeps its refusals in the same place.
     const commits = runtime.commits.length;
     expect(await prepared.prepare(lessons.get('03'), IMAGE)).toMatchObject({ status: 'refused' });
-    const another = services(runtime, lessons, refusals).prepared;
+    const another = services(runtime, lessons, { refusalsFile: refusals }).prepared;
     expect(await another.prepare(lessons.get('03'), IMAGE)).toMatchObject({ status: 'refused' });
     expect(runtime.commits.length).toBe(commits);
   });
@@ -192,18 +198,13 @@ describe('prepared lesson images', () => {
       started = resolve;
     });
     let release = () => {};
-    const prepared = new PreparedImages({
-      runtime,
+    const { prepared } = services(runtime, lessons, {
       setup: () => {
         started();
         return new Promise<void>((resolve) => {
           release = resolve;
         });
       },
-      owner: 'prep-test',
-      enabled: true,
-      newLabId,
-      newToken,
     });
     const outcome = prepared.prepare(lessons.get('03'), IMAGE);
     await setupStarted;
@@ -220,25 +221,9 @@ describe('prepared lesson images', () => {
     const { lessons } = await catalog();
     const runtime = new FakeRuntime();
     fingerprinting(runtime, 'queue 0');
-    const store = new GraderStore(runtime);
-    const checker = new Checker(runtime, store);
-    const on = new PreparedImages({
-      runtime,
-      setup: (labId, lesson, say) => checker.setup(labId, lesson, say),
-      owner: 'prep-test',
-      enabled: true,
-      newLabId,
-      newToken,
-    });
+    const on = services(runtime, lessons).prepared;
     expect(await on.prepare(lessons.get('03'), IMAGE)).toMatchObject({ status: 'ready' });
-    const off = new PreparedImages({
-      runtime,
-      setup: (labId, lesson, say) => checker.setup(labId, lesson, say),
-      owner: 'prep-test',
-      enabled: false,
-      newLabId,
-      newToken,
-    });
+    const off = services(runtime, lessons, { enabled: false }).prepared;
     expect(await off.imagesFor(lessons.get('03'), IMAGE)).toBeUndefined();
   });
 });
