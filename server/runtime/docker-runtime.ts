@@ -7,11 +7,13 @@ import type Docker from 'dockerode';
 import { engineUnreachable, errorMessage, hostNotFound, labNotFound, MaillabError } from '../errors.ts';
 import { waitForBoot } from './boot-wait.ts';
 import {
+  type ArchiveRead,
   anyFileContains,
   type CopiedEntry,
   DEFAULT_COPY_LIMITS,
   filterArchive,
   packEntries,
+  planReads,
 } from './evidence-copy.ts';
 import { createLabNetwork, type LabExec, serveLabDns, writeHostsFiles } from './lab-network.ts';
 import { DEFAULT_LAB_SUBNETS } from './lab-subnets.ts';
@@ -536,23 +538,31 @@ export class DockerRuntime implements LabRuntime {
     const result: CopyResult = { found: [], missing: [], dropped: [], bytes: 0, needleFound: false };
     const entries: CopiedEntry[] = [];
     const source = this.docker.getContainer(containerName(labId, from));
-    for (const sourcePath of request.paths) {
+    const reads = planReads(request.paths);
+    while (reads.length) {
+      const read = reads.shift() as ArchiveRead;
       if (result.truncated) break;
       let archive: NodeJS.ReadableStream;
       try {
-        archive = await this.call(() => source.getArchive({ path: sourcePath }));
+        archive = await this.call(() => source.getArchive({ path: read.path }));
       } catch (err) {
         if ((err as { statusCode?: number }).statusCode !== 404) throw err;
         // A missing file is evidence too (the judge sees it absent); a missing host is an error.
         await this.container(labId, from);
-        result.missing.push(sourcePath);
+        if (read.wanted) reads.unshift(...read.wanted.map((p) => ({ path: p })));
+        else result.missing.push(read.path);
         continue;
       }
-      const filtered = await filterArchive(archive as Readable, sourcePath, budget);
-      result.found.push(sourcePath);
+      const filtered = await filterArchive(archive as Readable, read.path, budget, read.wanted);
+      // Wanted paths the parent's archive did not hold (or all, if it was abandoned) are read one by
+      // one, so that a missing path or a linked parent reads exactly as it would on its own.
+      const unseen = read.wanted?.filter((p) => !filtered.seen.includes(p.replace(/^\/+/, ''))) ?? [];
+      reads.unshift(...unseen.map((p) => ({ path: p })));
+      if (filtered.abandoned) continue;
+      result.found.push(...(read.wanted ? read.wanted.filter((p) => !unseen.includes(p)) : [read.path]));
       result.dropped.push(...filtered.dropped);
       result.bytes += filtered.bytes;
-      if (filtered.truncated) result.truncated = `${sourcePath}: ${filtered.truncated}`;
+      if (filtered.truncated) result.truncated = `${read.path}: ${filtered.truncated}`;
       entries.push(...filtered.entries);
     }
     if (request.needle) result.needleFound = anyFileContains(entries, request.needle);

@@ -28,6 +28,51 @@ export interface CopiedEntry {
   content?: Buffer;
 }
 
+/**
+ * One read of the engine's archive API. Each read costs the engine a fixed ~40 ms (it starts a
+ * helper that chroots into the container), whatever its size, and reads of one container are
+ * serialized by the engine; so three or more siblings (postfix's queue directories) are read as
+ * their parent in one go, keeping only the entries asked for.
+ */
+export interface ArchiveRead {
+  path: string;
+  /** For a parent read: the requested paths inside it; anything else in the archive is skipped. */
+  wanted?: string[];
+}
+
+/** Siblings from this many up share one read of their parent (never of / or a top-level directory
+ * such as /etc, which hold far more than any check wants). */
+export const MERGE_SIBLINGS = 3;
+/** What a parent read may skip (unrequested siblings) before it gives up for one read per path. */
+export const MERGE_SKIP_LIMIT = { bytes: 8 * 1024 * 1024, entries: 2000 };
+
+export function planReads(paths: string[]): ArchiveRead[] {
+  const unique = [...new Set(paths)];
+  const byParent = new Map<string, string[]>();
+  for (const p of unique) {
+    const parent = path.posix.dirname(p);
+    byParent.set(parent, [...(byParent.get(parent) ?? []), p]);
+  }
+  const reads: ArchiveRead[] = [];
+  const planned = new Set<string>();
+  for (const p of unique) {
+    if (planned.has(p)) continue;
+    const parent = path.posix.dirname(p);
+    const siblings = byParent.get(parent) ?? [p];
+    // A parent also asked for whole, or an ancestor of another request, is read the plain way.
+    const overlaps = unique.some((q) => q === parent || parent.startsWith(`${q}/`));
+    const deep = parent.split('/').filter(Boolean).length >= 2;
+    if (deep && siblings.length >= MERGE_SIBLINGS && !overlaps) {
+      reads.push({ path: parent, wanted: siblings });
+      for (const sibling of siblings) planned.add(sibling);
+    } else {
+      reads.push({ path: p });
+      planned.add(p);
+    }
+  }
+  return reads;
+}
+
 export interface FilteredArchive {
   entries: CopiedEntry[];
   /** Entries left out, with the reason, for the judge's messages (e.g. "postfix/x: a symbolic link"). */
@@ -35,6 +80,10 @@ export interface FilteredArchive {
   bytes: number;
   /** Set when the copy was cut short by a limit; the entries before it are kept. */
   truncated?: string;
+  /** For a parent read: the wanted paths that were in the archive (each at its own name). */
+  seen: string[];
+  /** For a parent read: its unrequested entries passed the skip limit, and it was abandoned. */
+  abandoned?: boolean;
 }
 
 /**
@@ -46,14 +95,19 @@ export async function filterArchive(
   archive: Readable,
   sourcePath: string,
   budget: { bytes: number; entries: number },
+  wanted?: string[],
 ): Promise<FilteredArchive> {
   const parent = path.posix.dirname(sourcePath).replace(/^\/+/, '');
-  const out: FilteredArchive = { entries: [], dropped: [], bytes: 0 };
+  const out: FilteredArchive = { entries: [], dropped: [], bytes: 0, seen: [] };
+  const want = wanted?.map((w) => w.replace(/^\/+/, ''));
+  const skipped = { bytes: 0, entries: 0 };
   const extract = tarExtract();
+  let abandon = () => {};
   const done = new Promise<void>((resolve, reject) => {
+    abandon = resolve;
     extract.on('finish', resolve);
-    extract.on('error', reject);
-    archive.on('error', reject);
+    extract.on('error', (err) => (out.abandoned ? resolve() : reject(err)));
+    archive.on('error', (err) => (out.abandoned ? resolve() : reject(err)));
   });
   extract.on('entry', (header, stream, next) => {
     const name = path.posix.normalize(path.posix.join(parent, header.name)).replace(/\/+$/, '');
@@ -62,6 +116,27 @@ export async function filterArchive(
       stream.on('end', () => next());
       stream.resume();
     };
+    if (out.abandoned) return skip();
+    if (want) {
+      const match = want.find((w) => name === w || name.startsWith(`${w}/`));
+      if (!match) {
+        skipped.bytes += header.size ?? 0;
+        skipped.entries += 1;
+        if (skipped.bytes > MERGE_SKIP_LIMIT.bytes || skipped.entries > MERGE_SKIP_LIMIT.entries) {
+          out.abandoned = true;
+          // Nothing of it counts: the caller reads each wanted path on its own instead.
+          budget.bytes += out.bytes;
+          budget.entries += out.entries.length;
+          Object.assign(out, { entries: [], dropped: [], bytes: 0, seen: [], truncated: undefined });
+          abandon();
+          archive.destroy();
+          extract.destroy();
+          return;
+        }
+        return skip();
+      }
+      if (name === match && !out.seen.includes(match)) out.seen.push(match);
+    }
     if (out.truncated) return skip();
     if (name.startsWith('..') || path.posix.isAbsolute(name)) return skip('a path outside the copy');
     if (header.type !== 'file' && header.type !== 'directory')

@@ -5,7 +5,9 @@ import {
   anyFileContains,
   type CopiedEntry,
   filterArchive,
+  MERGE_SKIP_LIMIT,
   packEntries,
+  planReads,
 } from '../../server/runtime/evidence-copy.ts';
 
 /** An archive as the engine sends it for /etc/postfix: entries named relative to /etc. */
@@ -105,5 +107,64 @@ describe('evidence copied from a student host', () => {
     ]);
     expect(anyFileContains(entries, 'ml1')).toBe(true);
     expect(anyFileContains(entries, 'ml2')).toBe(false);
+  });
+
+  it('reads three or more siblings as their parent, and everything else path by path', () => {
+    const queue = ['maildrop', 'incoming', 'active', 'deferred'].map((d) => `/var/spool/postfix/${d}`);
+    expect(planReads(['/etc/postfix', ...queue, '/var/log/journal', '/etc/postfix'])).toEqual([
+      { path: '/etc/postfix' },
+      { path: '/var/spool/postfix', wanted: queue },
+      { path: '/var/log/journal' },
+    ]);
+    // Two siblings are not worth a parent's archive; / and /etc are never read whole.
+    expect(planReads(['/etc/postfix', '/etc/dovecot'])).toEqual([
+      { path: '/etc/postfix' },
+      { path: '/etc/dovecot' },
+    ]);
+    expect(planReads(['/a', '/b', '/c'])).toEqual([{ path: '/a' }, { path: '/b' }, { path: '/c' }]);
+    expect(planReads(['/etc/postfix', '/etc/dovecot', '/etc/pki'])).toHaveLength(3);
+    // A parent that is itself asked for (or lies inside another request) is read as asked.
+    expect(planReads(['/var/spool/postfix', ...queue.slice(0, 3)])).toHaveLength(4);
+  });
+
+  it('keeps only the wanted entries of a parent read, and names which of them it saw', async () => {
+    const budget = { bytes: 1024, entries: 100 };
+    const filtered = await filterArchive(
+      engineArchive([
+        { name: 'postfix/', type: 'directory' },
+        { name: 'postfix/maildrop/', type: 'directory' },
+        { name: 'postfix/maildrop/A1', content: 'queued' },
+        { name: 'postfix/pid/master.pid', content: '12' },
+        { name: 'postfix/hold', type: 'symlink', linkname: '/etc' },
+      ]),
+      '/var/spool/postfix',
+      budget,
+      ['/var/spool/postfix/maildrop', '/var/spool/postfix/hold', '/var/spool/postfix/deferred'],
+    );
+    expect(filtered.entries.map((e) => `${e.type}:${e.name}`)).toEqual([
+      'directory:var/spool/postfix/maildrop',
+      'file:var/spool/postfix/maildrop/A1',
+    ]);
+    expect(filtered.dropped).toEqual(['var/spool/postfix/hold: a symbolic link, not followed']);
+    expect(filtered.seen).toEqual(['var/spool/postfix/maildrop', 'var/spool/postfix/hold']);
+    expect(budget).toEqual({ bytes: 1024 - 6, entries: 98 });
+  });
+
+  it('gives up a parent read that would skip too much, handing its budget back', async () => {
+    const budget = { bytes: 64 * 1024 * 1024, entries: 100 };
+    const filtered = await filterArchive(
+      engineArchive([
+        { name: 'postfix/maildrop/A1', content: 'queued' },
+        { name: 'postfix/filler', content: 'x'.repeat(MERGE_SKIP_LIMIT.bytes + 1) },
+        { name: 'postfix/incoming/B2', content: 'queued' },
+      ]),
+      '/var/spool/postfix',
+      budget,
+      ['/var/spool/postfix/maildrop', '/var/spool/postfix/incoming', '/var/spool/postfix/active'],
+    );
+    expect(filtered.abandoned).toBe(true);
+    expect(filtered.entries).toEqual([]);
+    expect(filtered.seen).toEqual([]);
+    expect(budget).toEqual({ bytes: 64 * 1024 * 1024, entries: 100 });
   });
 });
