@@ -6,8 +6,10 @@ import { randomBytes } from 'node:crypto';
 import { MaillabError } from '../errors.ts';
 import {
   type CheckedExercise,
+  type CollectStep,
   type Exercise,
   isCollectStep,
+  type JudgeStep,
   type Lesson,
   type QuizExercise,
   type Step,
@@ -20,6 +22,12 @@ import { weightedScore } from './result.ts';
 import { collect, EVIDENCE_DIR, runStep, runStepsStrict, type StepContext } from './step-runner.ts';
 
 export type { Answers } from '../store/grader-store.ts';
+
+interface CheckRun {
+  result: ExerciseResult;
+  /** The check's clean-up steps, still running after the result is known. */
+  tail?: Promise<void>;
+}
 
 export function newNonce(): string {
   return `ml${randomBytes(8).toString('hex')}`;
@@ -46,112 +54,202 @@ export class Checker {
     return next;
   }
 
+  /**
+   * The result comes as soon as every criterion has its verdict; a check's trailing clean-up steps
+   * (after its last collect and grader step, so they decide nothing) finish behind it, and the lab's
+   * next run, check or maillab's own steps, waits for them.
+   */
   checkExercise(labId: string, lesson: Lesson, exercise: Exercise): Promise<ExerciseResult> {
-    return this.serialize(labId, () => this.runExercise(labId, lesson, exercise));
+    return new Promise<ExerciseResult>((resolve, reject) => {
+      void this.serialize(labId, async () => {
+        let run: CheckRun;
+        try {
+          run = await this.runExercise(labId, lesson, exercise);
+        } catch (err) {
+          reject(err);
+          return;
+        }
+        resolve(run.result);
+        await run.tail;
+      });
+    });
   }
 
-  private async runExercise(labId: string, lesson: Lesson, exercise: Exercise): Promise<ExerciseResult> {
-    const criteria =
+  /** Waits until the lab's queued runs (and their clean-up) are done: before maillab acts on it. */
+  async whenIdle(labId: string): Promise<void> {
+    await this.queues.get(labId)?.catch(() => {});
+  }
+
+  private async runExercise(labId: string, lesson: Lesson, exercise: Exercise): Promise<CheckRun> {
+    const { criteria, tail } =
       exercise.kind === 'quiz'
-        ? this.markQuiz(exercise, await this.store.answers(labId, exercise.id))
+        ? { criteria: this.markQuiz(exercise, await this.store.answers(labId, exercise.id)), tail: undefined }
         : await this.runChecks(labId, lesson, exercise);
-    return { id: exercise.id, title: exercise.title, criteria, score: weightedScore(criteria) };
+    return {
+      result: { id: exercise.id, title: exercise.title, criteria, score: weightedScore(criteria) },
+      ...(tail ? { tail } : {}),
+    };
   }
 
   private async runChecks(
     labId: string,
     lesson: Lesson,
     exercise: CheckedExercise,
-  ): Promise<CriterionResult[]> {
+  ): Promise<{ criteria: CriterionResult[]; tail?: Promise<void> }> {
     const ctx = await this.context(labId, lesson, exercise.id, 'grader');
     const studentHosts = lesson.hosts.filter((h) => h !== GRADER_HOST);
-    // Evidence of an earlier run must never stand in for this one's.
-    const cleared = await this.runtime.exec(labId, GRADER_HOST, [
+    // Evidence of an earlier run must never stand in for this one's. The grader is cleared while the
+    // first steps act on student hosts; nothing reads or writes it before a collect or grader step.
+    const clearing = this.runtime.exec(labId, GRADER_HOST, [
       '/bin/bash',
       '-c',
       'rm -rf -- "$0" /var/lib/maillab/work && mkdir -p /var/lib/maillab/work && for h in "$@"; do mkdir -p "$0/$h"; done',
       EVIDENCE_DIR,
       ...studentHosts,
     ]);
-    if (cleared.exitCode !== 0) throw new Error(`Could not prepare the grader: ${cleared.stderr.trim()}`);
+    clearing.catch(() => {});
+    let cleared = false;
+    const graderCleared = async () => {
+      if (cleared) return;
+      const result = await clearing;
+      if (result.exitCode !== 0) throw new Error(`Could not prepare the grader: ${result.stderr.trim()}`);
+      cleared = true;
+    };
     const verdicts = new Map<string, CriterionResult>();
     const problems: string[] = [];
-    for (const step of exercise.check) {
+    const steps = exercise.check;
+    // The clean-up tail: student-host steps after the last collect and the last grader step.
+    let tailStart = steps.length;
+    while (tailStart > 0) {
+      const before = steps[tailStart - 1] as (typeof steps)[number];
+      if (isCollectStep(before) || before.host === GRADER_HOST) break;
+      tailStart--;
+    }
+    for (let i = 0; i < tailStart; i++) {
+      const step = steps[i] as (typeof steps)[number];
       if (isCollectStep(step)) {
-        this.log.info(
-          { lab: labId, exercise: exercise.id, host: step.host, paths: step.collect },
-          'collect evidence',
+        // Copies that follow one another change no host: each host's run side by side (the engine
+        // serializes reads of one container, so one host's copies stay in order).
+        const batch: CollectStep[] = [step];
+        for (let next = steps[i + 1]; next && isCollectStep(next); next = steps[i + 1]) {
+          batch.push(next);
+          i++;
+        }
+        await graderCleared();
+        await Promise.all(
+          [...new Set(batch.map((c) => c.host))].map(async (host) => {
+            for (const c of batch.filter((b) => b.host === host))
+              await this.collectEvidence(ctx, c, problems);
+          }),
         );
-        await collect(ctx, step).catch((err: Error) => {
-          this.log.warn({ lab: labId, host: step.host, err: err.message }, 'evidence copy failed');
-          problems.push(`copying ${step.collect.join(' ')} from ${step.host} failed: ${err.message}`);
-        });
         continue;
       }
-      const began = Date.now();
-      const outcome = await runStep(ctx, step);
-      this.log.info(
-        {
-          lab: labId,
-          lesson: lesson.id,
-          exercise: exercise.id,
-          host: step.host,
-          script: step.script,
-          exit: outcome.result.exitCode,
-          timedOut: outcome.result.timedOut,
-          ms: Date.now() - began,
-        },
-        'check step',
-      );
-      if (outcome.refused.length)
-        problems.push(
-          `${step.script} on ${step.host} printed verdicts for ${outcome.refused.join(', ')}; ignored, since only the grader judges`,
-        );
-      if (outcome.result.timedOut) problems.push(`${step.script} on ${step.host} timed out`);
-      else if (outcome.result.exitCode !== 0 && outcome.report.length === 0) {
-        const err = outcome.result.stderr.trim().split('\n').slice(-1)[0] ?? '';
-        problems.push(
-          `${step.script} on ${step.host} exited ${outcome.result.exitCode}${err ? `: ${err}` : ''}`,
-        );
-      }
-      const judges = new Set('judges' in step ? (step.judges ?? []) : []);
-      const silent = [...judges].filter(
-        (id) => !outcome.report.some((l) => l.kind !== 'fact' && l.criterion === id),
-      );
-      if (silent.length && !outcome.result.timedOut) {
-        const err = outcome.result.stderr.trim().split('\n').slice(-2).join(' / ');
-        problems.push(`${step.script} did not judge ${silent.join(', ')}${err ? ` (${err})` : ''}`);
-      }
-      for (const line of outcome.report) {
-        if (line.kind === 'fact') continue;
-        const criterion = exercise.criteria.find((c) => c.id === line.criterion);
-        if (!criterion || !judges.has(criterion.id)) {
-          problems.push(`${step.script} judged ${line.criterion}, which it does not declare in judges`);
-          continue;
-        }
-        // First verdict wins: a later step cannot overturn a failure an earlier one observed.
-        if (verdicts.has(criterion.id)) continue;
-        verdicts.set(criterion.id, {
-          id: criterion.id,
-          title: criterion.title,
-          weight: criterion.weight,
-          pass: line.kind === 'pass',
-          message: line.observed,
-          ...(line.kind === 'fail' ? { hint: line.hint } : {}),
-        });
-      }
+      if (step.host === GRADER_HOST) await graderCleared();
+      await this.checkStep(ctx, exercise, step, verdicts, problems);
     }
-    return exercise.criteria.map(
-      (c) =>
-        verdicts.get(c.id) ?? {
-          id: c.id,
-          title: c.title,
-          weight: c.weight,
-          pass: false,
-          message: `The check did not report this criterion${problems.length ? ` (${problems.join('; ')})` : ''}.`,
-          hint: 'Make sure every host of the lab is up; if this persists, reset the lab.',
-        },
+    await graderCleared();
+    const tail = async () => {
+      for (const step of steps.slice(tailStart))
+        if (!isCollectStep(step)) await this.checkStep(ctx, exercise, step, verdicts, problems);
+    };
+    const final = () =>
+      exercise.criteria.map(
+        (c) =>
+          verdicts.get(c.id) ?? {
+            id: c.id,
+            title: c.title,
+            weight: c.weight,
+            pass: false,
+            message: `The check did not report this criterion${problems.length ? ` (${problems.join('; ')})` : ''}.`,
+            hint: 'Make sure every host of the lab is up; if this persists, reset the lab.',
+          },
+      );
+    if (exercise.criteria.every((c) => verdicts.has(c.id)) && tailStart < steps.length) {
+      return {
+        criteria: final(),
+        tail: tail().catch((err: Error) =>
+          this.log.warn({ lab: labId, exercise: exercise.id, err: err.message }, 'check clean-up failed'),
+        ),
+      };
+    }
+    // A criterion without a verdict: the clean-up's trouble may be part of why, so it runs first.
+    await tail();
+    return { criteria: final() };
+  }
+
+  /** Runs one script step of a check and takes the verdicts its report may give. */
+  private async checkStep(
+    ctx: StepContext,
+    exercise: CheckedExercise,
+    step: Step | JudgeStep,
+    verdicts: Map<string, CriterionResult>,
+    problems: string[],
+  ): Promise<void> {
+    const began = Date.now();
+    const outcome = await runStep(ctx, step);
+    this.log.info(
+      {
+        lab: ctx.labId,
+        lesson: ctx.lesson.id,
+        exercise: exercise.id,
+        host: step.host,
+        script: step.script,
+        exit: outcome.result.exitCode,
+        timedOut: outcome.result.timedOut,
+        ms: Date.now() - began,
+      },
+      'check step',
     );
+    if (outcome.refused.length)
+      problems.push(
+        `${step.script} on ${step.host} printed verdicts for ${outcome.refused.join(', ')}; ignored, since only the grader judges`,
+      );
+    if (outcome.result.timedOut) problems.push(`${step.script} on ${step.host} timed out`);
+    else if (outcome.result.exitCode !== 0 && outcome.report.length === 0) {
+      const err = outcome.result.stderr.trim().split('\n').slice(-1)[0] ?? '';
+      problems.push(
+        `${step.script} on ${step.host} exited ${outcome.result.exitCode}${err ? `: ${err}` : ''}`,
+      );
+    }
+    const judges = new Set('judges' in step ? (step.judges ?? []) : []);
+    const silent = [...judges].filter(
+      (id) => !outcome.report.some((l) => l.kind !== 'fact' && l.criterion === id),
+    );
+    if (silent.length && !outcome.result.timedOut) {
+      const err = outcome.result.stderr.trim().split('\n').slice(-2).join(' / ');
+      problems.push(`${step.script} did not judge ${silent.join(', ')}${err ? ` (${err})` : ''}`);
+    }
+    for (const line of outcome.report) {
+      if (line.kind === 'fact') continue;
+      const criterion = exercise.criteria.find((c) => c.id === line.criterion);
+      if (!criterion || !judges.has(criterion.id)) {
+        problems.push(`${step.script} judged ${line.criterion}, which it does not declare in judges`);
+        continue;
+      }
+      // First verdict wins: a later step cannot overturn a failure an earlier one observed.
+      if (verdicts.has(criterion.id)) continue;
+      verdicts.set(criterion.id, {
+        id: criterion.id,
+        title: criterion.title,
+        weight: criterion.weight,
+        pass: line.kind === 'pass',
+        message: line.observed,
+        ...(line.kind === 'fail' ? { hint: line.hint } : {}),
+      });
+    }
+  }
+
+  private async collectEvidence(ctx: StepContext, step: CollectStep, problems: string[]): Promise<void> {
+    this.log.info(
+      { lab: ctx.labId, exercise: ctx.exercise, host: step.host, paths: step.collect },
+      'collect evidence',
+    );
+    const began = Date.now();
+    await collect(ctx, step).catch((err: Error) => {
+      this.log.warn({ lab: ctx.labId, host: step.host, err: err.message }, 'evidence copy failed');
+      problems.push(`copying ${step.collect.join(' ')} from ${step.host} failed: ${err.message}`);
+    });
+    this.log.debug({ lab: ctx.labId, host: step.host, ms: Date.now() - began }, 'evidence collected');
   }
 
   markQuiz(exercise: QuizExercise, answers: Answers): CriterionResult[] {
@@ -207,6 +305,7 @@ export class Checker {
       );
       return;
     }
+    await this.whenIdle(labId);
     await runStepsStrict(
       await this.context(labId, lesson, exercise.id, 'all'),
       exercise.solution,
@@ -224,6 +323,7 @@ export class Checker {
   ): Promise<void> {
     const attempt = exercise[kind].find((a) => a.id === id);
     if (!attempt) throw new Error(`${lesson.id}/${exercise.id} has no ${kind.slice(0, -1)} ${id}`);
+    await this.whenIdle(labId);
     await runStepsStrict(
       await this.context(labId, lesson, exercise.id, 'all'),
       attempt.steps,
@@ -239,6 +339,7 @@ export class Checker {
       await this.saveAnswers(labId, exercise, mistake.answers ?? {});
       return;
     }
+    await this.whenIdle(labId);
     await runStepsStrict(
       await this.context(labId, lesson, exercise.id, 'all'),
       mistake.steps,
@@ -258,6 +359,7 @@ export class Checker {
     say: (message: string) => void = () => {},
     fault?: string,
   ): Promise<void> {
+    await this.whenIdle(labId);
     for (const earlier of lesson.prerequisites) {
       say(`Doing lesson ${earlier.number}'s work first (${earlier.title}): this lesson builds on it`);
       await this.setupOnly(labId, earlier);

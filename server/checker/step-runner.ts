@@ -42,6 +42,9 @@ export interface StepContext {
   addresses: Record<string, string>;
   /** Per student host, what the last collect step could not copy. */
   copyNotes: Record<string, string>;
+  /** Per student host, how many collect steps copied from it so far: the judge library's caches of
+   * what it read from a host's evidence are kept per copy. */
+  copies?: Record<string, number>;
   /**
    * A break-fix lab's fault, as MAILLAB_FAULT: on the grader always; on student hosts only for
    * maillab's own steps (setup, solution, mistakes, cheats, variants), never for a check's.
@@ -85,6 +88,7 @@ function stepEnv(ctx: StepContext, host: string): Record<string, string> {
   for (const [key, value] of Object.entries(ctx.claims)) env[`MAILLAB_CLAIM_${key}`] = value;
   for (const [h, ip] of Object.entries(ctx.addresses)) env[`MAILLAB_IP_${envName(h)}`] = ip;
   for (const [h, note] of Object.entries(ctx.copyNotes)) env[`MAILLAB_COPY_${envName(h)}`] = note;
+  for (const [h, n] of Object.entries(ctx.copies ?? {})) env[`MAILLAB_COPIED_${envName(h)}`] = String(n);
   return env;
 }
 
@@ -126,8 +130,9 @@ export async function collect(ctx: StepContext, step: CollectStep): Promise<void
       copy.dropped.length ? `not copied: ${copy.dropped.slice(0, 5).join('; ')}` : '',
     ].filter(Boolean);
     ctx.copyNotes[step.host] = notes.join('; ');
+    ctx.copies = { ...ctx.copies, [step.host]: (ctx.copies?.[step.host] ?? 0) + 1 };
     if (!wait || copy.needleFound || Date.now() >= deadline) return;
-    await new Promise((resolve) => setTimeout(resolve, 250));
+    await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
 
