@@ -29,7 +29,8 @@ arrived=1
 # Did desktop's postfix take the check's messages at all? Only its own log lines can say so.
 running=1
 [ -n "$probe_log$relay_log" ] && running=0
-fatal=$(postfix_fatal $D)
+fatal=""
+[ $running -ne 0 ] && fatal=$(postfix_fatal $D)
 down_seen="desktop's postfix did not take the check's messages (desktop reports postfix as '$said')${fatal:+; its log: $fatal}"
 down_hint="A null client still runs postfix to send mail: start it and enable it on desktop (systemctl enable --now postfix). If it will not start, systemctl status postfix and journalctl -u postfix say why."
 if [ $running -ne 0 ] && [ "$(postfix_outside_unit $D)" -gt 0 ]; then

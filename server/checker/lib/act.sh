@@ -11,18 +11,31 @@
 #   MAILLAB_EXERCISE  exercise id (empty for setup)
 #   MAILLAB_HOST      the host this script runs on (server, desktop, grader)
 
-__maillab_clean() { printf '%s' "$*" | tr '\t\r\n' '   ' | cut -c1-400; }
+# __maillab_clean TEXT...: the text as one field of a report line, in $REPLY: tabs and line breaks
+# become spaces, and it is cut at 400 characters. Builtins only: a check prints many lines, and a
+# pipeline per line cost each its own processes.
+__maillab_clean() {
+  REPLY="$*"
+  REPLY=${REPLY//[$'\t\r\n']/ }
+  REPLY=${REPLY:0:400}
+}
 
 # fact KEY VALUE: handed to later steps of this run; from a student host it is a claim
 # (MAILLAB_CLAIM_KEY on the grader), only ever quoted in messages and hints.
-fact() { printf '::maillab::\tfact\t%s\t%s\t\n' "$1" "$(__maillab_clean "${2:-}")"; }
+fact() {
+  __maillab_clean "${2:-}"
+  printf '::maillab::\tfact\t%s\t%s\t\n' "$1" "$REPLY"
+}
 
-# wait_until SECONDS COMMAND...: re-run COMMAND every 0.25 s until it succeeds or time runs out.
+# wait_until SECONDS COMMAND...: re-run COMMAND until it succeeds or time runs out: every 0.02 s at
+# first, every 0.05 s up to about a second (most waits, a message crossing postfix, end within it, and
+# a Check waits for each), then every 0.25 s.
 wait_until() {
-  local deadline=$((SECONDS + $1))
+  local deadline=$((SECONDS + $1)) tries=0
   shift
   until "$@"; do
     [ "$SECONDS" -ge "$deadline" ] && return 1
-    sleep 0.25
+    tries=$((tries + 1))
+    if [ $tries -le 10 ]; then sleep 0.02; elif [ $tries -le 25 ]; then sleep 0.05; else sleep 0.25; fi
   done
 }

@@ -3,16 +3,14 @@
 # POP3, IMAP, TLS). Each subcommand prints plain lines for bash to read; fields are separated by the
 # unit separator (\x1f) so that any text may appear in them. Nothing here trusts a student host's
 # programs: files arrive through the engine, and the network is observed from the grader.
-import hashlib
-import json
+import marshal
 import os
-import re
-import socket
-import subprocess
 import sys
+import zlib
 
-# The mail and TLS modules are imported by the subcommands that use them: a check calls this helper
-# several times, and importing them all costs every call (email, ssl, imaplib, poplib, smtplib, mailbox).
+# Modules are imported by the subcommands that use them: a check calls this helper several times, and
+# importing them all cost every call two thirds of its time (re, json, socket, subprocess, hashlib, and
+# the mail and TLS modules).
 
 US = "\x1f"
 
@@ -37,7 +35,8 @@ KEPT = ("MESSAGE", "SYSLOG_IDENTIFIER", "_COMM", "_SYSTEMD_UNIT", "__REALTIME_TI
 
 def journal_entries(directory):
     """The journal copied from a host, parsed once per run: a judge asks for several messages' lines,
-    and journalctl plus JSON parsing of a 4 MB journal is most of a check's judging time."""
+    and journalctl plus JSON parsing of a 4 MB journal is most of a check's judging time. The cache is
+    marshalled (no module to import to read it back) in the grader's work directory."""
     if not os.path.isdir(directory):
         return []
     work = os.environ.get("MAILLAB_WORK", "")
@@ -46,11 +45,14 @@ def journal_entries(directory):
         (os.path.join(root, name), os.stat(os.path.join(root, name)).st_size, os.stat(os.path.join(root, name)).st_mtime_ns)
         for root, _dirs, names in os.walk(directory) for name in names
     )
-    key = hashlib.sha256(repr((directory, files)).encode()).hexdigest()[:24]
-    cache = os.path.join(work, f"journal-{key}.json") if work else ""
+    key = f"{zlib.crc32(repr((directory, files)).encode()):08x}{len(files):04x}"
+    cache = os.path.join(work, f"journal-{key}.marshal") if work else ""
     if cache and os.path.isfile(cache):
-        with open(cache) as f:
-            return json.load(f)
+        with open(cache, "rb") as f:
+            return marshal.load(f)
+    import json
+    import subprocess
+
     proc = subprocess.run(
         ["journalctl", "-D", directory, "-o", "json", "--no-pager", "-q"],
         capture_output=True, text=True, errors="replace", timeout=20,
@@ -67,8 +69,8 @@ def journal_entries(directory):
         entry["MESSAGE"] = message or ""
         entries.append({k: entry[k] for k in KEPT if k in entry})
     if cache:
-        with open(cache, "w") as f:
-            json.dump(entries, f)
+        with open(cache, "wb") as f:
+            marshal.dump(entries, f)
     return entries
 
 
@@ -99,6 +101,18 @@ def cmd_outside(args):
     out(count)
 
 
+def is_word(text):
+    """A postfix queue ID: letters, digits, underscores (a regular expression's \\w+)."""
+    return bool(text) and all(c.isalnum() or c == "_" for c in text)
+
+
+def message_id(rest):
+    """The Message-ID at the start of what follows "message-id=": <...>, or up to the first space."""
+    if rest.startswith("<") and ">" in rest:
+        return rest[: rest.index(">") + 1]
+    return rest.split(None, 1)[0] if rest.strip() else ""
+
+
 def cmd_log(args):
     """log DIR UNIT [MSGID...]: the unit's trusted lines; with MSGIDs, only the lines of the queue IDs
     whose cleanup line carries one of them. Output: ident<US>message<US>realtime-µs."""
@@ -111,10 +125,10 @@ def cmd_log(args):
     if msgids:
         qids = set()
         for _ident, msg, _t in lines:
-            m = re.match(r"(\w+): message-id=(<[^>]*>|\S+)", msg)
-            if m and m.group(2) in msgids:
-                qids.add(m.group(1))
-        lines = [ln for ln in lines if re.match(r"(\w+):", ln[1]) and ln[1].split(":", 1)[0] in qids]
+            qid, said, rest = msg.partition(": message-id=")
+            if said and is_word(qid) and message_id(rest) in msgids:
+                qids.add(qid)
+        lines = [ln for ln in lines if ln[1].partition(":")[1] and ln[1].partition(":")[0] in qids]
     for ident, msg, stamp in lines:
         out(ident, msg, stamp)
 
@@ -128,20 +142,20 @@ def decoded(value):
         return " ".join((value or "").split())
 
 
-RECEIVED = re.compile(
-    r"from\s+(?P<helo>\S+)\s+\((?P<rdns>[^\[\)]*)\[(?P<ip>[0-9A-Fa-f.:]+)\]\)"
-    r".*?\bby\s+(?P<by>\S+)\s+\(Postfix\)\s+with\s+(?P<proto>\S+)\s+id\s+(?P<qid>\w+)",
-    re.S,
-)
-LOCAL_RECEIVED = re.compile(r"\bby\s+(?P<by>\S+)\s+\(Postfix(, from userid \d+)?\)\s+id\s+(?P<qid>\w+)", re.S)
-
-
 def cmd_mbox(args):
     """mbox [--needle N] FILE...: one line per message in the mbox files:
     path, subject, message-id, return-path, status, qid, client-ip, helo, needle(1/0).
     qid and client-ip come from the topmost Received: header written by a Postfix that received it
     over SMTP (the client address in brackets is what that server saw, not what the client said)."""
     import mailbox
+    import re
+
+    received_re = re.compile(
+        r"from\s+(?P<helo>\S+)\s+\((?P<rdns>[^\[\)]*)\[(?P<ip>[0-9A-Fa-f.:]+)\]\)"
+        r".*?\bby\s+(?P<by>\S+)\s+\(Postfix\)\s+with\s+(?P<proto>\S+)\s+id\s+(?P<qid>\w+)",
+        re.S,
+    )
+    local_received_re = re.compile(r"\bby\s+(?P<by>\S+)\s+\(Postfix(, from userid \d+)?\)\s+id\s+(?P<qid>\w+)", re.S)
     needle = ""
     if args[:1] == ["--needle"]:
         needle, args = args[1], args[2:]
@@ -157,11 +171,11 @@ def cmd_mbox(args):
             qid = ip = helo = ""
             if received:
                 top = " ".join(received[0].split())
-                m = RECEIVED.search(top)
+                m = received_re.search(top)
                 if m:
                     qid, ip, helo = m.group("qid"), m.group("ip"), m.group("helo")
                 else:
-                    m = LOCAL_RECEIVED.search(top)
+                    m = local_received_re.search(top)
                     if m:
                         qid = m.group("qid")
             status = (msg.get("Status") or "") + (msg.get("X-Status") or "")
@@ -173,11 +187,15 @@ def cmd_mbox(args):
 
 
 def connect(host, port, timeout):
+    import socket
+
     return socket.create_connection((host, int(port)), timeout=timeout)
 
 
 def cmd_tcp(args):
     """tcp HOST PORT: 'connected<US>first line', 'refused', 'timeout' or 'error<US>why'."""
+    import socket
+
     host, port = args[0], args[1]
     try:
         with connect(host, port, 3) as sock:
@@ -330,6 +348,8 @@ def cmd_imap(args):
 
 def describe_cert(der):
     import base64
+    import hashlib
+    import subprocess
     import tempfile
     pem = "-----BEGIN CERTIFICATE-----\n" + base64.encodebytes(der).decode() + "-----END CERTIFICATE-----\n"
     with tempfile.NamedTemporaryFile("w", suffix=".pem", delete=False) as f:

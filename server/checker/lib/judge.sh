@@ -7,19 +7,30 @@
 #   MAILLAB_EVIDENCE        where collect steps put copies (…/server/var/spool/mail/student)
 #   MAILLAB_IP_<host>       each host's address as the engine assigned it (not as the host says)
 #   MAILLAB_COPY_<host>     what the last copy from <host> left out (missing paths, links, limits)
+#   MAILLAB_COPIED_<host>   how many collect steps copied from <host> so far (keys the caches below)
 #   MAILLAB_CLAIM_<key>     facts reported by steps on student hosts: quote them, never judge by them
 #   MAILLAB_FACT_<key>      facts reported by earlier grader steps
 
 # pass CRITERION OBSERVED
-pass() { printf '::maillab::\tpass\t%s\t%s\t\n' "$1" "$(__maillab_clean "${2:-}")"; }
+pass() {
+  __maillab_clean "${2:-}"
+  printf '::maillab::\tpass\t%s\t%s\t\n' "$1" "$REPLY"
+}
 
 # fail CRITERION OBSERVED HINT
-fail() { printf '::maillab::\tfail\t%s\t%s\t%s\n' "$1" "$(__maillab_clean "${2:-}")" "$(__maillab_clean "${3:-}")"; }
+fail() {
+  local observed
+  __maillab_clean "${2:-}"
+  observed=$REPLY
+  __maillab_clean "${3:-}"
+  printf '::maillab::\tfail\t%s\t%s\t%s\n' "$1" "$observed" "$REPLY"
+}
 
 # verdict CRITERION CONDITION-EXIT-STATUS OBSERVED HINT: pass when the status is 0.
 verdict() { if [ "$2" -eq 0 ]; then pass "$1" "$3"; else fail "$1" "$3" "$4"; fi; }
 
-__maillab_py() { MAILLAB_WORK=$__MAILLAB_WORK /usr/bin/python3 -c "$__MAILLAB_JUDGE_PY" "$@"; }
+# -I -S: no user site, no PYTHON* variables, no site module (the helpers need only the standard library).
+__maillab_py() { MAILLAB_WORK=$__MAILLAB_WORK /usr/bin/python3 -I -S -c "$__MAILLAB_JUDGE_PY" "$@"; }
 
 # evidence HOST PATH: where the copy of PATH from HOST is on the grader (it may not exist).
 evidence() { printf '%s/%s%s' "$MAILLAB_EVIDENCE" "$1" "$2"; }
@@ -32,12 +43,21 @@ ip_of() { local var="MAILLAB_IP_$1"; printf '%s' "${!var:-}"; }
 # pfx HOST PARAM: the same with $names expanded (postconf -xh).
 # The grader's own host name must not leak in: unless main.cf sets myhostname, it is HOST's name.
 __maillab_pf() {
-  local host=$1 flags=$2 param=$3 dir
-  dir=$(evidence "$host" /etc/postfix)
+  local host=$1 flags=$2 param=$3 dir="$MAILLAB_EVIDENCE/$1/etc/postfix" copied="MAILLAB_COPIED_${1//[^A-Za-z0-9_]/_}" override
   [ -f "$dir/main.cf" ] || { printf '%s\n' "(no main.cf copied from $host)" >>"$__MAILLAB_WORK/pf-$host.warn"; return 1; }
-  local -a override=()
-  /usr/sbin/postconf -c "$dir" -n myhostname 2>/dev/null | grep -q . || override=(-o "myhostname=$host.example.com")
-  /usr/sbin/postconf -c "$dir" "${override[@]}" "$flags" "$param" 2>>"$__MAILLAB_WORK/pf-$host.warn"
+  # Whether main.cf sets myhostname is asked once per copy of it (a postconf run each time was half
+  # of every pf call).
+  local known="$__MAILLAB_WORK/pf-$host-${!copied:-0}.myhostname"
+  if [ -f "$known" ]; then
+    read -r override <"$known"
+  else
+    override=set
+    /usr/sbin/postconf -c "$dir" -n myhostname 2>/dev/null | grep -q . || override="myhostname=$host.example.com"
+    printf '%s\n' "$override" >"$known"
+  fi
+  local -a args=()
+  [ "$override" = set ] || args=(-o "$override")
+  /usr/sbin/postconf -c "$dir" "${args[@]}" "$flags" "$param" 2>>"$__MAILLAB_WORK/pf-$host.warn"
 }
 pf() { __maillab_pf "$1" -h "$2"; }
 pfx() { __maillab_pf "$1" -xh "$2"; }
