@@ -179,7 +179,9 @@ export async function serve(
   const diskWatch = setInterval(() => {
     labs
       .enforceDiskLimit(config.diskLimitBytes)
-      .catch((err) => services.log.warn({ err: errorMessage(err) }, 'disk watch failed'));
+      .catch((err) => services.log.warn({ err: errorMessage(err) }, 'disk watch failed'))
+      .then(() => labs.enforceProcessLimit())
+      .catch((err) => services.log.warn({ err: errorMessage(err) }, 'process watch failed'));
   }, DISK_WATCH_MS);
   diskWatch.unref();
   // An exam ends at its limit whether or not its page is open: hand in what stands then.
