@@ -6,6 +6,7 @@ import path from 'node:path';
 import type { Request } from 'express';
 import { engineStatus, type Services } from '../compose.ts';
 import { errorMessage } from '../errors.ts';
+import { startHostWatch } from '../labs/host-watch.ts';
 import { attachTerminalServer, isSameOrigin } from '../terminal/terminal-server.ts';
 import { TerminalSessions } from '../terminal/terminal-sessions.ts';
 import { createApp } from './app.ts';
@@ -14,7 +15,7 @@ import { allowedHostNames, isAllowedHost } from './host-check.ts';
 import { SessionGate } from './session.ts';
 
 /** How often lab hosts' disk use and process counts are measured (a disk look walks the written files). */
-const DISK_WATCH_MS = 20_000;
+const HOST_WATCH_MS = 20_000;
 const EXAM_WATCH_MS = 5_000;
 const CLASS_WATCH_MS = 5_000;
 
@@ -176,14 +177,11 @@ export async function serve(
   });
   // The engine cannot cap a container's disk on every storage driver, nor end a fork bomb: maillab
   // watches both and stops the host (its lab then says why).
-  const diskWatch = setInterval(() => {
-    labs
-      .enforceDiskLimit(config.diskLimitBytes)
-      .catch((err) => services.log.warn({ err: errorMessage(err) }, 'disk watch failed'))
-      .then(() => labs.enforceProcessLimit())
-      .catch((err) => services.log.warn({ err: errorMessage(err) }, 'process watch failed'));
-  }, DISK_WATCH_MS);
-  diskWatch.unref();
+  const stopHostWatch = startHostWatch(labs, {
+    diskLimitBytes: config.diskLimitBytes,
+    everyMs: HOST_WATCH_MS,
+    warn: (what, err) => services.log.warn({ err }, what),
+  });
   // An exam ends at its limit whether or not its page is open: hand in what stands then.
   const examWatch = setInterval(() => {
     labs
@@ -217,7 +215,7 @@ export async function serve(
     link: (pathname) => `${url}${pathname}${pathname.includes('?') ? '&' : '?'}key=${session.key}`,
     terminals,
     close: async () => {
-      clearInterval(diskWatch);
+      stopHostWatch();
       clearInterval(examWatch);
       clearInterval(classWatch);
       // Spares belong to this server: none keeps running unnoticed after it stops.
