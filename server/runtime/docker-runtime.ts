@@ -444,19 +444,23 @@ export class DockerRuntime implements LabRuntime {
   async processCounts(labId: string): Promise<Record<string, { current: number; limit: number }>> {
     const lab = await this.getLab(labId);
     const counts: Record<string, { current: number; limit: number }> = {};
-    for (const host of lab?.hosts ?? []) {
-      if (!host.running) continue;
-      // one-shot: the current numbers at once, instead of waiting a second for a CPU sample.
-      const stats = (await this.call(() =>
-        this.docker
-          .getContainer(host.containerId)
-          .stats({ stream: false, 'one-shot': true } as { stream: false }),
-      )) as { pids_stats?: { current?: number; limit?: number } };
-      counts[host.name] = {
-        current: stats.pids_stats?.current ?? 0,
-        limit: stats.pids_stats?.limit ?? this.limits.pids,
-      };
-    }
+    // Side by side: a one-shot stats answer still waits for the engine's next collection (up to 1 s,
+    // measured ~0.7 s on Docker 20.10), which is waiting, not work.
+    await Promise.all(
+      (lab?.hosts ?? [])
+        .filter((host) => host.running)
+        .map(async (host) => {
+          const stats = (await this.call(() =>
+            this.docker
+              .getContainer(host.containerId)
+              .stats({ stream: false, 'one-shot': true } as { stream: false }),
+          )) as { pids_stats?: { current?: number; limit?: number } };
+          counts[host.name] = {
+            current: stats.pids_stats?.current ?? 0,
+            limit: stats.pids_stats?.limit ?? this.limits.pids,
+          };
+        }),
+    );
     return counts;
   }
 

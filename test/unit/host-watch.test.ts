@@ -1,5 +1,10 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { Checker } from '../../server/checker/checker.ts';
 import { startHostWatch } from '../../server/labs/host-watch.ts';
+import { LabService } from '../../server/labs/lab-service.ts';
+import { GraderStore } from '../../server/store/grader-store.ts';
+import { FakeRuntime } from '../support/fake-runtime.ts';
+import { fixtureCatalog } from '../support/lesson-fixture.ts';
 
 describe('the host watch', () => {
   afterEach(() => {
@@ -60,5 +65,38 @@ describe('the host watch', () => {
     await vi.advanceTimersByTimeAsync(100);
     expect(looks).toBe(2);
     stop();
+  });
+
+  it('counts the processes of many labs side by side, and stops the host at its limit on two looks in a row', async () => {
+    const runtime = new FakeRuntime();
+    const lessons = await fixtureCatalog(['06-null-client']);
+    const store = new GraderStore(runtime);
+    const labs = new LabService({
+      runtime,
+      store,
+      lessons,
+      checker: new Checker(runtime, store),
+      image: async () => 'x',
+    });
+    const started = [];
+    for (let i = 0; i < 12; i++) started.push(await labs.start(`student${i}`, '06'));
+    for (const lab of started) await labs.readyLab(lab.labId);
+    const bombed = started[7] as (typeof started)[number];
+    runtime.pids.set(`${bombed.labId}:desktop`, 512);
+    let inFlight = 0;
+    let most = 0;
+    const count = runtime.processCounts.bind(runtime);
+    runtime.processCounts = async (labId) => {
+      most = Math.max(most, ++inFlight);
+      // As the engine does: a one-shot stats answer waits for its next collection.
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      inFlight--;
+      return count(labId);
+    };
+    expect(await labs.enforceProcessLimit()).toEqual([]);
+    expect(most).toBe(10);
+    expect(await labs.enforceProcessLimit()).toEqual([bombed.labId]);
+    expect(labs.get(bombed.labId).error).toMatch(/Host desktop kept 512 processes running, its limit/);
+    expect(started.filter((l) => labs.get(l.labId).status === 'ready')).toHaveLength(11);
   });
 });
