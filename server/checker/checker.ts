@@ -75,6 +75,11 @@ export class Checker {
     });
   }
 
+  /** Waits until every lab's queued runs and clean-ups are done: before a CLI command exits. */
+  async whenAllIdle(): Promise<void> {
+    await Promise.all([...this.queues.values()].map((queued) => queued.catch(() => {})));
+  }
+
   /** Waits until the lab's queued runs (and their clean-up) are done: before maillab acts on it. */
   async whenIdle(labId: string): Promise<void> {
     await this.queues.get(labId)?.catch(() => {});

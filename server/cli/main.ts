@@ -4,7 +4,7 @@ import { spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import type { GradeReport } from '../checker/result.ts';
 import { compose, engineStatus, type Services } from '../compose.ts';
-import { readConfig } from '../config.ts';
+import { type Config, readConfig } from '../config.ts';
 import { errorMessage, MaillabError } from '../errors.ts';
 import type { LabState } from '../labs/lab-service.ts';
 import { notPreparable } from '../labs/prepared-images.ts';
@@ -411,6 +411,22 @@ async function main(argv: string[]): Promise<number> {
   }
   // Only the server logs (JSON lines, one per event); CLI commands print for people.
   const services = await compose(config, command === 'serve' ? createLogger(config.logLevel) : undefined);
+  try {
+    return await run(services, command, words, flags, config);
+  } finally {
+    // A check's clean-up steps finish after its result is printed (checker.ts); the process exits only
+    // once they are done, or a rerun would find this run's messages still queued.
+    await services.checker.whenAllIdle();
+  }
+}
+
+async function run(
+  services: Services,
+  command: string,
+  words: string[],
+  flags: Record<string, string | true>,
+  config: Config,
+): Promise<number> {
   switch (command) {
     case 'lab':
       return lab(services, words, flags);

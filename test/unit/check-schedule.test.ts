@@ -134,4 +134,18 @@ describe('the steps of a check', () => {
     expect(result.criteria[1]?.pass).toBe(false);
     expect(result.criteria[1]?.message).toContain('checks/cleanup.sh on server exited 3: postsuper: boom');
   });
+
+  it('lets a command that exits after printing the result wait for every lab’s clean-up first', async () => {
+    held.set('checks/cleanup.sh', gate());
+    await checker.checkExercise('lab1', lesson, exercise());
+    let idle = false;
+    const waited = checker.whenAllIdle().then(() => {
+      idle = true;
+    });
+    await settle();
+    expect(idle).toBe(false);
+    held.get('checks/cleanup.sh')?.open();
+    await waited;
+    expect(events).toContain('end checks/cleanup.sh');
+  });
 });
