@@ -105,21 +105,19 @@ export class Checker {
     const studentHosts = lesson.hosts.filter((h) => h !== GRADER_HOST);
     // Evidence of an earlier run must never stand in for this one's. The grader is cleared while the
     // first steps act on student hosts; nothing reads or writes it before a collect or grader step.
-    const clearing = this.runtime.exec(labId, GRADER_HOST, [
-      '/bin/bash',
-      '-c',
-      'rm -rf -- "$0" /var/lib/maillab/work && mkdir -p /var/lib/maillab/work && for h in "$@"; do mkdir -p "$0/$h"; done',
-      EVIDENCE_DIR,
-      ...studentHosts,
-    ]);
-    clearing.catch(() => {});
-    let cleared = false;
-    const graderCleared = async () => {
-      if (cleared) return;
-      const result = await clearing;
-      if (result.exitCode !== 0) throw new Error(`Could not prepare the grader: ${result.stderr.trim()}`);
-      cleared = true;
-    };
+    const cleared = this.runtime
+      .exec(labId, GRADER_HOST, [
+        '/bin/bash',
+        '-c',
+        'rm -rf -- "$0" /var/lib/maillab/work && mkdir -p /var/lib/maillab/work && for h in "$@"; do mkdir -p "$0/$h"; done',
+        EVIDENCE_DIR,
+        ...studentHosts,
+      ])
+      .then((result) => {
+        if (result.exitCode !== 0) throw new Error(`Could not prepare the grader: ${result.stderr.trim()}`);
+      });
+    // Awaited before the first collect or grader step; a step failing earlier must not leave it unhandled.
+    cleared.catch(() => {});
     const verdicts = new Map<string, CriterionResult>();
     const problems: string[] = [];
     const steps = exercise.check;
@@ -140,7 +138,7 @@ export class Checker {
           batch.push(next);
           i++;
         }
-        await graderCleared();
+        await cleared;
         await Promise.all(
           [...new Set(batch.map((c) => c.host))].map(async (host) => {
             for (const c of batch.filter((b) => b.host === host))
@@ -149,10 +147,10 @@ export class Checker {
         );
         continue;
       }
-      if (step.host === GRADER_HOST) await graderCleared();
+      if (step.host === GRADER_HOST) await cleared;
       await this.checkStep(ctx, exercise, step, verdicts, problems);
     }
-    await graderCleared();
+    await cleared;
     const tail = async () => {
       for (const step of steps.slice(tailStart))
         if (!isCollectStep(step)) await this.checkStep(ctx, exercise, step, verdicts, problems);
