@@ -13,14 +13,19 @@ interface Frame {
   url: string;
 }
 
+/** The frames recorded so far, and a way to wait for the next one without polling. */
+export interface FrameLog {
+  frames: Frame[];
+  /** Resolves with the first frame at or after index `from` that passes `test`. */
+  waitFor(from: number, test: (frame: Frame) => boolean, timeoutMs: number): Promise<Frame | undefined>;
+}
+
 /** Records the WebSocket frames of a page whose URL contains `urlPart`. */
-export async function recordFrames(
-  page: Page,
-  urlPart: string,
-): Promise<{ frames: Frame[]; cdp: CDPSession }> {
+export async function recordFrames(page: Page, urlPart: string): Promise<FrameLog & { cdp: CDPSession }> {
   const cdp = await page.context().newCDPSession(page);
   const urls = new Map<string, string>();
   const frames: Frame[] = [];
+  const waiters = new Set<(frame: Frame) => void>();
   cdp.on('Network.webSocketCreated', (e: { requestId: string; url: string }) => urls.set(e.requestId, e.url));
   const on =
     (sent: boolean) =>
@@ -31,24 +36,47 @@ export async function recordFrames(
         e.response.opcode === 2
           ? Buffer.from(e.response.payloadData, 'base64').toString('latin1')
           : e.response.payloadData;
-      frames.push({ at: e.timestamp, sent, text, url });
+      const frame = { at: e.timestamp, sent, text, url };
+      frames.push(frame);
+      for (const waiter of [...waiters]) waiter(frame);
     };
   cdp.on('Network.webSocketFrameSent', on(true));
   cdp.on('Network.webSocketFrameReceived', on(false));
   await cdp.send('Network.enable');
-  return { frames, cdp };
+  // The harness sleeps until a frame arrives: a loop polling every few milliseconds would compete for
+  // the CPU with the very echo it times (2 cores: browser, renderer, server, engine and shell).
+  const waitFor = (from: number, test: (frame: Frame) => boolean, timeoutMs: number) =>
+    new Promise<Frame | undefined>((resolve) => {
+      const already = frames.slice(from).find(test);
+      if (already) return resolve(already);
+      const timer = setTimeout(() => {
+        waiters.delete(waiter);
+        resolve(undefined);
+      }, timeoutMs);
+      const waiter = (frame: Frame) => {
+        if (!test(frame)) return;
+        clearTimeout(timer);
+        waiters.delete(waiter);
+        resolve(frame);
+      };
+      waiters.add(waiter);
+    });
+  return { frames, waitFor, cdp };
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
- * Presses letters one at a time in the focused terminal; each sample is the time from the sent frame
- * holding the letter to the first received frame after it holding the letter. A backspace after each
- * keeps the line empty, and a pause lets the terminal go quiet, as a person typing slowly would.
+ * Types letters one at a time in the focused terminal; each sample is the time from the sent frame
+ * holding the letter to the first received frame after it holding the letter. The key is held until
+ * its echo is back and released then, as a person's key is held for tens of milliseconds (a release
+ * sent at once would put its own round trip through browser and page inside every sample). A
+ * backspace after each keeps the line empty, and a pause lets the terminal go quiet, as a person
+ * typing slowly would.
  */
 export async function browserEcho(
   page: Page,
-  frames: Frame[],
+  log: FrameLog,
   samples: number,
   opts: {
     isKeyFrame: (text: string, key: string) => boolean;
@@ -61,29 +89,20 @@ export async function browserEcho(
   const times: number[] = [];
   const letters = 'abcdefghijklmnopqrstuvwxyz';
   const warmup = opts.warmup ?? 10;
+  const isEcho = opts.isEchoFrame ?? ((text: string, key: string) => text.includes(key));
   for (let i = 0; i < warmup + samples; i++) {
     const key = letters[i % letters.length] as string;
-    const from = frames.length;
-    await page.keyboard.press(key);
-    const deadline = Date.now() + 5000;
-    let sample: number | undefined;
-    while (sample === undefined && Date.now() < deadline) {
-      const fresh = frames.slice(from);
-      const sent = fresh.find((f) => f.sent && opts.isKeyFrame(f.text, key));
-      const isEcho = opts.isEchoFrame ?? ((text: string, k: string) => text.includes(k));
-      const echo = sent && fresh.find((f) => !f.sent && f.at >= sent.at && isEcho(f.text, key));
-      if (sent && echo) sample = (echo.at - sent.at) * 1000;
-      else await sleep(2);
-    }
-    if (sample === undefined) throw new Error(`no echo of "${key}" within 5 s`);
-    if (i >= warmup) times.push(sample);
-    const before = frames.length;
+    const from = log.frames.length;
+    await page.keyboard.down(key);
+    const sent = await log.waitFor(from, (f) => f.sent && opts.isKeyFrame(f.text, key), 5000);
+    const echo =
+      sent && (await log.waitFor(from, (f) => !f.sent && f.at >= sent.at && isEcho(f.text, key), 5000));
+    await page.keyboard.up(key);
+    if (!sent || !echo) throw new Error(`no echo of "${key}" within 5 s`);
+    if (i >= warmup) times.push((echo.at - sent.at) * 1000);
+    const before = log.frames.length;
     await page.keyboard.press('Backspace');
-    const erased = Date.now() + 5000;
-    const isErase = (text: string) =>
-      (opts.isEchoFrame ?? ((t: string, k: string) => t.includes(k)))(text, '\b');
-    while (!frames.slice(before).some((f) => !f.sent && isErase(f.text)) && Date.now() < erased)
-      await sleep(2);
+    await log.waitFor(before, (f) => !f.sent && isEcho(f.text, '\b'), 5000);
     await sleep(opts.pauseMs ?? 30);
   }
   return times;

@@ -162,7 +162,7 @@ export async function browserRows(opts: {
       await page.bringToFront();
       await page.getByTestId('terminal-desktop').click();
       maillab.push(
-        ...(await browserEcho(page, maillabFrames.frames, opts.samples, {
+        ...(await browserEcho(page, maillabFrames, opts.samples, {
           isKeyFrame: (text, key) => text.includes('"t":"in"') && text.includes(`"d":"${key}"`),
         })),
       );
@@ -170,7 +170,7 @@ export async function browserRows(opts: {
         await wettyPage.bringToFront();
         await wettyPage.mouse.click(600, 400);
         wettySamples.push(
-          ...(await browserEcho(wettyPage, wettyFrames.frames, opts.samples, {
+          ...(await browserEcho(wettyPage, wettyFrames, opts.samples, {
             isKeyFrame: (text, key) => text.includes('"input"') && text.includes(`"${key}"`),
             // socket.io frames are 42["data","<output>"]; a backspace arrives JSON-escaped.
             isEchoFrame: (text, key) =>
