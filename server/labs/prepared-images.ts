@@ -115,6 +115,8 @@ export class PreparedImages {
   private readonly wanted = new Set<string>();
   /** Labs a preparation of this process is using now, removed if the process stops meanwhile. */
   private readonly active = new Set<string>();
+  /** Keys whose images are committed but not yet proven: no lab of this process boots from them. */
+  private readonly proving = new Set<string>();
   private stopped = false;
 
   private readonly opts: PreparedImagesOptions;
@@ -145,6 +147,7 @@ export class PreparedImages {
     const labImageId = await this.runtime.imageId(labImage);
     if (!labImageId) return undefined;
     const key = preparedKey(lesson, labImageId);
+    if (this.proving.has(key)) return undefined;
     const references: Record<string, string> = {};
     for (const host of lesson.hosts) {
       const reference = preparedReference(lesson, host, key);
@@ -161,7 +164,10 @@ export class PreparedImages {
     this.queue = this.queue
       .then(() => this.prepare(lesson, labImage))
       .then(
-        (outcome) => this.log.info({ lesson: lesson.id, outcome }, 'lesson image preparation'),
+        (outcome) => {
+          if (outcome.status !== 'existed')
+            this.log.info({ lesson: lesson.id, outcome }, 'lesson image preparation');
+        },
         (err: unknown) =>
           this.log.warn({ lesson: lesson.id, err: errorMessage(err) }, 'lesson image preparation failed'),
       )
@@ -196,7 +202,22 @@ export class PreparedImages {
     const refusal = this.refused.get(key);
     if (refusal && Date.now() - refusal.at < REFUSAL_MS) return { status: 'refused', why: refusal.why };
     await this.removeAbandoned();
+    // From the first commit until the proof is done, the images exist but no lab may boot from them.
+    this.proving.add(key);
+    try {
+      return await this.make(lesson, labImage, key, say);
+    } finally {
+      this.proving.delete(key);
+    }
+  }
 
+  /** Setup on a lab, a commit per host, then the proof: a lab booted from the images shows the same. */
+  private async make(
+    lesson: Lesson,
+    labImage: string,
+    key: string,
+    say: (m: string) => void,
+  ): Promise<PrepareOutcome> {
     const references = Object.fromEntries(lesson.hosts.map((h) => [h, preparedReference(lesson, h, key)]));
     const labId = this.opts.newLabId();
     this.active.add(labId);
@@ -270,6 +291,7 @@ export class PreparedImages {
       token: this.opts.newToken(),
       hosts: lesson.hosts,
       image,
+      background: true,
     };
   }
 

@@ -57,7 +57,12 @@ function fingerprinting(runtime: FakeRuntime, print: string, later = print, afte
 function services(
   runtime: FakeRuntime,
   lessons: LessonCatalog,
-  opts: { refusalsFile?: string; enabled?: boolean; setup?: RunSetup } = {},
+  opts: {
+    refusalsFile?: string;
+    enabled?: boolean;
+    setup?: RunSetup;
+    builtImage?: () => string | undefined;
+  } = {},
 ) {
   const store = new GraderStore(runtime);
   const checker = new Checker(runtime, store);
@@ -70,7 +75,15 @@ function services(
     newToken,
     ...(opts.refusalsFile ? { refusalsFile: opts.refusalsFile } : {}),
   });
-  const labs = new LabService({ runtime, store, lessons, checker, prepared, image: async () => IMAGE });
+  const labs = new LabService({
+    runtime,
+    store,
+    lessons,
+    checker,
+    prepared,
+    image: async () => IMAGE,
+    ...(opts.builtImage ? { builtImage: opts.builtImage } : {}),
+  });
   return { prepared, labs };
 }
 
@@ -225,5 +238,74 @@ describe('prepared lesson images', () => {
     expect(await on.prepare(lessons.get('03'), IMAGE)).toMatchObject({ status: 'ready' });
     const off = services(runtime, lessons, { enabled: false }).prepared;
     expect(await off.imagesFor(lessons.get('03'), IMAGE)).toBeUndefined();
+  });
+
+  it('are made ahead for a lesson whose page is open, on labs that yield the CPU, so its first lab runs no setup', async () => {
+    const { lessons } = await catalog();
+    const runtime = new FakeRuntime();
+    fingerprinting(runtime, 'unit postfix.service\nqueue 0');
+    const { prepared, labs } = services(runtime, lessons, { builtImage: () => IMAGE });
+    labs.setPrepareInBackground(true);
+
+    labs.prepareAhead('03');
+    await prepared.settled();
+    // The preparation's two labs (setup, then the proof boot) are background work.
+    expect(runtime.specs.map((s) => [s.lesson, s.background])).toEqual([
+      ['prepare-03-receiving', true],
+      ['prepare-03-receiving', true],
+    ]);
+    const first = await labs.start('ann', '03');
+    await first.ready;
+    expect(setupRuns(runtime, first.labId)).toBe(0);
+    expect(runtime.specs.at(-1)?.background).toBeUndefined();
+    expect(first.progress.join('\n')).toMatch(/setup was done ahead/);
+  });
+
+  it('are made ahead for the next lesson of the course once a lab is ready', async () => {
+    const { lessons } = await catalog();
+    const runtime = new FakeRuntime();
+    fingerprinting(runtime, 'unit postfix.service\nqueue 0');
+    const { prepared, labs } = services(runtime, lessons, { builtImage: () => IMAGE });
+    labs.setPrepareInBackground(true);
+
+    const lab = await labs.start('ann', '03');
+    await lab.ready;
+    await prepared.settled();
+    // 03 because its lab ran its setup; 04 because it comes next.
+    expect(await prepared.imagesFor(lessons.get('03'), IMAGE)).toBeDefined();
+    expect(await prepared.imagesFor(lessons.get('04'), IMAGE)).toBeDefined();
+    expect(await prepared.imagesFor(lessons.get('05'), IMAGE)).toBeUndefined();
+  });
+
+  it('are not made ahead by a short-lived CLI process, nor before the lab image is there', async () => {
+    const { lessons } = await catalog();
+    const runtime = new FakeRuntime();
+    fingerprinting(runtime, 'queue 0');
+    const cli = services(runtime, lessons, { builtImage: () => IMAGE });
+    cli.labs.prepareAhead('03');
+    await cli.prepared.settled();
+    const unbuilt = services(runtime, lessons, { builtImage: () => undefined });
+    unbuilt.labs.setPrepareInBackground(true);
+    unbuilt.labs.prepareAhead('03');
+    await unbuilt.prepared.settled();
+    expect(runtime.specs).toEqual([]);
+  });
+
+  it('are not used while they are being proven, between the commit and the end of the proof boot', async () => {
+    const { lessons } = await catalog();
+    const runtime = new FakeRuntime();
+    const { prepared } = services(runtime, lessons);
+    let duringProof: Promise<unknown> | undefined;
+    let prints = 0;
+    runtime.reply = (_host, argv) => {
+      if (!argv[2]?.includes('list-units')) return undefined;
+      // Prints 1 and 2 are the setup lab's hosts, 3 and 4 the proof lab's, booted from the commits.
+      if (++prints === 3) duringProof = prepared.imagesFor(lessons.get('03'), IMAGE);
+      return { stdout: 'queue 0' };
+    };
+    expect(await prepared.prepare(lessons.get('03'), IMAGE)).toMatchObject({ status: 'ready' });
+    expect(prints).toBe(4);
+    expect(await duringProof).toBeUndefined();
+    expect(await prepared.imagesFor(lessons.get('03'), IMAGE)).toBeDefined();
   });
 });
