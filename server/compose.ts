@@ -98,6 +98,7 @@ export async function compose(config: Config, log: Logger = silentLogger): Promi
     recorder,
     ...(scoped ? { adopts: (owner: string) => owner.startsWith(ownerPrefix) } : {}),
     image: async (say) => (await images.ensure(say)).image,
+    builtImage: () => images.status().tag ?? undefined,
     claims: new SpareClaims(config.stateDir),
   });
   const admission = new Admission({ labs, maxLabs: config.maxLabs, log });

@@ -278,6 +278,8 @@ export function createApp(opts: AppOptions): express.Express {
     const lesson = allowedLesson(req, req.params.lesson);
     const lab = await labs.find(ownerOf(req), lesson.id).catch(() => undefined);
     const ticket = lab ? undefined : admission?.ticketFor(ownerOf(req), lesson.id);
+    // The student reads the lesson before pressing Start: time enough to do its setup ahead.
+    if (!lab) labs.prepareAhead(lesson.id);
     res.json({
       ...lessonSummary(lesson),
       html: lesson.html,

@@ -77,6 +77,8 @@ export interface LabServiceOptions {
   prepared?: PreparedImages;
   /** Whether a lab that ran its setup asks for its lesson to be prepared in the background (serve). */
   prepareInBackground?: boolean;
+  /** The lab image when it is already there (never builds it): what lessons are prepared ahead from. */
+  builtImage?: () => string | undefined;
 }
 
 /** How long another process may take to finish creating a lab before it counts as abandoned. */
@@ -149,6 +151,24 @@ export class LabService {
   /** The server prepares lessons' images in the background; a short-lived CLI process does not. */
   setPrepareInBackground(on: boolean): void {
     this.opts.prepareInBackground = on;
+  }
+
+  /**
+   * A lesson whose first lab is likely asked for soon (its page is open, or it comes next in the course
+   * after a lab that is ready) gets its prepared images made in the background meanwhile, so that lab
+   * boots with its setup done instead of running it. Only in the server, once the lab image is there;
+   * a lesson already prepared, refused or not preparable costs a look at most.
+   */
+  prepareAhead(lessonId: string): void {
+    const image = this.opts.prepareInBackground ? this.opts.builtImage?.() : undefined;
+    const lesson = this.opts.lessons.list().find((l) => l.id === lessonId || l.number === lessonId);
+    if (image && lesson) this.opts.prepared?.want(lesson, image);
+  }
+
+  /** The lesson after this one in the course, if any. */
+  private nextLesson(lessonId: string): string | undefined {
+    const all = this.opts.lessons.list();
+    return all[all.findIndex((l) => l.id === lessonId) + 1]?.id;
   }
 
   /** The engine's labs, a claimed spare under the owner who took it. */
@@ -512,6 +532,8 @@ export class LabService {
       );
       // For the record, the lab is the student's from now: its time to pass counts from the claim.
       this.opts.recorder?.labClaimed(spare);
+      const next = this.nextLesson(lessonId);
+      if (next) this.prepareAhead(next);
       return spare;
     }
     return undefined;
@@ -626,6 +648,9 @@ export class LabService {
       await this.opts.store.saveExam(state.labId, state.exam);
     }
     await this.opts.store.markReady(state.labId);
+    // A student following the course opens the next lesson after this one.
+    const next = state.owner === this.spareOwner ? undefined : this.nextLesson(lesson.id);
+    if (next) this.prepareAhead(next);
   }
 
   /** Recreates the lab from scratch under the same id and token, so open pages reconnect. */

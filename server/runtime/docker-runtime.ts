@@ -60,6 +60,8 @@ export interface DockerRuntimeOptions {
   labSubnets?: string;
 }
 
+/** cgroup CPU weight of a background lab's hosts (spec.background), against the default 1024. */
+const BACKGROUND_CPU_SHARES = 128;
 const MAX_OUTPUT = 4 * 1024 * 1024;
 /**
  * A lab whose hosts die while booting is created again, up to this many times, with a pause between:
@@ -217,6 +219,8 @@ export class DockerRuntime implements LabRuntime {
             MemorySwap: this.limits.memoryBytes,
             PidsLimit: this.limits.pids,
             NanoCpus: Math.round(this.limits.cpus * 1e9),
+            // The engine's default weight is 1024: a background lab gets an eighth of a student's.
+            ...(spec.background ? { CpuShares: BACKGROUND_CPU_SHARES } : {}),
             Privileged: false,
             // firewalld acts only inside the lab host's own network namespace. Podman's default
             // capabilities lack three of Docker's, among them NET_RAW, without which ping fails.

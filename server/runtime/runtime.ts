@@ -30,6 +30,11 @@ export interface LabSpec {
    * of `image`; hosts not named here, the grader always, use `image`.
    */
   hostImages?: Partial<Record<HostName, string>>;
+  /**
+   * Work nobody waits for (a lesson's images prepared ahead): its hosts get a small share of the CPU,
+   * so students' labs on the same machine go first when both want it.
+   */
+  background?: boolean;
 }
 
 export interface LabHost {

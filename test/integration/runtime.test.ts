@@ -12,7 +12,7 @@ import { realEngine } from '../support/engine.ts';
 const services = await realEngine();
 const created: string[] = [];
 
-async function createLab(hosts = ['server', 'desktop']): Promise<LabInfo> {
+async function createLab(hosts = ['server', 'desktop'], background?: boolean): Promise<LabInfo> {
   if (!services) throw new Error('no engine');
   const image = (await services.images.ensure()).image;
   const labId = newLabId();
@@ -24,6 +24,7 @@ async function createLab(hosts = ['server', 'desktop']): Promise<LabInfo> {
     token: newToken(),
     hosts,
     image,
+    ...(background ? { background } : {}),
   });
 }
 
@@ -73,6 +74,22 @@ describe.runIf(services)('lab runtime on the real engine', () => {
     }
     const net = await docker.getNetwork(lab.network).inspect();
     expect(net.Internal).toBe(true);
+  });
+
+  it("gives a background lab (lesson images prepared ahead) an eighth of a student lab's CPU weight", async () => {
+    const background = await createLab(['server'], true);
+    const weight = async (containerId: string) =>
+      (await docker.getContainer(containerId).inspect()).HostConfig.CpuShares;
+    // 0 is the engine's default weight (1024).
+    expect(await weight(lab.hosts[0]?.containerId ?? '')).toBe(0);
+    for (const host of background.hosts) expect(await weight(host.containerId)).toBe(128);
+    const state = await s.runtime.exec(background.labId, 'server', [
+      'systemctl',
+      'is-system-running',
+      '--wait',
+    ]);
+    expect(state.stdout.trim()).toBe('running');
+    await s.runtime.destroyLab(background.labId);
   });
 
   it('keeps a lab host from writing any cgroup limit outside its own, as root', async () => {

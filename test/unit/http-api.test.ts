@@ -2,7 +2,7 @@ import { once } from 'node:events';
 import { request } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { Checker } from '../../server/checker/checker.ts';
 import { MaillabError } from '../../server/errors.ts';
 import { createApp } from '../../server/http/app.ts';
@@ -234,6 +234,15 @@ describe('HTTP API', () => {
     ]);
     expect(JSON.stringify(res.body)).not.toContain('"answer"');
     expect(res.body.lab).toBeNull();
+  });
+
+  it('asks for a lesson to be prepared ahead when its page is opened with no lab, and not once it has one', async () => {
+    const ahead = vi.spyOn(labs, 'prepareAhead');
+    await call('GET', '/api/lessons/03-receiving');
+    expect(ahead.mock.calls).toEqual([['03-receiving']]);
+    await startReadyLab();
+    await call('GET', '/api/lessons/03-receiving');
+    expect(ahead.mock.calls).toHaveLength(1);
   });
 
   it('answers 404 with a readable message for an unknown lesson', async () => {
