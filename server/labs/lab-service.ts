@@ -628,7 +628,7 @@ export class LabService {
     } catch (err) {
       // Removed between the look and the create (`images prune`, or newer ones replacing them): the
       // lab is made the long way instead of failing.
-      if (!prepared || !/no such image|image not known/i.test(errorMessage(err))) throw err;
+      if (!prepared || !(err instanceof MaillabError && err.code === 'image_missing')) throw err;
       say('The prepared images went away meanwhile; running the setup instead');
       fromImages = false;
       await this.opts.runtime.createLab(spec, say);

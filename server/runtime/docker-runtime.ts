@@ -206,39 +206,49 @@ export class DockerRuntime implements LabRuntime {
       for (const host of hosts) {
         const { fqdn, aliases } = hostNames(host);
         onProgress(`Creating host ${fqdn}`);
-        const container = await this.docker.createContainer({
-          name: containerName(spec.labId, host),
-          Image: spec.hostImages?.[host] ?? spec.image,
-          Hostname: fqdn,
-          Labels: { ...common, [LABEL.host]: host },
-          Env: ['container=docker'],
-          StopSignal: 'SIGRTMIN+3',
-          HostConfig: {
-            NetworkMode: net,
-            Memory: this.limits.memoryBytes,
-            MemorySwap: this.limits.memoryBytes,
-            PidsLimit: this.limits.pids,
-            NanoCpus: Math.round(this.limits.cpus * 1e9),
-            // The engine's default weight is 1024: a background lab gets an eighth of a student's.
-            ...(spec.background ? { CpuShares: BACKGROUND_CPU_SHARES } : {}),
-            Privileged: false,
-            // firewalld acts only inside the lab host's own network namespace. Podman's default
-            // capabilities lack three of Docker's, among them NET_RAW, without which ping fails.
-            CapAdd: [
-              'NET_ADMIN',
-              ...(engine.product === 'podman' ? ['AUDIT_WRITE', 'MKNOD', 'NET_RAW'] : []),
-            ],
-            // An internal network's DNS never answers names it does not know (AAAA included): fail
-            // in 1 s instead of 10–40 s, so resolver look-ups in lessons stay fast.
-            DnsOptions: ['timeout:1', 'attempts:1', 'no-aaaa'],
-            Tmpfs: flags.Tmpfs,
-            Binds: flags.Binds,
-            ...(flags.CgroupnsMode ? { CgroupnsMode: flags.CgroupnsMode } : {}),
-            ...(flags.Ulimits ? { Ulimits: flags.Ulimits } : {}),
-            ...(flags.SecurityOpt ? { SecurityOpt: flags.SecurityOpt } : {}),
-          },
-          NetworkingConfig: { EndpointsConfig: { [net]: { Aliases: aliases } } },
-        });
+        const image = spec.hostImages?.[host] ?? spec.image;
+        const container = await this.docker
+          .createContainer({
+            name: containerName(spec.labId, host),
+            Image: image,
+            Hostname: fqdn,
+            Labels: { ...common, [LABEL.host]: host },
+            Env: ['container=docker'],
+            StopSignal: 'SIGRTMIN+3',
+            HostConfig: {
+              NetworkMode: net,
+              Memory: this.limits.memoryBytes,
+              MemorySwap: this.limits.memoryBytes,
+              PidsLimit: this.limits.pids,
+              NanoCpus: Math.round(this.limits.cpus * 1e9),
+              // The engine's default weight is 1024: a background lab gets an eighth of a student's.
+              ...(spec.background ? { CpuShares: BACKGROUND_CPU_SHARES } : {}),
+              Privileged: false,
+              // firewalld acts only inside the lab host's own network namespace. Podman's default
+              // capabilities lack three of Docker's, among them NET_RAW, without which ping fails.
+              CapAdd: [
+                'NET_ADMIN',
+                ...(engine.product === 'podman' ? ['AUDIT_WRITE', 'MKNOD', 'NET_RAW'] : []),
+              ],
+              // An internal network's DNS never answers names it does not know (AAAA included): fail
+              // in 1 s instead of 10–40 s, so resolver look-ups in lessons stay fast.
+              DnsOptions: ['timeout:1', 'attempts:1', 'no-aaaa'],
+              Tmpfs: flags.Tmpfs,
+              Binds: flags.Binds,
+              ...(flags.CgroupnsMode ? { CgroupnsMode: flags.CgroupnsMode } : {}),
+              ...(flags.Ulimits ? { Ulimits: flags.Ulimits } : {}),
+              ...(flags.SecurityOpt ? { SecurityOpt: flags.SecurityOpt } : {}),
+            },
+            NetworkingConfig: { EndpointsConfig: { [net]: { Aliases: aliases } } },
+          })
+          .catch((err: unknown) => {
+            // Docker says "No such image", Podman "image not known": one typed error for the callers.
+            if (/no such image|image not known/i.test(errorMessage(err)))
+              throw new MaillabError('image_missing', `The image ${image} is not on the engine.`, {
+                cause: err,
+              });
+            throw err;
+          });
         await container.start();
       }
       onProgress('Waiting for systemd to finish booting on every host');

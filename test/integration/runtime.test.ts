@@ -92,6 +92,27 @@ describe.runIf(services)('lab runtime on the real engine', () => {
     await s.runtime.destroyLab(background.labId);
   });
 
+  it("says which image is missing, as a typed error, when a host's image is not on the engine", async () => {
+    const image = (await s.images.ensure()).image;
+    const labId = newLabId();
+    created.push(labId);
+    const missing = 'maillab/lesson:gone-0000000000000000';
+    const create = s.runtime.createLab({
+      labId,
+      lesson: 'test-runtime',
+      owner: 'test',
+      token: newToken(),
+      hosts: ['server'],
+      image,
+      hostImages: { server: missing },
+    });
+    await expect(create).rejects.toMatchObject({
+      code: 'image_missing',
+      message: expect.stringContaining(missing),
+    });
+    expect(await s.runtime.getLab(labId)).toBeUndefined();
+  });
+
   it('keeps a lab host from writing any cgroup limit outside its own, as root', async () => {
     const probe = await s.runtime.exec(lab.labId, 'server', [
       '/bin/bash',

@@ -4,6 +4,7 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Checker } from '../../server/checker/checker.ts';
+import { MaillabError } from '../../server/errors.ts';
 import { LabService, newLabId, newToken } from '../../server/labs/lab-service.ts';
 import {
   notPreparable,
@@ -148,7 +149,7 @@ describe('prepared lesson images', () => {
     const create = runtime.createLab.bind(runtime);
     runtime.createLab = async (spec, say) => {
       if (spec.hostImages)
-        throw new Error(`(HTTP code 404) no such container - No such image: ${spec.hostImages.server}`);
+        throw new MaillabError('image_missing', `The image ${spec.hostImages.server} is not on the engine.`);
       return create(spec, say);
     };
     const lab = await labs.start('ann', '03');
