@@ -29,6 +29,9 @@ const RUN_TMPFS = {
   '/run/lock': 'rw,nosuid,nodev,noexec,size=8m',
 };
 
+/** Podman's systemd mode puts /tmp on a tmpfs (Docker leaves it on the container's disk). */
+const PODMAN_TMP_TMPFS = { '/tmp': 'rw,nosuid,nodev,size=128m' };
+
 /** Docker Engine 28.0 made the container's own cgroup writable without privileged mode. */
 const WRITABLE_CGROUPS_SINCE = 28;
 
@@ -74,8 +77,16 @@ export function systemdHostConfig(
   engine: Pick<EngineInfo, 'product' | 'cgroupVersion'> & { version?: string },
   options: SystemdFlagOptions = {},
 ): SystemdHostConfig {
+  // Podman mounts what systemd needs itself when the command is /sbin/init, but its tmpfs mounts are
+  // unsized (measured on Podman 4.3: /run and /tmp each as big as half the machine's memory). Mounts
+  // given here replace its own, so they carry the same sizes as on Docker; /tmp, a tmpfs only on
+  // Podman, gets one too.
   if (engine.product === 'podman')
-    return { Tmpfs: {}, Binds: [], Ulimits: PODMAN_ULIMITS.map((u) => ({ ...u })) };
+    return {
+      Tmpfs: { ...RUN_TMPFS, ...PODMAN_TMP_TMPFS },
+      Binds: [],
+      Ulimits: PODMAN_ULIMITS.map((u) => ({ ...u })),
+    };
   if (engine.cgroupVersion === '2') {
     // A private cgroup namespace does not narrow a bind mount: binding the host's /sys/fs/cgroup
     // writable would let root in a lab rewrite the host's and other labs' limits. Docker 28 can make

@@ -133,6 +133,25 @@ describe.runIf(services)('lab runtime on the real engine', () => {
     const [size = ''] = fill.stdout.trim().split('\n');
     expect(Number(size.trim())).toBeLessThanOrEqual(64);
     expect(fill.stdout).toMatch(/No space left on device/);
+    // Nor is any other tmpfs where a student would write files: an engine's own default size is half
+    // the machine's memory (Podman mounts /tmp and /run/lock so unless told otherwise).
+    const mounts = await s.runtime.exec(lab.labId, 'server', [
+      'findmnt',
+      '-rn',
+      '-t',
+      'tmpfs',
+      '-o',
+      'TARGET,SIZE',
+    ]);
+    const sizes = new Map(
+      mounts.stdout
+        .trim()
+        .split('\n')
+        .map((line) => line.split(' ') as [string, string]),
+    );
+    expect(sizes.get('/run')).toBeDefined();
+    for (const target of ['/run', '/run/lock', '/tmp', '/dev/shm'])
+      if (sizes.has(target)) expect(`${target} ${sizes.get(target)}`).toMatch(/ \d+(\.\d+)?[KM]$/);
   });
 
   it('resolves the lab names between hosts from /etc/hosts, including mail.example.com', async () => {

@@ -41,9 +41,10 @@ describe('systemd flags per engine', () => {
     expect(unsafe.Binds).toEqual(['/sys/fs/cgroup:/sys/fs/cgroup:rw']);
   });
 
-  it('leaves systemd setup to Podman', () => {
+  it('leaves systemd setup to Podman but for the sizes of its tmpfs mounts', () => {
     const flags = systemdHostConfig({ product: 'podman', cgroupVersion: '2' });
-    expect(flags.Tmpfs).toEqual({});
+    expect(Object.keys(flags.Tmpfs).sort()).toEqual(['/run', '/run/lock', '/tmp']);
+    for (const options of Object.values(flags.Tmpfs)) expect(options).toMatch(/(^|,)size=\d+m(,|$)/);
     expect(flags.Binds).toEqual([]);
     expect(flags.CgroupnsMode).toBeUndefined();
   });
