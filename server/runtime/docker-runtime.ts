@@ -32,7 +32,7 @@ import {
   type ProgressFn,
   type ShellCommand,
 } from './runtime.ts';
-import { hostCgroupControllers, systemdHostConfig } from './systemd-flags.ts';
+import { hostCgroupControllers, PODMAN_ULIMITS, systemdHostConfig } from './systemd-flags.ts';
 
 export interface ResourceLimits {
   memoryBytes: number;
@@ -507,10 +507,16 @@ export class DockerRuntime implements LabRuntime {
     // Per lab, not per image: a fresh machine-id (systemd makes one at boot when the file is empty),
     // a journal and syslog files that start with the lab. Done in a plain container from the raw
     // commit, as nothing can be deleted from a stopped container's disk through the engine.
+    // Podman's default rlimits stop any container where root lacks CAP_SYS_RESOURCE (systemd-flags.ts).
+    const podman = (await this.info()).product === 'podman';
     const sealer = await this.docker.createContainer({
       Image: raw,
       Cmd: ['/bin/sh', '-c', SEAL_SCRIPT],
-      HostConfig: { NetworkMode: 'none', Memory: 256 * 1024 * 1024 },
+      HostConfig: {
+        NetworkMode: 'none',
+        Memory: 256 * 1024 * 1024,
+        ...(podman ? { Ulimits: PODMAN_ULIMITS.map((u) => ({ ...u })) } : {}),
+      },
     });
     try {
       await sealer.start();
@@ -674,10 +680,20 @@ async function commit(
   changes: string[],
 ): Promise<void> {
   const [repo, tag = 'latest'] = splitReference(reference);
-  await docker.getContainer(containerId).commit({
-    _query: { container: containerId, repo, tag, changes, pause: false },
-    _body: {},
-  });
+  // Through the modem, as dockerode's commit sends no body at all for an empty configuration, which
+  // Podman's Docker API refuses ("Decode(): EOF", Podman 4.3); `{}` means the same to both engines.
+  await new Promise<void>((resolve, reject) =>
+    docker.modem.dial(
+      {
+        path: '/commit?',
+        method: 'POST',
+        allowEmpty: true,
+        statusCodes: { 200: true, 201: true, 404: 'no such container', 500: 'server error' },
+        options: { _query: { container: containerId, repo, tag, changes, pause: false }, _body: {} },
+      },
+      (err) => (err ? reject(err) : resolve()),
+    ),
+  );
 }
 
 /**
