@@ -117,6 +117,8 @@ export class PreparedImages {
   private readonly active = new Set<string>();
   /** Keys whose images are committed but not yet proven: no lab of this process boots from them. */
   private readonly proving = new Set<string>();
+  /** The refusal last logged per lesson, so a page opened again does not log it again. */
+  private readonly toldRefusals = new Map<string, string>();
   private stopped = false;
 
   private readonly opts: PreparedImagesOptions;
@@ -165,8 +167,13 @@ export class PreparedImages {
       .then(() => this.prepare(lesson, labImage))
       .then(
         (outcome) => {
-          if (outcome.status !== 'existed')
-            this.log.info({ lesson: lesson.id, outcome }, 'lesson image preparation');
+          // Asked for at every opening of a lesson's page: only news is logged, not "existed" or a
+          // refusal already told.
+          const news =
+            outcome.status === 'ready' ||
+            (outcome.status === 'refused' && this.toldRefusals.get(lesson.id) !== outcome.why);
+          if (outcome.status === 'refused') this.toldRefusals.set(lesson.id, outcome.why);
+          if (news) this.log.info({ lesson: lesson.id, outcome }, 'lesson image preparation');
         },
         (err: unknown) =>
           this.log.warn({ lesson: lesson.id, err: errorMessage(err) }, 'lesson image preparation failed'),

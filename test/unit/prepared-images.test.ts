@@ -2,6 +2,7 @@
 // no setup run; named by everything setup runs, refused when a lab from them would differ from setup's.
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import pino from 'pino';
 import { describe, expect, it } from 'vitest';
 import { Checker } from '../../server/checker/checker.ts';
 import { MaillabError } from '../../server/errors.ts';
@@ -14,6 +15,7 @@ import {
   type RunSetup,
 } from '../../server/labs/prepared-images.ts';
 import { type LessonCatalog, loadLessons } from '../../server/lessons/catalog.ts';
+import type { Logger } from '../../server/log.ts';
 import { GraderStore } from '../../server/store/grader-store.ts';
 import { FakeRuntime } from '../support/fake-runtime.ts';
 import { tempLessons, VALID_FRONT_MATTER, writeLesson } from '../support/lesson-fixture.ts';
@@ -63,6 +65,7 @@ function services(
     enabled?: boolean;
     setup?: RunSetup;
     builtImage?: () => string | undefined;
+    log?: Logger;
   } = {},
 ) {
   const store = new GraderStore(runtime);
@@ -75,6 +78,7 @@ function services(
     newLabId,
     newToken,
     ...(opts.refusalsFile ? { refusalsFile: opts.refusalsFile } : {}),
+    ...(opts.log ? { log: opts.log } : {}),
   });
   const labs = new LabService({
     runtime,
@@ -308,5 +312,21 @@ describe('prepared lesson images', () => {
     expect(prints).toBe(4);
     expect(await duringProof).toBeUndefined();
     expect(await prepared.imagesFor(lessons.get('03'), IMAGE)).toBeDefined();
+  });
+
+  it("log a refusal once, not each time the lesson's page is opened again", async () => {
+    const { lessons } = await catalog();
+    const runtime = new FakeRuntime();
+    fingerprinting(runtime, 'unit postfix.service\nqueue 2');
+    const lines: string[] = [];
+    const log = pino({ level: 'info' }, { write: (line: string) => lines.push(line) });
+    const { prepared } = services(runtime, lessons, { log });
+    for (let i = 0; i < 3; i++) {
+      prepared.want(lessons.get('03'), IMAGE);
+      await prepared.settled();
+    }
+    const told = lines.filter((l) => l.includes('lesson image preparation'));
+    expect(told).toHaveLength(1);
+    expect(told[0]).toMatch(/"status":"refused".*queue/);
   });
 });
