@@ -58,7 +58,9 @@ export async function compose(config: Config, log: Logger = silentLogger): Promi
     allowUnsafeCgroupBind: config.allowUnsafeCgroupBind,
     labSubnets: config.labSubnets,
   });
-  const lessons = await loadLessons(config.lessonsDir);
+  const lessons = await loadLessons(config.lessonsDir, {
+    cacheFile: path.join(config.stateDir, 'cache', 'front-matter.json'),
+  });
   const store = new GraderStore(runtime);
   const checker = new Checker(runtime, store, log);
   const images = new ImageManager({

@@ -2,10 +2,10 @@
 // with its file and the field at fault, so an author never ships a lesson that cannot run.
 import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { parse as parseYaml } from 'yaml';
 import type { ZodIssue } from 'zod';
 import { lessonNotFound, MaillabError } from '../errors.ts';
 import { GRADER_HOST } from '../runtime/runtime.ts';
+import { FrontMatterCache } from './front-matter-cache.ts';
 import { renderLessonMarkdown } from './render.ts';
 import {
   type CheckedExercise,
@@ -51,18 +51,24 @@ export class LessonCatalog {
   }
 }
 
-export async function loadLessons(root: string): Promise<LessonCatalog> {
+/**
+ * `cacheFile` keeps the parsed YAML front matter between processes (see front-matter-cache.ts);
+ * without it every start parses every lesson.
+ */
+export async function loadLessons(root: string, opts: { cacheFile?: string } = {}): Promise<LessonCatalog> {
   const entries = await readdir(root, { withFileTypes: true }).catch((err) => {
     throw new MaillabError('lesson_invalid', `Cannot read the lessons folder ${root}: ${err.message}`);
   });
   const dirs = entries.filter((e) => e.isDirectory() && LESSON_DIR.test(e.name)).map((e) => e.name);
   dirs.sort();
-  const lessons = await Promise.all(dirs.map((name) => loadLesson(path.join(root, name))));
+  const cache = new FrontMatterCache(opts.cacheFile);
+  const lessons = await Promise.all(dirs.map((name) => loadLesson(path.join(root, name), cache)));
   resolvePrerequisites(root, lessons);
+  cache.save();
   return new LessonCatalog(lessons);
 }
 
-export async function loadLesson(dir: string): Promise<Lesson> {
+export async function loadLesson(dir: string, cache = new FrontMatterCache()): Promise<Lesson> {
   const id = path.basename(dir);
   const number = LESSON_DIR.exec(id)?.[1];
   const file = path.join(dir, 'lesson.md');
@@ -76,7 +82,7 @@ export async function loadLesson(dir: string): Promise<Lesson> {
     throw invalid(where, 'front matter', 'the file must start with YAML front matter between --- lines');
   let data: unknown;
   try {
-    data = parseYaml(match[1] ?? '');
+    data = await cache.parse(match[1] ?? '');
   } catch (err) {
     throw invalid(where, 'front matter', `not valid YAML: ${(err as Error).message}`);
   }
