@@ -161,14 +161,15 @@ export class LabService {
    */
   prepareAhead(lessonId: string): void {
     const image = this.opts.prepareInBackground ? this.opts.builtImage?.() : undefined;
-    const lesson = this.opts.lessons.list().find((l) => l.id === lessonId || l.number === lessonId);
-    if (image && lesson) this.opts.prepared?.want(lesson, image);
+    if (image) this.opts.prepared?.want(this.opts.lessons.get(lessonId), image);
   }
 
-  /** The lesson after this one in the course, if any. */
-  private nextLesson(lessonId: string): string | undefined {
+  /** A student following the course opens the lesson after this one next: it is prepared ahead. */
+  private prepareNextAfter(lessonId: string): void {
     const all = this.opts.lessons.list();
-    return all[all.findIndex((l) => l.id === lessonId) + 1]?.id;
+    const index = all.findIndex((l) => l.id === lessonId);
+    const next = index < 0 ? undefined : all[index + 1];
+    if (next) this.prepareAhead(next.id);
   }
 
   /** The engine's labs, a claimed spare under the owner who took it. */
@@ -532,8 +533,7 @@ export class LabService {
       );
       // For the record, the lab is the student's from now: its time to pass counts from the claim.
       this.opts.recorder?.labClaimed(spare);
-      const next = this.nextLesson(lessonId);
-      if (next) this.prepareAhead(next);
+      this.prepareNextAfter(spare.lesson);
       return spare;
     }
     return undefined;
@@ -648,9 +648,7 @@ export class LabService {
       await this.opts.store.saveExam(state.labId, state.exam);
     }
     await this.opts.store.markReady(state.labId);
-    // A student following the course opens the next lesson after this one.
-    const next = state.owner === this.spareOwner ? undefined : this.nextLesson(lesson.id);
-    if (next) this.prepareAhead(next);
+    if (state.owner !== this.spareOwner) this.prepareNextAfter(lesson.id);
   }
 
   /** Recreates the lab from scratch under the same id and token, so open pages reconnect. */

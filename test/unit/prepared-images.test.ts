@@ -92,6 +92,16 @@ function services(
   return { prepared, labs };
 }
 
+/** What the server has: a lab service that prepares in the background, from a lab image already there. */
+async function aServer() {
+  const { lessons } = await catalog();
+  const runtime = new FakeRuntime();
+  fingerprinting(runtime, 'unit postfix.service\nqueue 0');
+  const { prepared, labs } = services(runtime, lessons, { builtImage: () => IMAGE });
+  labs.setPrepareInBackground(true);
+  return { lessons, runtime, prepared, labs };
+}
+
 const setupRuns = (runtime: FakeRuntime, labId: string) =>
   runtime.execs.filter((e) => e.labId === labId && e.argv.at(-1) === 'maillab:setup/server.sh').length;
 
@@ -246,11 +256,7 @@ describe('prepared lesson images', () => {
   });
 
   it('are made ahead for a lesson whose page is open, on labs that yield the CPU, so its first lab runs no setup', async () => {
-    const { lessons } = await catalog();
-    const runtime = new FakeRuntime();
-    fingerprinting(runtime, 'unit postfix.service\nqueue 0');
-    const { prepared, labs } = services(runtime, lessons, { builtImage: () => IMAGE });
-    labs.setPrepareInBackground(true);
+    const { runtime, prepared, labs } = await aServer();
 
     labs.prepareAhead('03');
     await prepared.settled();
@@ -267,11 +273,7 @@ describe('prepared lesson images', () => {
   });
 
   it('are made ahead for the next lesson of the course once a lab is ready', async () => {
-    const { lessons } = await catalog();
-    const runtime = new FakeRuntime();
-    fingerprinting(runtime, 'unit postfix.service\nqueue 0');
-    const { prepared, labs } = services(runtime, lessons, { builtImage: () => IMAGE });
-    labs.setPrepareInBackground(true);
+    const { lessons, prepared, labs } = await aServer();
 
     const lab = await labs.start('ann', '03');
     await lab.ready;
