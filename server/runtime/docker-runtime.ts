@@ -1,6 +1,7 @@
 // The Docker (or Podman Docker-API) implementation of LabRuntime: with lab-network.ts, the only code
 // that talks to the engine. A lab is one internal network (no route out) plus one systemd container
 // per host.
+import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { PassThrough, type Readable } from 'node:stream';
 import type Docker from 'dockerode';
@@ -32,7 +33,7 @@ import {
   type ProgressFn,
   type ShellCommand,
 } from './runtime.ts';
-import { hostCgroupControllers, PODMAN_ULIMITS, systemdHostConfig } from './systemd-flags.ts';
+import { ownCgroupV1, PODMAN_ULIMITS, systemdHostConfig } from './systemd-flags.ts';
 
 export interface ResourceLimits {
   memoryBytes: number;
@@ -54,8 +55,6 @@ export interface DockerRuntimeOptions {
   readyTimeoutMs?: number;
   /** MAILLAB_UNSAFE_CGROUP_BIND: see systemd-flags.ts. */
   allowUnsafeCgroupBind?: boolean;
-  /** cgroup v1 controller hierarchies to bind read-only; read from /sys/fs/cgroup by default. */
-  cgroupControllers?: string[];
   /** The IPv4 range lab networks take a /28 each from on Docker (see lab-subnets.ts). */
   labSubnets?: string;
 }
@@ -81,7 +80,6 @@ export class DockerRuntime implements LabRuntime {
   private readonly readyTimeoutMs: number;
   private readonly allowUnsafeCgroupBind: boolean;
   private readonly labSubnets: string;
-  private readonly cgroupControllers: string[];
   private engine?: EngineInfo;
 
   constructor(options: DockerRuntimeOptions) {
@@ -92,8 +90,6 @@ export class DockerRuntime implements LabRuntime {
     this.readyTimeoutMs = options.readyTimeoutMs ?? 90_000;
     this.allowUnsafeCgroupBind = options.allowUnsafeCgroupBind ?? false;
     this.labSubnets = options.labSubnets ?? DEFAULT_LAB_SUBNETS;
-    // The engine runs on this machine in every supported setup (a local socket): its cgroup tree is ours.
-    this.cgroupControllers = options.cgroupControllers ?? hostCgroupControllers();
   }
 
   /** Asks the engine now (info() is cached); throws engine_unreachable with what to start. */
@@ -109,11 +105,13 @@ export class DockerRuntime implements LabRuntime {
         (version as { Components?: { Name?: string }[] }).Components ?? [];
       const podman = components.some((c) => /podman/i.test(c.Name ?? ''));
       const cgroup = String((info as { CgroupVersion?: string }).CgroupVersion ?? '1') === '2' ? '2' : '1';
+      const driver = String((info as { CgroupDriver?: string }).CgroupDriver ?? '');
       this.engine = {
         endpoint: this.endpoint,
         product: podman ? 'podman' : 'docker',
         version: version.Version,
         cgroupVersion: cgroup,
+        ...(driver === 'cgroupfs' || driver === 'systemd' ? { cgroupDriver: driver } : {}),
       };
       return this.engine;
     } catch (err) {
@@ -199,11 +197,14 @@ export class DockerRuntime implements LabRuntime {
         [LABEL.lab]: spec.labId,
         [LABEL.lesson]: spec.lesson,
       });
-      const flags = systemdHostConfig(engine, {
-        allowUnsafeCgroupBind: this.allowUnsafeCgroupBind,
-        cgroupControllers: this.cgroupControllers,
-      });
+      // Each host its own parent cgroup, so no two hosts (not even a lab's server and desktop) share
+      // what one of them can write: see systemd-flags.ts.
       for (const host of hosts) {
+        const cgroupSlot = randomBytes(8).toString('hex');
+        const flags = systemdHostConfig(engine, {
+          allowUnsafeCgroupBind: this.allowUnsafeCgroupBind,
+          cgroupSlot,
+        });
         const { fqdn, aliases } = hostNames(host);
         onProgress(`Creating host ${fqdn}`);
         const image = spec.hostImages?.[host] ?? spec.image;
@@ -212,7 +213,11 @@ export class DockerRuntime implements LabRuntime {
             name: containerName(spec.labId, host),
             Image: image,
             Hostname: fqdn,
-            Labels: { ...common, [LABEL.host]: host },
+            Labels: {
+              ...common,
+              [LABEL.host]: host,
+              ...(flags.CgroupParent ? { [LABEL.cgroupSlot]: cgroupSlot } : {}),
+            },
             Env: ['container=docker'],
             StopSignal: 'SIGRTMIN+3',
             HostConfig: {
@@ -236,6 +241,7 @@ export class DockerRuntime implements LabRuntime {
               Tmpfs: flags.Tmpfs,
               Binds: flags.Binds,
               ...(flags.CgroupnsMode ? { CgroupnsMode: flags.CgroupnsMode } : {}),
+              ...(flags.CgroupParent ? { CgroupParent: flags.CgroupParent } : {}),
               ...(flags.Ulimits ? { Ulimits: flags.Ulimits } : {}),
               ...(flags.SecurityOpt ? { SecurityOpt: flags.SecurityOpt } : {}),
             },
@@ -355,6 +361,7 @@ export class DockerRuntime implements LabRuntime {
     const containers = await this.call(() =>
       this.docker.listContainers({ all: true, filters: { label: [`${LABEL.lab}=${labId}`] } }),
     );
+    const slots = containers.flatMap((c) => c.Labels?.[LABEL.cgroupSlot] ?? []);
     await Promise.all(
       containers.map((c) =>
         this.docker
@@ -365,6 +372,12 @@ export class DockerRuntime implements LabRuntime {
           }),
       ),
     );
+    const image = containers[0]?.Image;
+    // About 0.3 s (a short-lived container), beside the network's removal rather than before it.
+    // Left-over empty cgroups cost the machine little at a time: their removal failing (an engine
+    // that refuses the bind, say) never keeps a lab from being removed.
+    const slotsRemoved =
+      slots.length && image ? this.removeCgroupSlots(image, slots).catch(() => {}) : Promise.resolve();
     const networks = await this.call(() =>
       this.docker.listNetworks({ filters: { label: [`${LABEL.lab}=${labId}`] } }),
     );
@@ -378,6 +391,7 @@ export class DockerRuntime implements LabRuntime {
           }),
       ),
     );
+    await slotsRemoved;
     const volumes = await this.call(() =>
       this.docker.listVolumes({ filters: { label: [`${LABEL.lab}=${labId}`] } }),
     );
@@ -389,6 +403,44 @@ export class DockerRuntime implements LabRuntime {
           .catch(() => {}),
       ),
     );
+  }
+
+  /**
+   * Removes the parent cgroups that cgroup v1 Docker hosts are given (systemd-flags.ts): the engine
+   * makes them as bind sources but never removes them, and each left behind holds a cgroup in every
+   * hierarchy (the memory controller allows 65,535). maillab may not be root, so a short-lived
+   * container does it (about 0.3 s), with the host's cgroup tree bound; it runs no student code and
+   * has no network. `rmdir` removes only empty cgroups, so a slot still in use stays. The systemd
+   * driver's slices are systemd's to remove once empty.
+   */
+  private async removeCgroupSlots(image: string, slots: string[]): Promise<void> {
+    const engine = await this.info();
+    if (engine.product !== 'docker' || engine.cgroupVersion !== '1' || engine.cgroupDriver === 'systemd')
+      return;
+    const paths = slots.map((slot) => ownCgroupV1(slot, engine.cgroupDriver).path);
+    const janitor = await this.docker.createContainer({
+      Image: image,
+      Entrypoint: ['/bin/sh', '-c'],
+      // Deepest first: systemd's own cgroups below a slot, if the engine left any, then the slot.
+      Cmd: [
+        'for p in "$@"; do for d in /host-cgroup/*/"$p"; do [ -d "$d" ] && find "$d" -depth -type d -exec rmdir {} + ; done; done 2>/dev/null; exit 0',
+        'maillab-cgroup-janitor',
+        ...paths,
+      ],
+      Labels: { 'maillab.cgroup-janitor': 'true' },
+      HostConfig: {
+        NetworkMode: 'none',
+        Memory: 64 * 1024 * 1024,
+        PidsLimit: 64,
+        Binds: ['/sys/fs/cgroup:/host-cgroup:rw'],
+      },
+    });
+    try {
+      await janitor.start();
+      await janitor.wait();
+    } finally {
+      await janitor.remove({ force: true }).catch(() => {});
+    }
   }
 
   async exec(labId: string, host: string, argv: string[], options: ExecOptions = {}): Promise<ExecResult> {

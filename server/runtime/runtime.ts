@@ -14,6 +14,8 @@ export interface EngineInfo {
   product: 'docker' | 'podman';
   version: string;
   cgroupVersion: '1' | '2';
+  /** How the engine places containers' cgroups (Docker's `docker info`); unknown on some engines. */
+  cgroupDriver?: 'cgroupfs' | 'systemd';
 }
 
 export interface LabSpec {
