@@ -57,6 +57,7 @@ export async function compose(config: Config, log: Logger = silentLogger): Promi
     endpoint: engine.endpoint,
     allowUnsafeCgroupBind: config.allowUnsafeCgroupBind,
     labSubnets: config.labSubnets,
+    diskLimitBytes: config.diskLimitBytes,
   });
   const lessons = await loadLessons(config.lessonsDir, {
     cacheFile: path.join(config.stateDir, 'cache', 'front-matter.json'),

@@ -6,6 +6,7 @@ import { PassThrough, type Readable } from 'node:stream';
 import type Docker from 'dockerode';
 import { engineUnreachable, errorMessage, hostNotFound, labNotFound, MaillabError } from '../errors.ts';
 import { waitForBoot } from './boot-wait.ts';
+import { refusesStorageOpt, type StorageKind, storageKind, storageSize } from './disk-cap.ts';
 import {
   type ArchiveRead,
   anyFileContains,
@@ -21,6 +22,7 @@ import { containerName, hostNames, LABEL, networkName } from './labels.ts';
 import {
   type CopyRequest,
   type CopyResult,
+  type DiskCap,
   type EngineInfo,
   type ExecOptions,
   type ExecResult,
@@ -58,7 +60,12 @@ export interface DockerRuntimeOptions {
   cgroupControllers?: string[];
   /** The IPv4 range lab networks take a /28 each from on Docker (see lab-subnets.ts). */
   labSubnets?: string;
+  /** MAILLAB_DISK_LIMIT_MB: what each host may write; the engine caps it where it can (disk-cap.ts). */
+  diskLimitBytes?: number;
 }
+
+/** The watch's default when none is given (config.ts has the setting). */
+const DEFAULT_DISK_LIMIT_BYTES = 1024 * 1024 * 1024;
 
 /** cgroup CPU weight of a background lab's hosts (spec.background), against the default 1024. */
 const BACKGROUND_CPU_SHARES = 128;
@@ -82,7 +89,10 @@ export class DockerRuntime implements LabRuntime {
   private readonly allowUnsafeCgroupBind: boolean;
   private readonly labSubnets: string;
   private readonly cgroupControllers: string[];
+  private readonly diskLimitBytes: number;
   private engine?: EngineInfo;
+  private storage?: StorageKind;
+  private cap?: DiskCap;
 
   constructor(options: DockerRuntimeOptions) {
     this.docker = options.docker;
@@ -92,6 +102,7 @@ export class DockerRuntime implements LabRuntime {
     this.readyTimeoutMs = options.readyTimeoutMs ?? 90_000;
     this.allowUnsafeCgroupBind = options.allowUnsafeCgroupBind ?? false;
     this.labSubnets = options.labSubnets ?? DEFAULT_LAB_SUBNETS;
+    this.diskLimitBytes = options.diskLimitBytes ?? DEFAULT_DISK_LIMIT_BYTES;
     // The engine runs on this machine in every supported setup (a local socket): its cgroup tree is ours.
     this.cgroupControllers = options.cgroupControllers ?? hostCgroupControllers();
   }
@@ -109,6 +120,7 @@ export class DockerRuntime implements LabRuntime {
         (version as { Components?: { Name?: string }[] }).Components ?? [];
       const podman = components.some((c) => /podman/i.test(c.Name ?? ''));
       const cgroup = String((info as { CgroupVersion?: string }).CgroupVersion ?? '1') === '2' ? '2' : '1';
+      this.storage = storageKind(info as { Driver?: string; DriverStatus?: [string, string][] });
       this.engine = {
         endpoint: this.endpoint,
         product: podman ? 'podman' : 'docker',
@@ -119,6 +131,58 @@ export class DockerRuntime implements LabRuntime {
     } catch (err) {
       throw engineUnreachable(this.endpoint, err);
     }
+  }
+
+  async diskCap(image?: string): Promise<DiskCap> {
+    if (this.cap) return this.cap;
+    await this.info();
+    const kind = this.storage ?? storageKind({});
+    const base = { storage: kind.storage, limitBytes: this.diskLimitBytes };
+    if (kind.support === 'no') {
+      this.cap = { ...base, capped: false };
+      return this.cap;
+    }
+    // The engine's answer settles it: a container created with the option (never started) is
+    // accepted where the cap holds and refused where it does not (overlay2 on XFS without pquota:
+    // "--storage-opt is supported only for overlay over xfs with 'pquota' mount option").
+    if (!image) return { ...base, capped: kind.support === 'yes' };
+    let probe: Docker.Container | undefined;
+    try {
+      probe = await this.call(async () =>
+        this.docker.createContainer({
+          Image: image,
+          Cmd: ['/bin/true'],
+          HostConfig: { NetworkMode: 'none', StorageOpt: { size: await this.storageSize(image) } },
+        }),
+      );
+      this.cap = { ...base, capped: true };
+    } catch (err) {
+      const message = errorMessage(err);
+      // No image yet: nothing is learnt; the next lab (which builds it first) asks again.
+      if (/no such image|image not known/i.test(message)) return { ...base, capped: kind.support === 'yes' };
+      if (!refusesStorageOpt(message)) throw err;
+      this.cap = {
+        ...base,
+        capped: false,
+        reason: `the engine refused a cap: ${message.trim().slice(0, 200)}`,
+      };
+    } finally {
+      await probe?.remove({ force: true }).catch(() => {});
+    }
+    return this.cap;
+  }
+
+  /** `--storage-opt size=` for a host made from `image`: see storageSize in disk-cap.ts. */
+  private async storageSize(image: string): Promise<string> {
+    const kind = this.storage ?? storageKind({});
+    if (!kind.countsImage) return storageSize(kind, this.diskLimitBytes, 0);
+    const inspect = await this.call(() => this.docker.getImage(image).inspect()).catch((err) => {
+      if ((err as { statusCode?: number }).statusCode === 404)
+        throw new MaillabError('image_missing', `The image ${image} is not on the engine.`, { cause: err });
+      throw err;
+    });
+    const imageBytes = inspect.Size;
+    return storageSize(kind, this.diskLimitBytes, imageBytes);
   }
 
   /**
@@ -203,10 +267,13 @@ export class DockerRuntime implements LabRuntime {
         allowUnsafeCgroupBind: this.allowUnsafeCgroupBind,
         cgroupControllers: this.cgroupControllers,
       });
+      // Where the engine can, each host's disk is capped: a student cannot fill the machine's.
+      const capped = (await this.diskCap(spec.image)).capped;
       for (const host of hosts) {
         const { fqdn, aliases } = hostNames(host);
         onProgress(`Creating host ${fqdn}`);
         const image = spec.hostImages?.[host] ?? spec.image;
+        const storageOpt = capped ? { size: await this.storageSize(image) } : undefined;
         const container = await this.docker
           .createContainer({
             name: containerName(spec.labId, host),
@@ -238,6 +305,7 @@ export class DockerRuntime implements LabRuntime {
               ...(flags.CgroupnsMode ? { CgroupnsMode: flags.CgroupnsMode } : {}),
               ...(flags.Ulimits ? { Ulimits: flags.Ulimits } : {}),
               ...(flags.SecurityOpt ? { SecurityOpt: flags.SecurityOpt } : {}),
+              ...(storageOpt ? { StorageOpt: storageOpt } : {}),
             },
             NetworkingConfig: { EndpointsConfig: { [net]: { Aliases: aliases } } },
           })
