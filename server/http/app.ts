@@ -29,6 +29,8 @@ import { isSameSiteRequest, type Session, type SessionGate } from './session.ts'
 export interface StatusSource {
   engine(): Promise<{ ok: boolean; message?: string; product?: string; version?: string }>;
   image(): ImageStatus;
+  /** Whether the engine caps each lab host's disk; shown to the machine's owner only. */
+  disk?(): Promise<{ capped: boolean; line: string } | undefined>;
 }
 
 export interface AppOptions {
@@ -253,8 +255,10 @@ export function createApp(opts: AppOptions): express.Express {
     image: { flavor: status.image().flavor, description: status.image().description },
   });
 
-  api.get('/status', async (_req, res) => {
+  api.get('/status', async (req, res) => {
     const { selfTest, ...image } = status.image();
+    // How the machine is protected is the owner's business, not a student's map of what to try.
+    const disk = sessionOf(req).role === 'owner' ? await status.disk?.().catch(() => undefined) : undefined;
     const failedStep = selfTest?.steps.find((step) => !step.ok)?.name;
     res.json({
       engine: await status.engine(),
@@ -264,6 +268,7 @@ export function createApp(opts: AppOptions): express.Express {
           ? { selfTest: { passed: selfTest.passed, at: selfTest.at, ...(failedStep ? { failedStep } : {}) } }
           : {}),
       },
+      ...(disk ? { disk } : {}),
     } satisfies Status);
   });
   api.get('/lessons', (req, res) => {

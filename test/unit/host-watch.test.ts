@@ -43,6 +43,27 @@ describe('the host watch', () => {
     expect(seen).toHaveLength(4);
   });
 
+  it('leaves the disk to the engine where it caps every host, and still looks at processes', async () => {
+    vi.useFakeTimers();
+    const seen: string[] = [];
+    const stop = startHostWatch(
+      {
+        enforceDiskLimit: async () => {
+          seen.push('disk');
+          return [];
+        },
+        enforceProcessLimit: async () => {
+          seen.push('processes');
+          return [];
+        },
+      },
+      { diskLimitBytes: 42, everyMs: 1000, warn: () => {}, diskCapped: async () => true },
+    );
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(seen).toEqual(['processes']);
+    stop();
+  });
+
   it('never stacks a look on one that is still running', async () => {
     vi.useFakeTimers();
     let looks = 0;
