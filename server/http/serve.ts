@@ -6,7 +6,7 @@ import path from 'node:path';
 import type { Request } from 'express';
 import { engineStatus, type Services } from '../compose.ts';
 import { errorMessage } from '../errors.ts';
-import { startHostWatch } from '../labs/host-watch.ts';
+import { HOST_WATCH_MS, startHostWatch } from '../labs/host-watch.ts';
 import { describeDiskCap } from '../runtime/disk-cap.ts';
 import { attachTerminalServer, isSameOrigin } from '../terminal/terminal-server.ts';
 import { TerminalSessions } from '../terminal/terminal-sessions.ts';
@@ -16,7 +16,6 @@ import { allowedHostNames, isAllowedHost } from './host-check.ts';
 import { SessionGate } from './session.ts';
 
 /** How often lab hosts' disk use and process counts are measured (a disk look walks the written files). */
-const HOST_WATCH_MS = 20_000;
 const EXAM_WATCH_MS = 5_000;
 const CLASS_WATCH_MS = 5_000;
 
@@ -191,6 +190,7 @@ export async function serve(
     everyMs: HOST_WATCH_MS,
     warn: (what, err) => services.log.warn({ err }, what),
     diskCapped: async () => (await diskStatus()).capped,
+    diskFree: () => runtime.engineDiskFree(),
   });
   // An exam ends at its limit whether or not its page is open: hand in what stands then.
   const examWatch = setInterval(() => {

@@ -90,7 +90,7 @@ function stoppedHosts(info: LabInfo): string[] {
 }
 
 function brokenMessage(hosts: string[]): string {
-  return `Host ${hosts.join(' and ')} of this lab stopped (killed, out of memory, or removed by hand). Press Reset (or run \`npx maillab lab reset <lesson>\`) to recreate the lab.`;
+  return `Host ${hosts.join(' and ')} of this lab stopped (killed, out of memory, stopped by the watch for filling its disk or for a fork bomb, or removed by hand). Press Reset (or run \`npx maillab lab reset <lesson>\`) to recreate the lab.`;
 }
 
 /**

@@ -135,6 +135,12 @@ export interface LabRuntime {
    * confirm by its answer when its info alone cannot tell. Asked once per runtime.
    */
   diskCap(image?: string): Promise<DiskCap>;
+  /**
+   * Bytes free on the filesystem that holds the engine's containers, read from this machine (a
+   * statfs, microseconds); undefined when it is not reachable from here (a remote or rootless engine
+   * whose data this process cannot see). The host watch reads it often to notice a fast write early.
+   */
+  engineDiskFree(): Promise<number | undefined>;
   /** Bytes each host has written to its own disk layer (what a student's writes cost the machine). */
   diskUsage(labId: string): Promise<Record<HostName, number>>;
   /**

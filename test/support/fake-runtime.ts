@@ -120,6 +120,13 @@ export class FakeRuntime implements LabRuntime {
   async diskCap(): Promise<DiskCap> {
     return this.cap;
   }
+
+  /** What engineDiskFree answers; a test lowers it to play a fast write. */
+  free: number | undefined = undefined;
+
+  async engineDiskFree(): Promise<number | undefined> {
+    return this.free;
+  }
   readonly stopped: string[] = [];
 
   async diskUsage(labId: string): Promise<Record<string, number>> {
