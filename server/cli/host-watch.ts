@@ -14,7 +14,10 @@ const TRACK_MS = 2_000;
 
 /** One watch per state directory and owner (tests share a state directory under owners of their own). */
 const pidFile = (services: Services) =>
-  path.join(services.config.stateDir, `host-watch-${services.config.owner.replace(/[^A-Za-z0-9_-]/g, '-')}.pid`);
+  path.join(
+    services.config.stateDir,
+    `host-watch-${services.config.owner.replace(/[^A-Za-z0-9_-]/g, '-')}.pid`,
+  );
 
 /** Whether a `maillab host-watch` of this state directory runs now. */
 async function watching(services: Services): Promise<boolean> {
