@@ -97,6 +97,7 @@ function printReport(report: GradeReport, title: string): void {
       out(`          ${c.message}`);
       if (!c.pass && c.hint) out(`          hint: ${c.hint}`);
     }
+    if (exercise.notRecorded) out(`  ! ${exercise.notRecorded}`);
   }
   out(report.exam ? `\nScore: ${Math.round(report.score)}/100` : `\nScore: ${report.score}%`);
   if (report.exam && !report.exam.handedIn)

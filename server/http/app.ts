@@ -3,7 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import express, { type Request } from 'express';
 import type { Answers, Checker } from '../checker/checker.ts';
-import { badRequest, labNotFound, MaillabError } from '../errors.ts';
+import { badRequest, errorMessage, labNotFound, MaillabError } from '../errors.ts';
 import type { Admission, Ticket } from '../labs/admission.ts';
 import type { IdleExpiry } from '../labs/idle-expiry.ts';
 import type { LabService, LabState } from '../labs/lab-service.ts';
@@ -224,7 +224,13 @@ export function createApp(opts: AppOptions): express.Express {
           : 'This browser has no maillab session. Open the link `npx maillab serve` printed when it started (it ends in ?key=…).',
       );
     res.locals.session = found;
-    if (student) classroom?.classroom.touch(student.id);
+    // A last-seen mark the store cannot write (its disk full or read-only) must not refuse the request.
+    if (student)
+      try {
+        classroom?.classroom.touch(student.id);
+      } catch (err) {
+        opts.log?.warn({ err: errorMessage(err) }, 'could not record a student as seen');
+      }
     if (req.method !== 'GET' && req.method !== 'HEAD' && !isSameSiteRequest(req))
       throw new MaillabError('forbidden', 'Refused: this request came from another site.');
     next();

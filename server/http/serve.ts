@@ -102,8 +102,13 @@ export async function serve(
     onInput: (labId) => {
       const owner = labOwner(labId);
       if (!owner || !opts.classroom) return;
-      services.classroom.touch(owner);
       services.expiry.touch(labId);
+      // A last-seen mark the store cannot write (its disk full or read-only) must not end the shell.
+      try {
+        services.classroom.touch(owner);
+      } catch (err) {
+        services.log.warn({ err: errorMessage(err) }, 'could not record a student as seen');
+      }
     },
   });
   const labOwner = (labId: string) => {
