@@ -95,6 +95,9 @@ describe.runIf(CAPPED)('a lab host on an engine that caps disks', () => {
       { timeoutMs: 60_000 },
     );
     const [, status, size] = /exit (\d+)\s+(\d+)/.exec(write.stdout) ?? [];
+    process.stderr.write(
+      `[disk cap] dd stopped at ${Math.round(Number(size) / 1024 / 1024)} MiB: ${write.stderr.trim().split('\n')[0]}\n`,
+    );
     // btrfs says EDQUOT ("Disk quota exceeded"); an overlay cap says ENOSPC.
     expect(write.stderr).toMatch(/quota exceeded|No space left/i);
     expect(Number(status)).not.toBe(0);
