@@ -164,12 +164,11 @@ export class DockerRuntime implements LabRuntime {
       const message = errorMessage(err);
       // No image yet: nothing is learnt; the next lab (which builds it first) asks again.
       if (/no such image|image not known/i.test(message)) return { ...base, capped: kind.support === 'yes' };
-      if (!refusesStorageOpt(message)) throw err;
-      this.cap = {
-        ...base,
-        capped: false,
-        reason: `the engine refused a cap: ${message.trim().slice(0, 200)}`,
-      };
+      const reason = `the engine refused a cap: ${message.trim().slice(0, 200)}`;
+      // Not a refusal of the option (the engine busy, say): this lab goes uncapped, under the watch,
+      // and the next one asks again, rather than no lab starting at all.
+      if (!refusesStorageOpt(message)) return { ...base, capped: false, reason };
+      this.cap = { ...base, capped: false, reason };
     } finally {
       await probe?.remove({ force: true }).catch(() => {});
     }
