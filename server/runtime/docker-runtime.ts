@@ -3,10 +3,12 @@
 // per host.
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { statfs } from 'node:fs/promises';
 import { PassThrough, type Readable } from 'node:stream';
 import type Docker from 'dockerode';
 import { engineUnreachable, errorMessage, hostNotFound, labNotFound, MaillabError } from '../errors.ts';
 import { waitForBoot } from './boot-wait.ts';
+import { refusesStorageOpt, type StorageKind, storageKind, storageSize } from './disk-cap.ts';
 import {
   type ArchiveRead,
   anyFileContains,
@@ -22,6 +24,7 @@ import { containerName, hostNames, LABEL, networkName } from './labels.ts';
 import {
   type CopyRequest,
   type CopyResult,
+  type DiskCap,
   type EngineInfo,
   type ExecOptions,
   type ExecResult,
@@ -57,7 +60,12 @@ export interface DockerRuntimeOptions {
   allowUnsafeCgroupBind?: boolean;
   /** The IPv4 range lab networks take a /28 each from on Docker (see lab-subnets.ts). */
   labSubnets?: string;
+  /** MAILLAB_DISK_LIMIT_MB: what each host may write; the engine caps it where it can (disk-cap.ts). */
+  diskLimitBytes?: number;
 }
+
+/** The watch's default when none is given (config.ts has the setting). */
+const DEFAULT_DISK_LIMIT_BYTES = 1024 * 1024 * 1024;
 
 /** cgroup CPU weight of a background lab's hosts (spec.background), against the default 1024. */
 const BACKGROUND_CPU_SHARES = 128;
@@ -80,7 +88,12 @@ export class DockerRuntime implements LabRuntime {
   private readonly readyTimeoutMs: number;
   private readonly allowUnsafeCgroupBind: boolean;
   private readonly labSubnets: string;
+  private readonly diskLimitBytes: number;
   private engine?: EngineInfo;
+  private storage?: StorageKind;
+  /** The engine's data root (`docker info` DockerRootDir), where containers' disks live. */
+  private dataRoot?: string;
+  private cap?: DiskCap;
 
   constructor(options: DockerRuntimeOptions) {
     this.docker = options.docker;
@@ -90,6 +103,7 @@ export class DockerRuntime implements LabRuntime {
     this.readyTimeoutMs = options.readyTimeoutMs ?? 90_000;
     this.allowUnsafeCgroupBind = options.allowUnsafeCgroupBind ?? false;
     this.labSubnets = options.labSubnets ?? DEFAULT_LAB_SUBNETS;
+    this.diskLimitBytes = options.diskLimitBytes ?? DEFAULT_DISK_LIMIT_BYTES;
   }
 
   /** Asks the engine now (info() is cached); throws engine_unreachable with what to start. */
@@ -106,6 +120,8 @@ export class DockerRuntime implements LabRuntime {
       const podman = components.some((c) => /podman/i.test(c.Name ?? ''));
       const cgroup = String((info as { CgroupVersion?: string }).CgroupVersion ?? '1') === '2' ? '2' : '1';
       const driver = String((info as { CgroupDriver?: string }).CgroupDriver ?? '');
+      this.storage = storageKind(info as { Driver?: string; DriverStatus?: [string, string][] });
+      this.dataRoot = (info as { DockerRootDir?: string }).DockerRootDir || undefined;
       this.engine = {
         endpoint: this.endpoint,
         product: podman ? 'podman' : 'docker',
@@ -117,6 +133,57 @@ export class DockerRuntime implements LabRuntime {
     } catch (err) {
       throw engineUnreachable(this.endpoint, err);
     }
+  }
+
+  async diskCap(image?: string): Promise<DiskCap> {
+    if (this.cap) return this.cap;
+    await this.info();
+    const kind = this.storage ?? storageKind({});
+    const base = { storage: kind.storage, limitBytes: this.diskLimitBytes };
+    if (kind.support === 'no') {
+      this.cap = { ...base, capped: false };
+      return this.cap;
+    }
+    // The engine's answer settles it: a container created with the option (never started) is
+    // accepted where the cap holds and refused where it does not (overlay2 on XFS without pquota:
+    // "--storage-opt is supported only for overlay over xfs with 'pquota' mount option").
+    if (!image) return { ...base, capped: kind.support === 'yes' };
+    let probe: Docker.Container | undefined;
+    try {
+      probe = await this.call(async () =>
+        this.docker.createContainer({
+          Image: image,
+          Cmd: ['/bin/true'],
+          HostConfig: { NetworkMode: 'none', StorageOpt: { size: await this.storageSize(image) } },
+        }),
+      );
+      this.cap = { ...base, capped: true };
+    } catch (err) {
+      const message = errorMessage(err);
+      // No image yet: nothing is learnt; the next lab (which builds it first) asks again.
+      if (/no such image|image not known/i.test(message)) return { ...base, capped: kind.support === 'yes' };
+      const reason = `the engine refused a cap: ${message.trim().slice(0, 200)}`;
+      // Not a refusal of the option (the engine busy, say): this lab goes uncapped, under the watch,
+      // and the next one asks again, rather than no lab starting at all.
+      if (!refusesStorageOpt(message)) return { ...base, capped: false, reason };
+      this.cap = { ...base, capped: false, reason };
+    } finally {
+      await probe?.remove({ force: true }).catch(() => {});
+    }
+    return this.cap;
+  }
+
+  /** `--storage-opt size=` for a host made from `image`: see storageSize in disk-cap.ts. */
+  private async storageSize(image: string): Promise<string> {
+    const kind = this.storage ?? storageKind({});
+    if (!kind.countsImage) return storageSize(kind, this.diskLimitBytes, 0);
+    const inspect = await this.call(() => this.docker.getImage(image).inspect()).catch((err) => {
+      if ((err as { statusCode?: number }).statusCode === 404)
+        throw new MaillabError('image_missing', `The image ${image} is not on the engine.`, { cause: err });
+      throw err;
+    });
+    const imageBytes = inspect.Size;
+    return storageSize(kind, this.diskLimitBytes, imageBytes);
   }
 
   /**
@@ -197,6 +264,8 @@ export class DockerRuntime implements LabRuntime {
         [LABEL.lab]: spec.labId,
         [LABEL.lesson]: spec.lesson,
       });
+      // Where the engine can, each host's disk is capped: a student cannot fill the machine's.
+      const capped = (await this.diskCap(spec.image)).capped;
       // Each host its own parent cgroup, so no two hosts (not even a lab's server and desktop) share
       // what one of them can write: see systemd-flags.ts.
       for (const host of hosts) {
@@ -208,6 +277,7 @@ export class DockerRuntime implements LabRuntime {
         const { fqdn, aliases } = hostNames(host);
         onProgress(`Creating host ${fqdn}`);
         const image = spec.hostImages?.[host] ?? spec.image;
+        const storageOpt = capped ? { size: await this.storageSize(image) } : undefined;
         const container = await this.docker
           .createContainer({
             name: containerName(spec.labId, host),
@@ -244,6 +314,7 @@ export class DockerRuntime implements LabRuntime {
               ...(flags.CgroupParent ? { CgroupParent: flags.CgroupParent } : {}),
               ...(flags.Ulimits ? { Ulimits: flags.Ulimits } : {}),
               ...(flags.SecurityOpt ? { SecurityOpt: flags.SecurityOpt } : {}),
+              ...(storageOpt ? { StorageOpt: storageOpt } : {}),
             },
             NetworkingConfig: { EndpointsConfig: { [net]: { Aliases: aliases } } },
           })
@@ -493,17 +564,34 @@ export class DockerRuntime implements LabRuntime {
     return { exitCode, stdout: stdout.text(), stderr: stderr.text(), timedOut };
   }
 
+  async engineDiskFree(): Promise<number | undefined> {
+    await this.info();
+    if (!this.dataRoot) return undefined;
+    try {
+      const fs = await statfs(this.dataRoot);
+      return fs.bavail * fs.bsize;
+    } catch {
+      return undefined;
+    }
+  }
+
   async diskUsage(labId: string): Promise<Record<string, number>> {
     const lab = await this.getLab(labId);
     const usage: Record<string, number> = {};
-    for (const host of lab?.hosts ?? []) {
-      if (!host.running) continue;
-      // size: true makes the engine add up the container's writable layer (SizeRw).
-      const inspect = (await this.call(() =>
-        this.docker.getContainer(host.containerId).inspect({ size: true } as Docker.ContainerInspectOptions),
-      )) as { SizeRw?: number };
-      usage[host.name] = inspect.SizeRw ?? 0;
-    }
+    // Side by side: a host writing 2 GB/s (measured, dd in a lab host) must not wait for its neighbours.
+    await Promise.all(
+      (lab?.hosts ?? [])
+        .filter((host) => host.running)
+        .map(async (host) => {
+          // size: true makes the engine add up the container's writable layer (SizeRw).
+          const inspect = (await this.call(() =>
+            this.docker
+              .getContainer(host.containerId)
+              .inspect({ size: true } as Docker.ContainerInspectOptions),
+          )) as { SizeRw?: number };
+          usage[host.name] = inspect.SizeRw ?? 0;
+        }),
+    );
     return usage;
   }
 
