@@ -67,5 +67,5 @@ socketserver.ThreadingTCPServer((sys.argv[1], 25), Handler).serve_forever()
 PY
 chmod 755 /usr/local/sbin/smtp-responder
 systemd-run --unit=smtp-responder --quiet /usr/local/sbin/smtp-responder "$addr" || exit 1
-wait_until 5 bash -c "exec 3<>/dev/tcp/$addr/25 && head -c3 <&3 | grep -q 220" || { echo "the responder does not answer on $addr:25" >&2; exit 1; }
+wait_until 5 bash -c "exec 3<>/dev/tcp/$addr/25 && head -c3 <&3 | grep -q 220" 2>/dev/null || { echo "the responder does not answer on $addr:25" >&2; exit 1; }
 exit 0

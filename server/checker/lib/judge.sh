@@ -158,3 +158,23 @@ binary_genuine() {
   [ -n "$refs" ] || { printf 'differs\x1fno package on the grader ships %s, so nothing can vouch for it\n' "$path"; return 1; }
   printf 'genuine\x1f%s on %s matches %s\n' "$path" "$host" "$refs"
 }
+
+# --- postfix's own answers on port 25: a program in its place gives the same replies, never these lines
+# smtpd_took HOST CLIENT-IP MESSAGE-ID: HOST's smtpd (trusted lines, postfix.service) took the message
+# whose cleanup line carries MESSAGE-ID from CLIENT-IP ("QID: client=…[IP]"). Prints the queue ID.
+smtpd_took() {
+  log_text "$1" postfix "$3" | grep -E "^postfix/smtpd: [0-9A-Za-z]+: client=[^ ]*\[${2//./\\.}\]" | head -n1 | sed -E 's/^postfix\/smtpd: ([0-9A-Za-z]+): .*/\1/' | grep .
+}
+# smtpd_refused HOST CLIENT-IP RCPT CODE [AFTER-MESSAGE-ID]: HOST's smtpd itself refused RCPT TO:<RCPT>
+# from CLIENT-IP with CODE ("NOQUEUE: reject: RCPT from …[IP]: CODE … to=<RCPT>"). With
+# AFTER-MESSAGE-ID, only a refusal logged after smtpd took that message (this run's, when the check
+# sent it first) counts: an older run's line does not. Prints the line.
+smtpd_refused() {
+  local host=$1 ip=${2//./\\.} rcpt=${3//./\\.} code=$4 after=${5:-} text qid
+  text=$(log_text "$host" postfix)
+  if [ -n "$after" ]; then
+    qid=$(smtpd_took "$host" "$2" "$after") || return 1
+    text=$(awk -v q="postfix/smtpd: $qid: client=" 'found {print} index($0, q) == 1 {found = 1}' <<<"$text")
+  fi
+  grep -E "^postfix/smtpd: NOQUEUE: reject: RCPT from [^ ]*\[$ip\]: $code .*to=<$rcpt>" <<<"$text" | tail -n1 | grep .
+}
