@@ -239,6 +239,13 @@ elif [[ $mail_code != 2* ]]; then
 elif [[ $local_data_code != 2* ]] || [ -z "$qid" ]; then
   fail receives "server accepted the recipients but not the message: ${local_data_code:-no reply} ${local_data_text:-$local_error}." \
     "Read server's /var/log/maillog for the grader's connection to see why the message itself was refused."
+elif [ $delivered -eq 0 ] && ! { grep -qE "^postfix/smtpd: $qid: client=[^ ]*\[$ip_grader\]" <<<"$check_log" &&
+  grep -qE "^postfix/local: $qid: to=<student@.*status=sent " <<<"$check_log"; }; then
+  # The message in the mailbox names the queue ID the grader was given, but server's postfix (its own
+  # trusted lines) never took it from the grader or never delivered it: whatever answered on port 25
+  # and wrote the mailbox was not postfix.
+  fail receives "The grader's message (queued as $qid) is in student's mailbox, but server's postfix did not log both taking it from the grader and delivering it." \
+    "Only postfix counts: its smtpd, run by systemd, must take the mail on port 25 (ss -ltnp shows which program listens there) and its local delivery must write the mailbox."
 elif [ $delivered -eq 0 ]; then
   pass receives "RCPT TO student@example.com, student@server.example.com and student@mail.example.com got 250 from the grader; its message (queued as $qid) is in /var/spool/mail/student; $dest_seen."
 elif [ -n "$s_qid" ]; then

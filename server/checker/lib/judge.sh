@@ -114,3 +114,67 @@ tls_probe() { __maillab_py tls "$@"; }
 cert_file() { __maillab_py certfile "$@"; }
 # field N: the Nth US-separated field of stdin's first line.
 field() { head -n1 | awk -F'\x1f' -v n="$1" '{print $n}'; }
+
+# --- the program a criterion names: is the copied executable the one its package shipped? ----------
+# A criterion about postfix, dovecot, mutt, fetchmail or procmail is met only by that program: a check
+# that runs /usr/bin/mutt on desktop (or reads what postfix ran) must also know that the file there is
+# mutt and not a script in its place. Collect the executable first (collect steps drop links: name the
+# real file, e.g. /usr/bin/mutt, /usr/lib/postfix/sbin/master on Debian, /usr/libexec/postfix/master on
+# RHEL). The copy is compared with what the grader itself holds, and every host boots from one image:
+#   - the package's recorded checksum for that path: dpkg's /var/lib/dpkg/info/*.md5sums on Debian
+#     images (md5, path without its leading slash, /bin and /usr/bin both tried: usr-merge), rpm's
+#     file digest on RHEL (rpm -qf PATH, then --qf FILEDIGESTS; sha256 on RHEL 9);
+#   - the grader's own file at PATH, byte for byte.
+# binary_genuine HOST PATH: "genuine<US>how", "missing<US>why" or "differs<US>why"; status 0 only for
+# genuine. A program with neither a package record nor a file on the grader is never genuine.
+binary_genuine() {
+  local host=$1 path=$2 copy refs="" sum want pkg rel left="MAILLAB_COPY_${1//[^A-Za-z0-9_]/_}"
+  copy=$(evidence "$host" "$path")
+  if [ ! -f "$copy" ]; then
+    printf 'missing\x1f%s was not copied from %s%s\n' "$path" "$host" "${!left:+ (${!left})}"
+    return 1
+  fi
+  rel=${path#/}
+  if compgen -G '/var/lib/dpkg/info/*.md5sums' >/dev/null; then
+    want=$(awk -v a="$rel" -v b="${rel#usr/}" -v c="usr/$rel" '$2 == a || $2 == b || $2 == c {print $1; exit}' /var/lib/dpkg/info/*.md5sums 2>/dev/null)
+    if [ -n "$want" ]; then
+      sum=$(md5sum <"$copy" | cut -d' ' -f1)
+      [ "$sum" = "$want" ] || { printf 'differs\x1f%s on %s is not the file its package shipped (md5 %s, the package says %s)\n' "$path" "$host" "$sum" "$want"; return 1; }
+      refs="the package's md5sum"
+    fi
+  elif command -v rpm >/dev/null 2>&1 && pkg=$(rpm -qf "$path" 2>/dev/null | head -n1) && [ -n "$pkg" ]; then
+    want=$(rpm -q --qf '[%{FILENAMES}\t%{FILEDIGESTS}\n]' "$pkg" 2>/dev/null | awk -F'\t' -v p="$path" '$1 == p {print $2; exit}')
+    if [ -n "$want" ]; then
+      case ${#want} in 32) sum=$(md5sum <"$copy") ;; 40) sum=$(sha1sum <"$copy") ;; 64) sum=$(sha256sum <"$copy") ;; *) sum=$(sha512sum <"$copy") ;; esac
+      sum=${sum%% *}
+      [ "$sum" = "$want" ] || { printf 'differs\x1f%s on %s is not the file %s shipped (rpm digest %s, the copy %s)\n' "$path" "$host" "$pkg" "$want" "$sum"; return 1; }
+      refs="$pkg's rpm digest"
+    fi
+  fi
+  if [ -f "$path" ]; then
+    cmp -s "$copy" "$path" || { printf 'differs\x1f%s on %s is not the file this image holds (%s bytes, the image %s)\n' "$path" "$host" "$(stat -c %s "$copy")" "$(stat -c %s "$path")"; return 1; }
+    refs="${refs:+$refs and }the image's own copy"
+  fi
+  [ -n "$refs" ] || { printf 'differs\x1fno package on the grader ships %s, so nothing can vouch for it\n' "$path"; return 1; }
+  printf 'genuine\x1f%s on %s matches %s\n' "$path" "$host" "$refs"
+}
+
+# --- postfix's own answers on port 25: a program in its place gives the same replies, never these lines
+# smtpd_took HOST CLIENT-IP MESSAGE-ID: HOST's smtpd (trusted lines, postfix.service) took the message
+# whose cleanup line carries MESSAGE-ID from CLIENT-IP ("QID: client=…[IP]"). Prints the queue ID.
+smtpd_took() {
+  log_text "$1" postfix "$3" | grep -E "^postfix/smtpd: [0-9A-Za-z]+: client=[^ ]*\[${2//./\\.}\]" | head -n1 | sed -E 's/^postfix\/smtpd: ([0-9A-Za-z]+): .*/\1/' | grep .
+}
+# smtpd_refused HOST CLIENT-IP RCPT CODE [AFTER-MESSAGE-ID]: HOST's smtpd itself refused RCPT TO:<RCPT>
+# from CLIENT-IP with CODE ("NOQUEUE: reject: RCPT from …[IP]: CODE … to=<RCPT>"). With
+# AFTER-MESSAGE-ID, only a refusal logged after smtpd took that message (this run's, when the check
+# sent it first) counts: an older run's line does not. Prints the line.
+smtpd_refused() {
+  local host=$1 ip=${2//./\\.} rcpt=${3//./\\.} code=$4 after=${5:-} text qid
+  text=$(log_text "$host" postfix)
+  if [ -n "$after" ]; then
+    qid=$(smtpd_took "$host" "$2" "$after") || return 1
+    text=$(awk -v q="postfix/smtpd: $qid: client=" 'found {print} index($0, q) == 1 {found = 1}' <<<"$text")
+  fi
+  grep -E "^postfix/smtpd: NOQUEUE: reject: RCPT from [^ ]*\[$ip\]: $code .*to=<$rcpt>" <<<"$text" | tail -n1 | grep .
+}
