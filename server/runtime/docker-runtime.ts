@@ -15,9 +15,15 @@ import {
   packEntries,
   planReads,
 } from './evidence-copy.ts';
-import { createLabNetwork, type LabExec, serveLabDns, writeHostsFiles } from './lab-network.ts';
+import {
+  createLabNetwork,
+  type LabExec,
+  randomGraderAddress,
+  serveLabDns,
+  writeHostsFiles,
+} from './lab-network.ts';
 import { DEFAULT_LAB_SUBNETS } from './lab-subnets.ts';
-import { containerName, hostNames, LABEL, networkName } from './labels.ts';
+import { containerName, graderContainerName, hostNames, LABEL, networkName } from './labels.ts';
 import {
   type CopyRequest,
   type CopyResult,
@@ -195,7 +201,7 @@ export class DockerRuntime implements LabRuntime {
     const net = networkName(spec.labId);
     try {
       onProgress(`Creating private network ${net} (no route out)`);
-      await createLabNetwork(this.docker, engine, net, this.labSubnets, {
+      const subnet = await createLabNetwork(this.docker, engine, net, this.labSubnets, {
         [LABEL.lab]: spec.labId,
         [LABEL.lesson]: spec.lesson,
       });
@@ -203,15 +209,21 @@ export class DockerRuntime implements LabRuntime {
         allowUnsafeCgroupBind: this.allowUnsafeCgroupBind,
         cgroupControllers: this.cgroupControllers,
       });
+      // The grader's address is drawn per lab (Docker: students take the first ones in order).
+      const graderAddress = subnet ? randomGraderAddress(subnet, hosts.length - 1) : undefined;
       for (const host of hosts) {
         const { fqdn, aliases } = hostNames(host);
+        const grader = host === GRADER_HOST;
         onProgress(`Creating host ${fqdn}`);
         const image = spec.hostImages?.[host] ?? spec.image;
+        // Docker's DNS answers for a container's host name as for an alias (measured on 20.10: a
+        // grader named grader.example.com resolved from desktop), so the grader is named at random.
+        const name = grader ? graderContainerName(spec.labId) : containerName(spec.labId, host);
         const container = await this.docker
           .createContainer({
-            name: containerName(spec.labId, host),
+            name,
             Image: image,
-            Hostname: fqdn,
+            Hostname: grader ? name : fqdn,
             Labels: { ...common, [LABEL.host]: host },
             Env: ['container=docker'],
             StopSignal: 'SIGRTMIN+3',
@@ -239,7 +251,16 @@ export class DockerRuntime implements LabRuntime {
               ...(flags.Ulimits ? { Ulimits: flags.Ulimits } : {}),
               ...(flags.SecurityOpt ? { SecurityOpt: flags.SecurityOpt } : {}),
             },
-            NetworkingConfig: { EndpointsConfig: { [net]: { Aliases: aliases } } },
+            // No alias for the grader: the engine's DNS must not answer for it (lab-network.ts).
+            NetworkingConfig: {
+              EndpointsConfig: {
+                [net]: grader
+                  ? graderAddress
+                    ? { IPAMConfig: { IPv4Address: graderAddress } }
+                    : {}
+                  : { Aliases: aliases },
+              },
+            },
           })
           .catch((err: unknown) => {
             // Docker says "No such image", Podman "image not known": one typed error for the callers.
@@ -293,7 +314,7 @@ export class DockerRuntime implements LabRuntime {
   private async addresses(labId: string, net: string, hosts: string[]): Promise<Map<string, string>> {
     const addresses = new Map<string, string>();
     for (const host of hosts) {
-      const inspect = await this.docker.getContainer(containerName(labId, host)).inspect();
+      const inspect = await this.docker.getContainer(await this.containerRef(labId, host)).inspect();
       const ip = inspect.NetworkSettings.Networks[net]?.IPAddress;
       if (ip) addresses.set(host, ip);
     }
@@ -401,8 +422,9 @@ export class DockerRuntime implements LabRuntime {
     const cmd = ['/usr/bin/timeout', '-k', '2', String(seconds), ...argv];
     // Containers are reached by their fixed names: no listing of the lab per command (a check
     // runs several); only a missing container costs a look-up, to say what is missing.
+    const ref = await this.containerRef(labId, host);
     const exec = await this.call(() =>
-      this.docker.getContainer(containerName(labId, host)).exec({
+      this.docker.getContainer(ref).exec({
         Cmd: cmd,
         AttachStdin: options.stdin !== undefined,
         AttachStdout: true,
@@ -479,7 +501,9 @@ export class DockerRuntime implements LabRuntime {
   }
 
   async stopHost(labId: string, host: string): Promise<void> {
-    await this.call(() => this.docker.getContainer(containerName(labId, host)).stop({ t: 2 })).catch(
+    const ref = await this.containerRef(labId, host).catch(() => undefined);
+    if (!ref) return;
+    await this.call(() => this.docker.getContainer(ref).stop({ t: 2 })).catch(
       (err: { statusCode?: number }) => {
         if (err.statusCode !== 304 && err.statusCode !== 404) throw err;
       },
@@ -497,7 +521,7 @@ export class DockerRuntime implements LabRuntime {
 
   async commitHost(labId: string, host: string, reference: string): Promise<void> {
     const [repo, tag = 'latest'] = splitReference(reference);
-    const container = this.docker.getContainer(containerName(labId, host));
+    const container = this.docker.getContainer(await this.containerRef(labId, host));
     // A clean shutdown (SIGRTMIN+3 to systemd): daemons stop, queues and databases are written out.
     await this.call(() => container.stop({ t: 20 })).catch((err: { statusCode?: number }) => {
       if (err.statusCode !== 304) throw err;
@@ -561,7 +585,7 @@ export class DockerRuntime implements LabRuntime {
     const budget = { bytes: limits.maxBytes, entries: limits.maxEntries };
     const result: CopyResult = { found: [], missing: [], dropped: [], bytes: 0, needleFound: false };
     const entries: CopiedEntry[] = [];
-    const source = this.docker.getContainer(containerName(labId, from));
+    const source = this.docker.getContainer(await this.containerRef(labId, from));
     const reads = planReads(request.paths);
     while (reads.length) {
       const read = reads.shift() as ArchiveRead;
@@ -591,10 +615,9 @@ export class DockerRuntime implements LabRuntime {
     }
     if (request.needle) result.needleFound = anyFileContains(entries, request.needle);
     if (entries.length) {
+      const target = await this.containerRef(labId, to);
       await this.call(() =>
-        this.docker
-          .getContainer(containerName(labId, to))
-          .putArchive(packEntries(entries), { path: request.into }),
+        this.docker.getContainer(target).putArchive(packEntries(entries), { path: request.into }),
       );
     }
     return result;
@@ -637,6 +660,24 @@ export class DockerRuntime implements LabRuntime {
       ended[host.name] = Number.parseInt(run?.stdout.trim() ?? '0', 10) || 0;
     }
     return ended;
+  }
+
+  /**
+   * What to call a host's container by: a student host's fixed name, or the grader's id, found by its
+   * labels since its name is random (labels.ts). Not cached: a Reset in another process makes a new
+   * grader under the same lab id.
+   */
+  private async containerRef(labId: string, host: string): Promise<string> {
+    if (host !== GRADER_HOST) return containerName(labId, host);
+    const found = await this.call(() =>
+      this.docker.listContainers({
+        all: true,
+        filters: { label: [`${LABEL.lab}=${labId}`, `${LABEL.host}=${GRADER_HOST}`] },
+      }),
+    );
+    const id = found[0]?.Id;
+    if (id) return id;
+    return (await this.container(labId, host)).containerId;
   }
 
   private async container(labId: string, host: string): Promise<LabHost> {
