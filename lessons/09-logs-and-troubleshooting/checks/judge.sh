@@ -287,7 +287,7 @@ elif [[ $unknown_code != 5* ]]; then
   fail own-mail-only "RCPT TO:<maillab-nobody@example.com>, a user that does not exist, got ${unknown_code:-no reply} ${unknown_text:-}." \
     "An unknown user should get a permanent 550 User unknown; read server's NOQUEUE: reject line for it in /var/log/maillog."
 elif [[ $relay_code == [45]* ]]; then
-  pass own-mail-only "From the grader, a stranger: RCPT TO:<student@example.com> got $rcpt_code, RCPT TO:<maillab-nobody@example.com> got $unknown_code and RCPT TO:<outsider@example.net> got $relay_code $relay_text."
+  relay_verdict own-mail-only $S "From the grader, a stranger: RCPT TO:<student@example.com> got $rcpt_code, RCPT TO:<maillab-nobody@example.com> got $unknown_code and RCPT TO:<outsider@example.net> got $relay_code $relay_text."
 else
   fail own-mail-only "RCPT TO:<outsider@example.net> from the grader got no answer: ${relay_text:-nothing}." \
     "Press Check again; if this persists, read server's /var/log/maillog for the grader's connections."

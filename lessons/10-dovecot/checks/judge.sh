@@ -280,7 +280,7 @@ elif [[ $p_text != *"Plaintext authentication disallowed"* || $i_text != *"Plain
 elif [ -z "$g_pop_refused" ] || [ -z "$g_imap_refused" ]; then
   fail untrusted-plaintext-refused "The grader's plaintext logins were refused ('$p_text'), but dovecot logged no such attempt from the grader ($ip_grader) on ${g_pop_refused:+IMAP}${g_pop_refused:-POP3}: something other than dovecot answered." "$impostor_hint"
 else
-  pass untrusted-plaintext-refused "The grader ($ip_grader), a host dovecot does not trust, was refused a plaintext login on 110 ('$p_text') and on 143 ('$i_text'); dovecot logged: ${g_pop_refused#pop3-login: }."
+  plaintext_verdict untrusted-plaintext-refused $S "The grader ($ip_grader), a host dovecot does not trust, was refused a plaintext login on 110 ('$p_text') and on 143 ('$i_text'); dovecot logged: ${g_pop_refused#pop3-login: }."
 fi
 
 # --- mail-location -------------------------------------------------------------------------------------
