@@ -14,7 +14,8 @@ print(" ".join(h for h, p in procs.items() if p.wait() == 0 and h not in (me, de
 PY
 )
 [ -n "$probers" ] || exit 1
-excluded=$(for p in $probers; do printf '!%s ' "$p"; done)
-postconf -P "smtp/inet/mynetworks=127.0.0.0/8 $excluded$net" "smtp/inet/smtpd_authorized_xclient_hosts="
-postconf -M smtp/inet
+excluded=$(for p in $probers; do printf '!%s,' "$p"; done)
+# postconf -P takes no whitespace in a value: commas separate the list.
+postconf -P "smtp/inet/mynetworks=127.0.0.0/8,$excluded$net" "smtp/inet/smtpd_authorized_xclient_hosts=" || exit 1
+postconf -P 'smtp/inet/mynetworks' | grep -q "$net" || exit 1
 systemctl reload postfix

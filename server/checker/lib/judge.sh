@@ -281,12 +281,13 @@ __maillab_policy_stop() {
   return 0
 }
 
-# relay_policy HOST DESKTOP-MAY: every class of client that postfix on HOST, as its copied
-# configuration stands, lets relay without logging in. Output: one line per class that may relay
-# wrongly, "class<US>address<US>reply" (loopback and, when DESKTOP-MAY is yes, desktop may); empty
-# when none may. Status 2 when the configuration could not be evaluated (the reason on stdout).
+# relay_policy HOST: every address of the classes "other" (free addresses of the lab network) and
+# "outside" that postfix on HOST, as its copied configuration stands, lets relay without logging in
+# (loopback and desktop are asked too, not judged: lessons differ on desktop). Output: one line per
+# such address, "class<US>address<US>reply"; empty when none may. Status 2 when the configuration
+# could not be evaluated (the reason on stdout).
 relay_policy() {
-  local host=$1 desktop_may=${2:-no} cls addr verdict reply line errors=""
+  local host=$1 cls addr verdict reply errors=""
   declare -A class_of=()
   local -a addrs=()
   while IFS=$'\x1f' read -r cls addr; do
@@ -300,8 +301,7 @@ relay_policy() {
     answered=$((answered + 1))
     if [ "$verdict" = error ]; then errors=$reply; continue; fi
     [ "$verdict" = relays ] || continue
-    [ "$cls" = loopback ] && continue
-    [ "$cls" = desktop ] && [ "$desktop_may" = yes ] && continue
+    [ "$cls" = loopback ] || [ "$cls" = desktop ] && continue
     printf '%s\x1f%s\x1f%s\n' "$cls" "$addr" "$reply"
   done < <(pf_relay_for "$host" "${addrs[@]}")
   [ "$answered" -ge "${#addrs[@]}" ] || errors=${errors:-"no answer from the grader's postfix"}
