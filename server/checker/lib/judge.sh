@@ -190,7 +190,9 @@ policy_addresses() {
 # ADDR relay? The grader's own postfix runs the copy (paths under /etc/postfix pointed at it, maps
 # rebuilt from their sources by the grader's postmap, daemons and directories the grader's own, the
 # master.cf the grader's own with the copy's smtp/inet -o options), and is asked over XCLIENT as
-# each ADDR: RCPT TO a foreign domain. One line per ADDR: "ADDR<US>relays|refused|error<US>reply".
+# each ADDR: RCPT TO a foreign domain. No login and no TLS: SASL and TLS are off in the copy, since
+# the question is who may relay without logging in, and any client may start TLS.
+# One line per ADDR: "ADDR<US>relays|refused|error<US>reply".
 pf_relay_for() {
   local host=$1 src d port opts line name value
   shift
@@ -214,7 +216,7 @@ pf_relay_for() {
   while IFS= read -r line; do
     name=${line#smtp/inet/} name=${name%% = *} value=${line#* = }
     [[ $name =~ ^(smtpd_|mynetworks|relay_domains|mydestination|permit_mx_backup_networks|parent_domain_matches_subdomains) ]] || continue
-    [[ $name =~ ^smtpd_(authorized_|milters|proxy_|.*xclient|.*xforward) ]] && continue
+    [[ $name =~ ^smtpd_(authorized_|milters|proxy_|tls_|sasl_|use_tls|enforce_tls|.*xclient|.*xforward) ]] && continue
     opts+=("  -o { $name = ${value//\/etc\/postfix/$d} }")
   done < <(/usr/sbin/postconf -c "$d" -P 'smtp/inet/*' 2>/dev/null)
   port=$(shuf -i 20000-29999 -n1)
@@ -229,7 +231,8 @@ pf_relay_for() {
     "syslog_name=maillab-policy" "import_environment=MAIL_CONFIG MAIL_DEBUG MAIL_LOGTAG TZ LANG=C" \
     "alternate_config_directories=" "multi_instance_enable=no" "smtpd_client_connection_count_limit=0" \
     "smtpd_client_connection_rate_limit=0" "smtpd_client_message_rate_limit=0" \
-    "smtpd_client_recipient_rate_limit=0" 2>/dev/null
+    "smtpd_client_recipient_rate_limit=0" "smtpd_sasl_auth_enable=no" "smtpd_tls_security_level=none" \
+    "smtpd_use_tls=no" "smtpd_enforce_tls=no" "smtpd_tls_wrappermode=no" 2>/dev/null
   touch -d '-10 sec' "$d/main.cf"
   /usr/sbin/postconf -c "$d" -n 2>/dev/null | grep -oE '\b(hash|btree|lmdb|cdb|dbm):[^ ,]+' | sort -u |
     while IFS=: read -r type path; do [ -f "$path" ] && /usr/sbin/postmap -c "$d" "$type:$path" 2>/dev/null; done
