@@ -317,16 +317,10 @@ relay_policy() {
 # doveconf, with the remote/local/protocol filters applied, `!include` files read from the copy)?
 # One line per protocol: "imap|pop3<US>allowed|refused|error<US>why".
 dc_plaintext_for() {
-  local host=$1 addr=$2 local_ip=${3:-$(ip_of "$1")} src d proto out
-  src=$(evidence "$host" /etc/dovecot)
-  d=/var/lib/maillab/work/dc-policy-$host
-  if [ ! -f "$src/dovecot.conf" ]; then
+  local host=$1 addr=$2 local_ip=${3:-$(ip_of "$1")} d proto out
+  if ! d=$(__maillab_dc_copy "$host"); then
     printf '%s\x1f%s\x1f%s\n' imap error "no dovecot.conf copied from $host" pop3 error "no dovecot.conf copied from $host"
     return 1
-  fi
-  if [ ! -d "$d" ]; then
-    mkdir -p "$d" && cp -a "$src/." "$d/"
-    find "$d" -name '*.conf*' -type f -exec sed -i "s#/etc/dovecot\\b#$d#g" {} +
   fi
   for proto in imap pop3; do
     out=$(/usr/bin/doveconf -c "$d/dovecot.conf" -f "remote=$addr" -f "local=$local_ip" -f "protocol=$proto" \
@@ -427,4 +421,27 @@ plaintext_verdict() {
   esac
   fail "$criterion" "$observed Yet as $host's configuration stands, $who may log in over $proto with a plaintext password and no TLS ($why)." \
     "Someone other than the clients you meant to trust may log in in plaintext. Trust is judged for every address, not only for the connections you saw: name the networks you trust, rather than carving out the ones you do not."
+}
+
+# __maillab_dc_copy HOST: a copy of HOST's copied /etc/dovecot whose `!include` and `!include_try`
+# lines name files of the copy, not the grader's own /etc/dovecot (an absolute include is right work:
+# the doveconf of a plain copy read the grader's file instead, or failed on a missing one). Settings'
+# values are left as written, so `ssl_cert` still names server's path. One copy per collect.
+__maillab_dc_copy() {
+  local host=$1 src copied d
+  src=$(evidence "$host" /etc/dovecot)
+  [ -f "$src/dovecot.conf" ] || return 1
+  copied="MAILLAB_COPIED_${host//[^A-Za-z0-9_]/_}"
+  d=/var/lib/maillab/work/dc-copy-$host-${!copied:-0}
+  if [ ! -f "$d/dovecot.conf" ]; then
+    rm -rf "$d" && mkdir -p "$d" && cp -a "$src/." "$d/" || return 1
+    find "$d" -type f -exec sed -i -E "s#^([[:space:]]*!include(_try)?[[:space:]]+\"?)/etc/dovecot/#\\1$d/#" {} +
+  fi
+  printf '%s' "$d"
+}
+# dc HOST SETTING, as above, read from that copy: absolute `!include` files of HOST count.
+dc() {
+  local d
+  d=$(__maillab_dc_copy "$1") || d=$(evidence "$1" /etc/dovecot)
+  /usr/bin/doveconf -c "$d/dovecot.conf" -h "$2" 2>>"$__MAILLAB_WORK/dc-$1.warn"
 }
