@@ -16,11 +16,12 @@ F() { local v="MAILLAB_FACT_$1"; printf '%s' "${!v:-}"; }
 unbytes() { sed -E "s/^b'(.*)'$/\1/; s/^b\"(.*)\"$/\1/" <<<"$1"; }
 
 # --- dovecot's settings, as the grader's doveconf reads the copied /etc/dovecot ---------------------
-conf=$(evidence $S /etc/dovecot/dovecot.conf)
+# (dc_conf: a copy whose absolute !include lines name the copy's files, as server's do server's.)
+conf=$(dc_conf $S)
 conf_err=""
 if [ -f "$conf" ]; then
   conf_err=$(/usr/bin/doveconf -c "$conf" -n 2>&1 >/dev/null | grep -E 'Fatal|Error' | head -n1 |
-    sed "s#$MAILLAB_EVIDENCE/$S##g" | cut -c1-200)
+    sed -e "s#${conf%/dovecot.conf}#/etc/dovecot#g" -e "s#$MAILLAB_EVIDENCE/$S##g" | cut -c1-200)
 else
   conf_err="no /etc/dovecot/dovecot.conf was copied from server"
 fi

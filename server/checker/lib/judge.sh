@@ -445,3 +445,9 @@ dc() {
   d=$(__maillab_dc_copy "$1") || d=$(evidence "$1" /etc/dovecot)
   /usr/bin/doveconf -c "$d/dovecot.conf" -h "$2" 2>>"$__MAILLAB_WORK/dc-$1.warn"
 }
+# dc_conf HOST: the dovecot.conf to give doveconf -c for HOST (that copy; the plain evidence when none).
+dc_conf() {
+  local d
+  d=$(__maillab_dc_copy "$1") || d=$(evidence "$1" /etc/dovecot)
+  printf '%s/dovecot.conf' "$d"
+}
