@@ -165,6 +165,8 @@ describe.runIf(services)('the grader, unnoticed, on a real lab', () => {
       `printf 'login_trusted_networks = %s/32\\n' "$desktop" > "$D/trusted.conf"; printf '\\n!include /etc/dovecot/trusted.conf\\n' >> "$D/dovecot.conf"`,
     );
     expect(await judge('plaintext_policy server; echo "status $?"')).toBe('status 0');
+    // dc reads the included file of the copy, not the grader's own /etc/dovecot.
+    expect(await judge('dc server login_trusted_networks')).toBe(`${env.MAILLAB_IP_desktop}/32`);
     const desktopMay = await judge(
       `dc_plaintext_for server ${env.MAILLAB_IP_desktop} | cut -d$'\\x1f' -f2 | sort -u`,
     );
