@@ -98,7 +98,9 @@ describe.runIf(services)('judge library on a real lab', () => {
       ),
     );
     expect(message[1]).toBe(`maillab check ${nonce}`);
-    expect(message[6]).toBe(env.MAILLAB_IP_grader);
+    // The client address server recorded is this Check's probe address, which ip_of grader names.
+    expect(message[6]).toBe(await judge('ip_of grader'));
+    expect(message[6]).not.toBe(env.MAILLAB_IP_grader);
     expect(message[8]).toBe('1');
     const log = await judge(`log_text server postfix "<${nonce}.smtp@maillab.invalid>"`);
     expect(log).toMatch(/^postfix\/smtpd: \w+: client=.*\[/m);

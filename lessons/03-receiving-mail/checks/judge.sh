@@ -371,7 +371,7 @@ elif [ -z "$relay_code" ]; then
 elif [[ $relay_code == [45]* ]] && ! smtpd_refused $S "$ip_grader" outsider@example.net "$relay_code" $g_after >/dev/null; then
   fail no-open-relay "RCPT TO:<outsider@example.net> from the grader got $relay_code $relay_text, but server's postfix logged no such refusal." "$not_postfix_hint"
 elif [[ $relay_code == [45]* ]]; then
-  pass no-open-relay "RCPT TO:<outsider@example.net> from the grader, a stranger, got $relay_code $relay_text."
+  relay_verdict no-open-relay $S "RCPT TO:<outsider@example.net> from the grader, a stranger, got $relay_code $relay_text."
 elif [[ ${relay_restrictions,,} != *unauth_destination* ]]; then
   fail no-open-relay "RCPT TO:<outsider@example.net> from the grader got $relay_code $relay_text: server is an open relay; smtpd_relay_restrictions = ${relay_restrictions:-(empty)}$note." \
     "smtpd_relay_restrictions decides who may send mail on to other domains; it must end by refusing everyone else (defer_unauth_destination, RHEL's default, or reject_unauth_destination)."

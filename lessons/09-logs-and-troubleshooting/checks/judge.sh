@@ -318,7 +318,7 @@ elif [[ $relay_code == [45]* ]] && ! smtpd_said=$(smtpd_answers); then
   fail own-mail-only "From the grader, RCPT TO:<student@example.com> got $rcpt_code, <maillab-nobody@example.com> $unknown_code and <outsider@example.net> $relay_code, but server's postfix did not log these answers as its own: $smtpd_said." \
     "The answers on server's port 25 must be postfix's own: its smtpd, under systemd, logs each connection it takes and each recipient it refuses. Let postfix itself listen where other hosts reach the server (ss -ltnp shows which program holds port 25), and read its log for the grader's connection."
 elif [[ $relay_code == [45]* ]]; then
-  pass own-mail-only "From the grader, a stranger: RCPT TO:<student@example.com> got $rcpt_code, RCPT TO:<maillab-nobody@example.com> got $unknown_code and RCPT TO:<outsider@example.net> got $relay_code $relay_text; server's smtpd logged each ($smtpd_said)."
+  relay_verdict own-mail-only $S "From the grader, a stranger: RCPT TO:<student@example.com> got $rcpt_code, RCPT TO:<maillab-nobody@example.com> got $unknown_code and RCPT TO:<outsider@example.net> got $relay_code $relay_text; server's smtpd logged each ($smtpd_said)."
 else
   fail own-mail-only "RCPT TO:<outsider@example.net> from the grader got no answer: ${relay_text:-nothing}." \
     "Press Check again; if this persists, read server's /var/log/maillog for the grader's connections."

@@ -633,7 +633,7 @@ elif [ "$good_code" != 235 ]; then
   fail sasl-refuses "$bad_seen, but the right password was refused too (${good_code:-no reply} $good_text): every login fails, so this refusal proves nothing yet." \
     "A wrong password counts as refused only when the right one gets in: make logins with the right password work first (see the criterion about relaying after a login)."
 elif [ "$bad_code" = 535 ] && [ -n "$failed_line" ] && [ -n "$sasl_answered" ]; then
-  pass sasl-refuses "$bad_seen, while the right one got 235; saslauthd logged: $sasl_answered; $open_seen."
+  relay_verdict sasl-refuses $S "$bad_seen, while the right one got 235; saslauthd logged: $sasl_answered; $open_seen."
 elif [ "$bad_code" = 535 ] && [ -z "$failed_line" ]; then
   fail sasl-refuses "$bad_seen, but server's postfix logged no failed login from the grader." "$not_postfix_hint"
 elif [ "$bad_code" = 535 ]; then
