@@ -42,7 +42,7 @@ import {
   type ProgressFn,
   type ShellCommand,
 } from './runtime.ts';
-import { ownCgroupV1, PODMAN_ULIMITS, systemdHostConfig } from './systemd-flags.ts';
+import { hostHasHybridCgroups, ownCgroupV1, PODMAN_ULIMITS, systemdHostConfig } from './systemd-flags.ts';
 
 export interface ResourceLimits {
   memoryBytes: number;
@@ -68,6 +68,8 @@ export interface DockerRuntimeOptions {
   labSubnets?: string;
   /** MAILLAB_DISK_LIMIT_MB: what each host may write; the engine caps it where it can (disk-cap.ts). */
   diskLimitBytes?: number;
+  /** cgroup v1: whether the machine has the hybrid unified tree; read from /sys/fs/cgroup by default. */
+  hybridCgroups?: boolean;
 }
 
 /** The watch's default when none is given (config.ts has the setting). */
@@ -95,6 +97,7 @@ export class DockerRuntime implements LabRuntime {
   private readonly allowUnsafeCgroupBind: boolean;
   private readonly labSubnets: string;
   private readonly diskLimitBytes: number;
+  private readonly hybridCgroups: boolean;
   private engine?: EngineInfo;
   private storage?: StorageKind;
   /** The engine's data root (`docker info` DockerRootDir), where containers' disks live. */
@@ -110,6 +113,8 @@ export class DockerRuntime implements LabRuntime {
     this.allowUnsafeCgroupBind = options.allowUnsafeCgroupBind ?? false;
     this.labSubnets = options.labSubnets ?? DEFAULT_LAB_SUBNETS;
     this.diskLimitBytes = options.diskLimitBytes ?? DEFAULT_DISK_LIMIT_BYTES;
+    // The engine runs on this machine in every supported setup (a local socket): its cgroup tree is ours.
+    this.hybridCgroups = options.hybridCgroups ?? hostHasHybridCgroups();
   }
 
   /** Asks the engine now (info() is cached); throws engine_unreachable with what to start. */
@@ -281,6 +286,7 @@ export class DockerRuntime implements LabRuntime {
         const flags = systemdHostConfig(engine, {
           allowUnsafeCgroupBind: this.allowUnsafeCgroupBind,
           cgroupSlot,
+          hybridCgroups: this.hybridCgroups,
         });
         const { fqdn, aliases } = hostNames(host);
         const grader = host === GRADER_HOST;

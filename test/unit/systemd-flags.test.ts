@@ -21,6 +21,18 @@ describe('systemd flags per engine', () => {
     expect(flags.Binds.join(' ')).not.toMatch(/\/sys\/fs\/cgroup(\/unified)?:/);
   });
 
+  it("binds the host's own parent in the unified tree too on a hybrid machine, where systemd needs it", () => {
+    const flags = systemdHostConfig(
+      { product: 'docker', cgroupVersion: '1', cgroupDriver: 'cgroupfs' },
+      { cgroupSlot: 'ab12', hybridCgroups: true },
+    );
+    expect(flags.Binds).toEqual([
+      '/sys/fs/cgroup/systemd/maillab/ab12:/sys/fs/cgroup/systemd/maillab/ab12:rw',
+      '/sys/fs/cgroup/unified/maillab/ab12:/sys/fs/cgroup/unified:rw',
+      '/sys/fs/cgroup/unified/maillab/ab12:/sys/fs/cgroup/unified/maillab/ab12:rw',
+    ]);
+  });
+
   it('follows the systemd cgroup driver, which nests a slice per dash', () => {
     const flags = systemdHostConfig(
       { product: 'docker', cgroupVersion: '1', cgroupDriver: 'systemd' },
