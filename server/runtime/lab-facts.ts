@@ -52,6 +52,24 @@ rm -f /etc/pki/dovecot/certs/dovecot.pem /etc/pki/dovecot/private/dovecot.pem
 rm -f /var/lib/postfix/prng_exch /var/lib/postfix/*scache*
 # Debian's ssl-cert made this pair at image build: unused, and the same in every lab.
 rm -f /etc/ssl/private/ssl-cert-snakeoil.key /etc/ssl/certs/ssl-cert-snakeoil.pem
+# RHEL's postfix package makes its key at install and nothing makes it again: where the image has no
+# tls-cert step (the offline image's), postfix gets one, so each lab's first start makes its own.
+if [ -f /usr/lib/systemd/system/postfix.service ] && [ ! -e /usr/libexec/postfix/tls-cert ]; then
+  mkdir -p /usr/libexec/maillab /etc/systemd/system/postfix.service.d
+  cat > /usr/libexec/maillab/postfix-tls-key <<'SH'
+#!/bin/sh
+# Makes postfix's self-signed certificate and key when they are missing, as the package's %post does.
+CERT=/etc/pki/tls/certs/postfix.pem
+KEY=/etc/pki/tls/private/postfix.key
+[ -f "$CERT" ] && [ -f "$KEY" ] && exit 0
+umask 077
+openssl req -new -x509 -nodes -days 365 -newkey rsa:2048 -subj "/CN=$(hostname -f 2>/dev/null || hostname)" \
+  -keyout "$KEY" -out "$CERT" >/dev/null 2>&1 || exit 1
+chmod 0644 "$CERT"
+SH
+  chmod 0755 /usr/libexec/maillab/postfix-tls-key
+  printf '[Service]\nExecStartPre=-/usr/libexec/maillab/postfix-tls-key\n' > /etc/systemd/system/postfix.service.d/50-maillab-tls-key.conf
+fi
 ${SWAP}
 [ $# -eq 0 ] || swap "$@" >/dev/null
 `;
