@@ -84,6 +84,8 @@ export class DockerRuntime implements LabRuntime {
   private readonly labSubnets: string;
   private readonly cgroupControllers: string[];
   private engine?: EngineInfo;
+  /** Addresses of the labs this process created, for sealing prepared images (labAddresses). */
+  private readonly createdAddresses = new Map<string, Map<string, string>>();
 
   constructor(options: DockerRuntimeOptions) {
     this.docker = options.docker;
@@ -259,6 +261,7 @@ export class DockerRuntime implements LabRuntime {
       await writeHostsFiles(exec, hosts, addresses);
       if (engine.product === 'podman') await serveLabDns(exec, spec.labId, hosts, addresses);
       if (spec.hostImages) await fixUpPreparedHosts(exec, hosts, spec.hostImages, addresses);
+      this.createdAddresses.set(spec.labId, addresses);
     } catch (err) {
       if (err instanceof MaillabError) throw err;
       throw new MaillabError('lab_failed', `Could not create the lab: ${(err as Error).message}`, {
@@ -292,8 +295,13 @@ export class DockerRuntime implements LabRuntime {
     );
   }
 
-  /** Every host's address on the lab's network, by host name. */
+  /**
+   * Every host's address on the lab's network, by host name: as created by this process (a stopped
+   * host, as the ones a preparation already committed, shows none), else as the engine lists them.
+   */
   private async labAddresses(labId: string): Promise<Map<string, string>> {
+    const known = this.createdAddresses.get(labId);
+    if (known) return known;
     const containers = await this.docker.listContainers({
       all: true,
       filters: { label: [`${LABEL.lab}=${labId}`] },
@@ -370,6 +378,7 @@ export class DockerRuntime implements LabRuntime {
   }
 
   async destroyLab(labId: string): Promise<void> {
+    this.createdAddresses.delete(labId);
     const containers = await this.call(() =>
       this.docker.listContainers({ all: true, filters: { label: [`${LABEL.lab}=${labId}`] } }),
     );
@@ -516,13 +525,13 @@ export class DockerRuntime implements LabRuntime {
   async commitHost(labId: string, host: string, reference: string): Promise<void> {
     const [repo, tag = 'latest'] = splitReference(reference);
     const container = this.docker.getContainer(containerName(labId, host));
+    // The lab's addresses, for the seal to swap for stand-ins (lab-facts.ts), while the host still has one.
+    const labAddresses = await this.labAddresses(labId);
     // A clean shutdown (SIGRTMIN+3 to systemd): daemons stop, queues and databases are written out.
     await this.call(() => container.stop({ t: 20 })).catch((err: { statusCode?: number }) => {
       if (err.statusCode !== 304) throw err;
     });
     const raw = `${repo}:${tag}-raw`;
-    // The lab's addresses, for the seal to swap for stand-ins (lab-facts.ts).
-    const labAddresses = await this.labAddresses(labId);
     await commit(this.docker, container.id, raw, IMAGE_CHANGES);
     // Per lab, not per image: a fresh machine-id (systemd makes one at boot when the file is empty),
     // a journal and syslog files that start with the lab, TLS keys made at the lab's boot, and the
