@@ -57,6 +57,7 @@ export async function compose(config: Config, log: Logger = silentLogger): Promi
     endpoint: engine.endpoint,
     allowUnsafeCgroupBind: config.allowUnsafeCgroupBind,
     labSubnets: config.labSubnets,
+    diskLimitBytes: config.diskLimitBytes,
   });
   const lessons = await loadLessons(config.lessonsDir, {
     cacheFile: path.join(config.stateDir, 'cache', 'front-matter.json'),
@@ -77,7 +78,7 @@ export async function compose(config: Config, log: Logger = silentLogger): Promi
   const scoped = config.owner !== 'local';
   const ownerPrefix = config.owner.replace(/[^A-Za-z0-9_-]/g, '-');
   const classes = new ClassStore(db, scoped ? `${ownerPrefix}-st` : 'st');
-  const recorder = new ProgressRecorder(progress);
+  const recorder = new ProgressRecorder(progress, undefined, log);
   const prepared = new PreparedImages({
     runtime,
     setup: (labId, lesson, say) => checker.setup(labId, lesson, say),

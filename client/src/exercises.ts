@@ -293,5 +293,16 @@ function renderResult(container: HTMLElement, result: ExerciseResult): void {
         ),
       ),
     ),
+    // The store could not write this attempt: the student is told, never shown it as recorded.
+    ...(result.notRecorded
+      ? [
+          h(
+            'div',
+            { class: 'result-error', role: 'alert', 'data-testid': 'not-recorded' },
+            icon(icons.alert),
+            h('span', {}, result.notRecorded),
+          ),
+        ]
+      : []),
   );
 }

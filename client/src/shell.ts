@@ -21,6 +21,8 @@ export function createShell(root: HTMLElement): Shell {
   const crumbSep = h('span', { class: 'crumb-sep', 'aria-hidden': 'true' }, '/');
   const imageBadge = h('span', { class: 'image-badge', 'data-testid': 'image-badge', hidden: true });
   const engine = h('span', { class: 'engine-state', 'data-testid': 'engine-state', hidden: true });
+  // The machine's owner only (the server sends it to no one else): whether a lab host can fill the disk.
+  const disk = h('span', { class: 'disk-state', 'data-testid': 'disk-state', hidden: true });
   const banners = h('div', { class: 'banners' });
   const view = h('main', { id: 'view', class: 'view', tabindex: '-1' });
 
@@ -42,7 +44,7 @@ export function createShell(root: HTMLElement): Shell {
         crumbSep,
         crumb,
       ),
-      h('div', { class: 'topbar-right' }, imageBadge, engine),
+      h('div', { class: 'topbar-right' }, imageBadge, disk, engine),
     ),
     banners,
     view,
@@ -58,6 +60,12 @@ export function createShell(root: HTMLElement): Shell {
     },
     showStatus(status, error) {
       banners.replaceChildren();
+      disk.hidden = !status?.disk;
+      if (status?.disk) {
+        disk.className = `disk-state ${status.disk.capped ? 'ok' : 'down'}`;
+        disk.textContent = status.disk.capped ? 'Disk capped' : 'Disk not capped';
+        disk.title = status.disk.line;
+      }
       if (!status) {
         engine.hidden = true;
         imageBadge.hidden = true;

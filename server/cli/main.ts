@@ -9,12 +9,14 @@ import { errorMessage, MaillabError } from '../errors.ts';
 import type { LabState } from '../labs/lab-service.ts';
 import { notPreparable } from '../labs/prepared-images.ts';
 import { createLogger } from '../log.ts';
+import { describeDiskCap } from '../runtime/disk-cap.ts';
 import { hostNames } from '../runtime/labels.ts';
 import { GRADER_HOST } from '../runtime/runtime.ts';
 import { allowOnly, parseArgs } from './args.ts';
 import { CLASS_USAGE, classCommand, publicBase } from './class.ts';
 import { spawnDetached } from './detached.ts';
 import { examIntro, spawnExamWatch, timeLeft, watchExam } from './exam.ts';
+import { spawnHostWatch, watchHosts } from './host-watch.ts';
 import { describeSpares, spares } from './spares.ts';
 import { verifyLessons, verifyTable } from './verify.ts';
 
@@ -95,6 +97,7 @@ function printReport(report: GradeReport, title: string): void {
       out(`          ${c.message}`);
       if (!c.pass && c.hint) out(`          hint: ${c.hint}`);
     }
+    if (exercise.notRecorded) out(`  ! ${exercise.notRecorded}`);
   }
   out(report.exam ? `\nScore: ${Math.round(report.score)}/100` : `\nScore: ${report.score}%`);
   if (report.exam && !report.exam.handedIn)
@@ -137,6 +140,8 @@ async function lab(
       }
       out(`\nOpen a shell:  npx maillab lab shell ${lesson.number} ${lesson.hosts[0]}`);
       out(`Check work:    npx maillab lab grade ${lesson.number}`);
+      // With no server running, nothing else would stop a host that fills the disk.
+      await spawnHostWatch(services).catch(() => undefined);
       const exam = services.labs.examOf(state);
       if (exam) {
         out('');
@@ -198,6 +203,7 @@ async function lab(
       out(`Resetting lab ${state.labId}…`);
       const fresh = await services.labs.reset(state.labId);
       await fresh.ready;
+      await spawnHostWatch(services).catch(() => undefined);
       out('Lab is fresh again.');
       return 0;
     }
@@ -259,6 +265,9 @@ async function doctor(services: Services): Promise<number> {
       out(`✗ Lab image: ${image.image} failed its self-test at "${failed?.name}" (${tested.at})`);
       for (const line of (failed?.output ?? '').split('\n').slice(-6)) out(`    ${line}`);
     }
+    // What stops a student filling the machine's disk: the engine's cap, or only the host watch.
+    const cap = await services.runtime.diskCap(image?.image).catch(() => undefined);
+    if (cap) out(`${cap.capped ? '✓' : '!'} ${describeDiskCap(cap)}`);
     const spareIds = new Set((await services.labs.spares()).map((l) => l.labId));
     const labs = (await services.labs.listLabs()).filter((l) => !spareIds.has(l.labId));
     out(
@@ -445,6 +454,9 @@ async function run(
     case 'spares':
       allowOnly(flags, [], 'spares');
       return spares(services, words);
+    case 'host-watch':
+      // Started by `lab start` where the engine cannot cap the disk, detached; not for people.
+      return watchHosts(services);
     case 'exam-watch':
       // Started by `lab start` of an exam, detached; not for people.
       return watchExam(services, words[0] ?? '');

@@ -3,7 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import express, { type Request } from 'express';
 import type { Answers, Checker } from '../checker/checker.ts';
-import { badRequest, labNotFound, MaillabError } from '../errors.ts';
+import { badRequest, errorMessage, labNotFound, MaillabError } from '../errors.ts';
 import type { Admission, Ticket } from '../labs/admission.ts';
 import type { IdleExpiry } from '../labs/idle-expiry.ts';
 import type { LabService, LabState } from '../labs/lab-service.ts';
@@ -29,6 +29,8 @@ import { isSameSiteRequest, type Session, type SessionGate } from './session.ts'
 export interface StatusSource {
   engine(): Promise<{ ok: boolean; message?: string; product?: string; version?: string }>;
   image(): ImageStatus;
+  /** Whether the engine caps each lab host's disk; shown to the machine's owner only. */
+  disk?(): Promise<{ capped: boolean; line: string } | undefined>;
 }
 
 export interface AppOptions {
@@ -222,7 +224,13 @@ export function createApp(opts: AppOptions): express.Express {
           : 'This browser has no maillab session. Open the link `npx maillab serve` printed when it started (it ends in ?key=…).',
       );
     res.locals.session = found;
-    if (student) classroom?.classroom.touch(student.id);
+    // A last-seen mark the store cannot write (its disk full or read-only) must not refuse the request.
+    if (student)
+      try {
+        classroom?.classroom.touch(student.id);
+      } catch (err) {
+        opts.log?.warn({ err: errorMessage(err) }, 'could not record a student as seen');
+      }
     if (req.method !== 'GET' && req.method !== 'HEAD' && !isSameSiteRequest(req))
       throw new MaillabError('forbidden', 'Refused: this request came from another site.');
     next();
@@ -253,8 +261,10 @@ export function createApp(opts: AppOptions): express.Express {
     image: { flavor: status.image().flavor, description: status.image().description },
   });
 
-  api.get('/status', async (_req, res) => {
+  api.get('/status', async (req, res) => {
     const { selfTest, ...image } = status.image();
+    // How the machine is protected is the owner's business, not a student's map of what to try.
+    const disk = sessionOf(req).role === 'owner' ? await status.disk?.().catch(() => undefined) : undefined;
     const failedStep = selfTest?.steps.find((step) => !step.ok)?.name;
     res.json({
       engine: await status.engine(),
@@ -264,6 +274,7 @@ export function createApp(opts: AppOptions): express.Express {
           ? { selfTest: { passed: selfTest.passed, at: selfTest.at, ...(failedStep ? { failedStep } : {}) } }
           : {}),
       },
+      ...(disk ? { disk } : {}),
     } satisfies Status);
   });
   api.get('/lessons', (req, res) => {

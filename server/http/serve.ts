@@ -6,7 +6,8 @@ import path from 'node:path';
 import type { Request } from 'express';
 import { engineStatus, type Services } from '../compose.ts';
 import { errorMessage } from '../errors.ts';
-import { startHostWatch } from '../labs/host-watch.ts';
+import { HOST_WATCH_MS, startHostWatch } from '../labs/host-watch.ts';
+import { describeDiskCap } from '../runtime/disk-cap.ts';
 import { attachTerminalServer, isSameOrigin } from '../terminal/terminal-server.ts';
 import { TerminalSessions } from '../terminal/terminal-sessions.ts';
 import { createApp } from './app.ts';
@@ -15,7 +16,6 @@ import { allowedHostNames, isAllowedHost } from './host-check.ts';
 import { SessionGate } from './session.ts';
 
 /** How often lab hosts' disk use and process counts are measured (a disk look walks the written files). */
-const HOST_WATCH_MS = 20_000;
 const EXAM_WATCH_MS = 5_000;
 const CLASS_WATCH_MS = 5_000;
 
@@ -53,6 +53,10 @@ export async function serve(
   const clientDir = path.join(config.root, 'client', 'dist');
   await buildClient({ outdir: clientDir, minify: true });
 
+  const diskStatus = async () => {
+    const cap = await runtime.diskCap(images.status().tag ?? undefined);
+    return { capped: cap.capped, line: describeDiskCap(cap) };
+  };
   const engine = await engineStatus(runtime);
   if (!engine.ok) {
     log(`! ${engine.message}`);
@@ -74,6 +78,10 @@ export async function serve(
     } else if (images.status().tag) {
       log(`Lab image: ${images.status().tag}`);
     }
+    // What holds a student who fills a host's disk: the engine's cap, or only the watch below.
+    const cap = await diskStatus().catch(() => undefined);
+    if (cap?.capped) log(cap.line);
+    else if (cap) log(`${opts.classroom ? '! ' : ''}${cap.line}`);
     const { adopted, removed } = await labs.adopt();
     if (adopted || removed)
       log(`Labs from an earlier run: ${adopted} re-adopted, ${removed} broken ones removed.`);
@@ -94,8 +102,13 @@ export async function serve(
     onInput: (labId) => {
       const owner = labOwner(labId);
       if (!owner || !opts.classroom) return;
-      services.classroom.touch(owner);
       services.expiry.touch(labId);
+      // A last-seen mark the store cannot write (its disk full or read-only) must not end the shell.
+      try {
+        services.classroom.touch(owner);
+      } catch (err) {
+        services.log.warn({ err: errorMessage(err) }, 'could not record a student as seen');
+      }
     },
   });
   const labOwner = (labId: string) => {
@@ -129,7 +142,7 @@ export async function serve(
           },
         }
       : {}),
-    status: { engine: () => engineStatus(runtime), image: () => images.status() },
+    status: { engine: () => engineStatus(runtime), image: () => images.status(), disk: diskStatus },
   });
   const server = createServer(app);
   const ws = attachTerminalServer(server, {
@@ -181,6 +194,8 @@ export async function serve(
     diskLimitBytes: config.diskLimitBytes,
     everyMs: HOST_WATCH_MS,
     warn: (what, err) => services.log.warn({ err }, what),
+    diskCapped: async () => (await diskStatus()).capped,
+    diskFree: () => runtime.engineDiskFree(),
   });
   // An exam ends at its limit whether or not its page is open: hand in what stands then.
   const examWatch = setInterval(() => {

@@ -50,7 +50,8 @@ export interface LabRecorder {
   /** A spare lab (made ahead, owned by nobody) was taken by a student, ready at once. */
   labClaimed(lab: Pick<LabState, 'labId' | 'owner' | 'lesson'>): void;
   labEnded(labId: string, reason: 'finished' | 'reset' | 'expired'): void;
-  attempt(lab: Pick<LabState, 'labId' | 'owner' | 'lesson'>, result: ExerciseResult, ms: number): void;
+  /** False when the store could not write it (disk full, read-only): then nobody is told it was. */
+  attempt(lab: Pick<LabState, 'labId' | 'owner' | 'lesson'>, result: ExerciseResult, ms: number): boolean;
   reveal(lab: Pick<LabState, 'labId' | 'owner' | 'lesson'>, exerciseId: string, at: string): void;
 }
 
@@ -85,12 +86,16 @@ export interface LabServiceOptions {
 const CREATION_GRACE_MS = 5 * 60_000;
 
 /** Hosts whose container stopped or died (a container just created and not yet started is not one). */
+/** What a check says when its attempt could not be written to the record (see ProgressRecorder). */
+export const NOT_RECORDED =
+  'This attempt was not recorded: maillab could not write to its store (its disk is full or read-only). The verdict above is right, but your instructor will not see it; tell them, and check again once it is fixed.';
+
 function stoppedHosts(info: LabInfo): string[] {
   return info.hosts.filter((h) => !h.running && h.state !== 'created').map((h) => h.name);
 }
 
 function brokenMessage(hosts: string[]): string {
-  return `Host ${hosts.join(' and ')} of this lab stopped (killed, out of memory, or removed by hand). Press Reset (or run \`npx maillab lab reset <lesson>\`) to recreate the lab.`;
+  return `Host ${hosts.join(' and ')} of this lab stopped (killed, out of memory, stopped by the watch for filling its disk or for a fork bomb, or removed by hand). Press Reset (or run \`npx maillab lab reset <lesson>\`) to recreate the lab.`;
 }
 
 /**
@@ -718,7 +723,9 @@ export class LabService {
     if (this.labs.get(lab.labId) === lab && lab.status === 'ready') {
       lab.results[exercise.id] = result;
       await this.opts.store.saveVerdict(lab.labId, result);
-      this.opts.recorder?.attempt(lab, result, Date.now() - began);
+      // The same object the page reads from lab.results: it says so there too.
+      if (this.opts.recorder && !this.opts.recorder.attempt(lab, result, Date.now() - began))
+        result.notRecorded = NOT_RECORDED;
     }
     return result;
   }

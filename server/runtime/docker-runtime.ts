@@ -1,11 +1,14 @@
 // The Docker (or Podman Docker-API) implementation of LabRuntime: with lab-network.ts, the only code
 // that talks to the engine. A lab is one internal network (no route out) plus one systemd container
 // per host.
+import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { statfs } from 'node:fs/promises';
 import { PassThrough, type Readable } from 'node:stream';
 import type Docker from 'dockerode';
 import { engineUnreachable, errorMessage, hostNotFound, labNotFound, MaillabError } from '../errors.ts';
 import { waitForBoot } from './boot-wait.ts';
+import { refusesStorageOpt, type StorageKind, storageKind, storageSize } from './disk-cap.ts';
 import {
   type ArchiveRead,
   anyFileContains,
@@ -22,6 +25,7 @@ import { containerName, hostNames, LABEL, networkName } from './labels.ts';
 import {
   type CopyRequest,
   type CopyResult,
+  type DiskCap,
   type EngineInfo,
   type ExecOptions,
   type ExecResult,
@@ -33,7 +37,7 @@ import {
   type ProgressFn,
   type ShellCommand,
 } from './runtime.ts';
-import { hostCgroupControllers, PODMAN_ULIMITS, systemdHostConfig } from './systemd-flags.ts';
+import { ownCgroupV1, PODMAN_ULIMITS, systemdHostConfig } from './systemd-flags.ts';
 
 export interface ResourceLimits {
   memoryBytes: number;
@@ -55,11 +59,14 @@ export interface DockerRuntimeOptions {
   readyTimeoutMs?: number;
   /** MAILLAB_UNSAFE_CGROUP_BIND: see systemd-flags.ts. */
   allowUnsafeCgroupBind?: boolean;
-  /** cgroup v1 controller hierarchies to bind read-only; read from /sys/fs/cgroup by default. */
-  cgroupControllers?: string[];
   /** The IPv4 range lab networks take a /28 each from on Docker (see lab-subnets.ts). */
   labSubnets?: string;
+  /** MAILLAB_DISK_LIMIT_MB: what each host may write; the engine caps it where it can (disk-cap.ts). */
+  diskLimitBytes?: number;
 }
+
+/** The watch's default when none is given (config.ts has the setting). */
+const DEFAULT_DISK_LIMIT_BYTES = 1024 * 1024 * 1024;
 
 /** cgroup CPU weight of a background lab's hosts (spec.background), against the default 1024. */
 const BACKGROUND_CPU_SHARES = 128;
@@ -82,10 +89,14 @@ export class DockerRuntime implements LabRuntime {
   private readonly readyTimeoutMs: number;
   private readonly allowUnsafeCgroupBind: boolean;
   private readonly labSubnets: string;
-  private readonly cgroupControllers: string[];
+  private readonly diskLimitBytes: number;
   private engine?: EngineInfo;
   /** Addresses of the labs this process created, for sealing prepared images (labAddresses). */
   private readonly createdAddresses = new Map<string, Map<string, string>>();
+  private storage?: StorageKind;
+  /** The engine's data root (`docker info` DockerRootDir), where containers' disks live. */
+  private dataRoot?: string;
+  private cap?: DiskCap;
 
   constructor(options: DockerRuntimeOptions) {
     this.docker = options.docker;
@@ -95,8 +106,7 @@ export class DockerRuntime implements LabRuntime {
     this.readyTimeoutMs = options.readyTimeoutMs ?? 90_000;
     this.allowUnsafeCgroupBind = options.allowUnsafeCgroupBind ?? false;
     this.labSubnets = options.labSubnets ?? DEFAULT_LAB_SUBNETS;
-    // The engine runs on this machine in every supported setup (a local socket): its cgroup tree is ours.
-    this.cgroupControllers = options.cgroupControllers ?? hostCgroupControllers();
+    this.diskLimitBytes = options.diskLimitBytes ?? DEFAULT_DISK_LIMIT_BYTES;
   }
 
   /** Asks the engine now (info() is cached); throws engine_unreachable with what to start. */
@@ -112,16 +122,71 @@ export class DockerRuntime implements LabRuntime {
         (version as { Components?: { Name?: string }[] }).Components ?? [];
       const podman = components.some((c) => /podman/i.test(c.Name ?? ''));
       const cgroup = String((info as { CgroupVersion?: string }).CgroupVersion ?? '1') === '2' ? '2' : '1';
+      const driver = String((info as { CgroupDriver?: string }).CgroupDriver ?? '');
+      this.storage = storageKind(info as { Driver?: string; DriverStatus?: [string, string][] });
+      this.dataRoot = (info as { DockerRootDir?: string }).DockerRootDir || undefined;
       this.engine = {
         endpoint: this.endpoint,
         product: podman ? 'podman' : 'docker',
         version: version.Version,
         cgroupVersion: cgroup,
+        ...(driver === 'cgroupfs' || driver === 'systemd' ? { cgroupDriver: driver } : {}),
       };
       return this.engine;
     } catch (err) {
       throw engineUnreachable(this.endpoint, err);
     }
+  }
+
+  async diskCap(image?: string): Promise<DiskCap> {
+    if (this.cap) return this.cap;
+    await this.info();
+    const kind = this.storage ?? storageKind({});
+    const base = { storage: kind.storage, limitBytes: this.diskLimitBytes };
+    if (kind.support === 'no') {
+      this.cap = { ...base, capped: false };
+      return this.cap;
+    }
+    // The engine's answer settles it: a container created with the option (never started) is
+    // accepted where the cap holds and refused where it does not (overlay2 on XFS without pquota:
+    // "--storage-opt is supported only for overlay over xfs with 'pquota' mount option").
+    if (!image) return { ...base, capped: kind.support === 'yes' };
+    let probe: Docker.Container | undefined;
+    try {
+      probe = await this.call(async () =>
+        this.docker.createContainer({
+          Image: image,
+          Cmd: ['/bin/true'],
+          HostConfig: { NetworkMode: 'none', StorageOpt: { size: await this.storageSize(image) } },
+        }),
+      );
+      this.cap = { ...base, capped: true };
+    } catch (err) {
+      const message = errorMessage(err);
+      // No image yet: nothing is learnt; the next lab (which builds it first) asks again.
+      if (/no such image|image not known/i.test(message)) return { ...base, capped: kind.support === 'yes' };
+      const reason = `the engine refused a cap: ${message.trim().slice(0, 200)}`;
+      // Not a refusal of the option (the engine busy, say): this lab goes uncapped, under the watch,
+      // and the next one asks again, rather than no lab starting at all.
+      if (!refusesStorageOpt(message)) return { ...base, capped: false, reason };
+      this.cap = { ...base, capped: false, reason };
+    } finally {
+      await probe?.remove({ force: true }).catch(() => {});
+    }
+    return this.cap;
+  }
+
+  /** `--storage-opt size=` for a host made from `image`: see storageSize in disk-cap.ts. */
+  private async storageSize(image: string): Promise<string> {
+    const kind = this.storage ?? storageKind({});
+    if (!kind.countsImage) return storageSize(kind, this.diskLimitBytes, 0);
+    const inspect = await this.call(() => this.docker.getImage(image).inspect()).catch((err) => {
+      if ((err as { statusCode?: number }).statusCode === 404)
+        throw new MaillabError('image_missing', `The image ${image} is not on the engine.`, { cause: err });
+      throw err;
+    });
+    const imageBytes = inspect.Size;
+    return storageSize(kind, this.diskLimitBytes, imageBytes);
   }
 
   /**
@@ -202,20 +267,30 @@ export class DockerRuntime implements LabRuntime {
         [LABEL.lab]: spec.labId,
         [LABEL.lesson]: spec.lesson,
       });
-      const flags = systemdHostConfig(engine, {
-        allowUnsafeCgroupBind: this.allowUnsafeCgroupBind,
-        cgroupControllers: this.cgroupControllers,
-      });
+      // Where the engine can, each host's disk is capped: a student cannot fill the machine's.
+      const capped = (await this.diskCap(spec.image)).capped;
+      // Each host its own parent cgroup, so no two hosts (not even a lab's server and desktop) share
+      // what one of them can write: see systemd-flags.ts.
       for (const host of hosts) {
+        const cgroupSlot = randomBytes(8).toString('hex');
+        const flags = systemdHostConfig(engine, {
+          allowUnsafeCgroupBind: this.allowUnsafeCgroupBind,
+          cgroupSlot,
+        });
         const { fqdn, aliases } = hostNames(host);
         onProgress(`Creating host ${fqdn}`);
         const image = spec.hostImages?.[host] ?? spec.image;
+        const storageOpt = capped ? { size: await this.storageSize(image) } : undefined;
         const container = await this.docker
           .createContainer({
             name: containerName(spec.labId, host),
             Image: image,
             Hostname: fqdn,
-            Labels: { ...common, [LABEL.host]: host },
+            Labels: {
+              ...common,
+              [LABEL.host]: host,
+              ...(flags.CgroupParent ? { [LABEL.cgroupSlot]: cgroupSlot } : {}),
+            },
             Env: ['container=docker'],
             StopSignal: 'SIGRTMIN+3',
             HostConfig: {
@@ -239,8 +314,10 @@ export class DockerRuntime implements LabRuntime {
               Tmpfs: flags.Tmpfs,
               Binds: flags.Binds,
               ...(flags.CgroupnsMode ? { CgroupnsMode: flags.CgroupnsMode } : {}),
+              ...(flags.CgroupParent ? { CgroupParent: flags.CgroupParent } : {}),
               ...(flags.Ulimits ? { Ulimits: flags.Ulimits } : {}),
               ...(flags.SecurityOpt ? { SecurityOpt: flags.SecurityOpt } : {}),
+              ...(storageOpt ? { StorageOpt: storageOpt } : {}),
             },
             NetworkingConfig: { EndpointsConfig: { [net]: { Aliases: aliases } } },
           })
@@ -382,6 +459,7 @@ export class DockerRuntime implements LabRuntime {
     const containers = await this.call(() =>
       this.docker.listContainers({ all: true, filters: { label: [`${LABEL.lab}=${labId}`] } }),
     );
+    const slots = containers.flatMap((c) => c.Labels?.[LABEL.cgroupSlot] ?? []);
     await Promise.all(
       containers.map((c) =>
         this.docker
@@ -392,6 +470,12 @@ export class DockerRuntime implements LabRuntime {
           }),
       ),
     );
+    const image = containers[0]?.Image;
+    // About 0.3 s (a short-lived container), beside the network's removal rather than before it.
+    // Left-over empty cgroups cost the machine little at a time: their removal failing (an engine
+    // that refuses the bind, say) never keeps a lab from being removed.
+    const slotsRemoved =
+      slots.length && image ? this.removeCgroupSlots(image, slots).catch(() => {}) : Promise.resolve();
     const networks = await this.call(() =>
       this.docker.listNetworks({ filters: { label: [`${LABEL.lab}=${labId}`] } }),
     );
@@ -405,6 +489,7 @@ export class DockerRuntime implements LabRuntime {
           }),
       ),
     );
+    await slotsRemoved;
     const volumes = await this.call(() =>
       this.docker.listVolumes({ filters: { label: [`${LABEL.lab}=${labId}`] } }),
     );
@@ -416,6 +501,44 @@ export class DockerRuntime implements LabRuntime {
           .catch(() => {}),
       ),
     );
+  }
+
+  /**
+   * Removes the parent cgroups that cgroup v1 Docker hosts are given (systemd-flags.ts): the engine
+   * makes them as bind sources but never removes them, and each left behind holds a cgroup in every
+   * hierarchy (the memory controller allows 65,535). maillab may not be root, so a short-lived
+   * container does it (about 0.3 s), with the host's cgroup tree bound; it runs no student code and
+   * has no network. `rmdir` removes only empty cgroups, so a slot still in use stays. The systemd
+   * driver's slices are systemd's to remove once empty.
+   */
+  private async removeCgroupSlots(image: string, slots: string[]): Promise<void> {
+    const engine = await this.info();
+    if (engine.product !== 'docker' || engine.cgroupVersion !== '1' || engine.cgroupDriver === 'systemd')
+      return;
+    const paths = slots.map((slot) => ownCgroupV1(slot, engine.cgroupDriver).path);
+    const janitor = await this.docker.createContainer({
+      Image: image,
+      Entrypoint: ['/bin/sh', '-c'],
+      // Deepest first: systemd's own cgroups below a slot, if the engine left any, then the slot.
+      Cmd: [
+        'for p in "$@"; do for d in /host-cgroup/*/"$p"; do [ -d "$d" ] && find "$d" -depth -type d -exec rmdir {} + ; done; done 2>/dev/null; exit 0',
+        'maillab-cgroup-janitor',
+        ...paths,
+      ],
+      Labels: { 'maillab.cgroup-janitor': 'true' },
+      HostConfig: {
+        NetworkMode: 'none',
+        Memory: 64 * 1024 * 1024,
+        PidsLimit: 64,
+        Binds: ['/sys/fs/cgroup:/host-cgroup:rw'],
+      },
+    });
+    try {
+      await janitor.start();
+      await janitor.wait();
+    } finally {
+      await janitor.remove({ force: true }).catch(() => {});
+    }
   }
 
   async exec(labId: string, host: string, argv: string[], options: ExecOptions = {}): Promise<ExecResult> {
@@ -468,17 +591,34 @@ export class DockerRuntime implements LabRuntime {
     return { exitCode, stdout: stdout.text(), stderr: stderr.text(), timedOut };
   }
 
+  async engineDiskFree(): Promise<number | undefined> {
+    await this.info();
+    if (!this.dataRoot) return undefined;
+    try {
+      const fs = await statfs(this.dataRoot);
+      return fs.bavail * fs.bsize;
+    } catch {
+      return undefined;
+    }
+  }
+
   async diskUsage(labId: string): Promise<Record<string, number>> {
     const lab = await this.getLab(labId);
     const usage: Record<string, number> = {};
-    for (const host of lab?.hosts ?? []) {
-      if (!host.running) continue;
-      // size: true makes the engine add up the container's writable layer (SizeRw).
-      const inspect = (await this.call(() =>
-        this.docker.getContainer(host.containerId).inspect({ size: true } as Docker.ContainerInspectOptions),
-      )) as { SizeRw?: number };
-      usage[host.name] = inspect.SizeRw ?? 0;
-    }
+    // Side by side: a host writing 2 GB/s (measured, dd in a lab host) must not wait for its neighbours.
+    await Promise.all(
+      (lab?.hosts ?? [])
+        .filter((host) => host.running)
+        .map(async (host) => {
+          // size: true makes the engine add up the container's writable layer (SizeRw).
+          const inspect = (await this.call(() =>
+            this.docker
+              .getContainer(host.containerId)
+              .inspect({ size: true } as Docker.ContainerInspectOptions),
+          )) as { SizeRw?: number };
+          usage[host.name] = inspect.SizeRw ?? 0;
+        }),
+    );
     return usage;
   }
 

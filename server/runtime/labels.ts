@@ -9,6 +9,8 @@ export const LABEL = {
   token: 'maillab.token',
   created: 'maillab.created',
   image: 'maillab.image',
+  /** cgroup v1 Docker: the host's own parent cgroup (systemd-flags.ts), removed with the lab. */
+  cgroupSlot: 'maillab.cgroup-slot',
 } as const;
 
 export function networkName(labId: string): string {

@@ -14,6 +14,19 @@ export interface EngineInfo {
   product: 'docker' | 'podman';
   version: string;
   cgroupVersion: '1' | '2';
+  /** How the engine places containers' cgroups (Docker's `docker info`); unknown on some engines. */
+  cgroupDriver?: 'cgroupfs' | 'systemd';
+}
+
+/** Whether the engine caps what each lab host writes to its disk (see disk-cap.ts). */
+export interface DiskCap {
+  capped: boolean;
+  /** The engine's storage, for people: "btrfs", "overlay2 on extfs". */
+  storage: string;
+  /** What one host may write: the cap where the engine enforces it, else the watch's limit. */
+  limitBytes: number;
+  /** Why it is not capped, when the engine said (its own words). */
+  reason?: string;
 }
 
 export interface LabSpec {
@@ -119,6 +132,17 @@ export interface LabRuntime {
   /** Idempotent: removing a lab that is already gone succeeds. */
   destroyLab(labId: string): Promise<void>;
   exec(labId: string, host: HostName, argv: string[], options?: ExecOptions): Promise<ExecResult>;
+  /**
+   * Whether every lab host gets a disk cap from the engine; `image` (the lab image) lets the engine
+   * confirm by its answer when its info alone cannot tell. Asked once per runtime.
+   */
+  diskCap(image?: string): Promise<DiskCap>;
+  /**
+   * Bytes free on the filesystem that holds the engine's containers, read from this machine (a
+   * statfs, microseconds); undefined when it is not reachable from here (a remote or rootless engine
+   * whose data this process cannot see). The host watch reads it often to notice a fast write early.
+   */
+  engineDiskFree(): Promise<number | undefined>;
   /** Bytes each host has written to its own disk layer (what a student's writes cost the machine). */
   diskUsage(labId: string): Promise<Record<HostName, number>>;
   /**

@@ -1,10 +1,10 @@
-// How to run systemd as PID 1 without privileged mode, per engine. Measured on a cgroup v1 Docker
-// host: /run and /run/lock as tmpfs plus a read-only /sys/fs/cgroup boot systemd with no added
-// capability. On cgroup v2 Docker, systemd needs its own writable cgroup subtree, which a private
-// cgroup namespace gives. Podman detects /sbin/init and sets all of this up itself (measured on
-// Podman 4.3, cgroup v1: tmpfs /run, /run/lock, /tmp and a read-only cgroup tree with a writable
-// name=systemd hierarchy), even through its Docker-compatible API.
-import { readdirSync } from 'node:fs';
+// How to run systemd as PID 1 without privileged mode, per engine, so that root in a lab host sees
+// and writes no cgroup but its own. cgroup v1 Docker: tmpfs /run and /run/lock, the engine's own
+// read-only cgroup mount, and name=systemd writable only below a parent cgroup made for that one host
+// (see the end of systemdHostConfig). cgroup v2 Docker 28+: a private cgroup namespace with only the
+// container's own cgroup writable. Podman detects /sbin/init and sets systemd up itself; on cgroup
+// v2 its private namespace keeps a host to its own cgroup, on cgroup v1 it binds the whole host tree
+// (measured on Podman 4.3), so that is refused.
 import { MaillabError } from '../errors.ts';
 import type { EngineInfo } from './runtime.ts';
 
@@ -18,6 +18,8 @@ export interface SystemdHostConfig {
   Tmpfs: Record<string, string>;
   Binds: string[];
   CgroupnsMode?: 'private' | 'host';
+  /** cgroup v1 Docker: the parent cgroup made for this one host alone (see ownCgroupV1). */
+  CgroupParent?: string;
   Ulimits?: Ulimit[];
   SecurityOpt?: string[];
 }
@@ -39,25 +41,26 @@ export interface SystemdFlagOptions {
   /** MAILLAB_UNSAFE_CGROUP_BIND=1: on older Docker with cgroup v2, bind the host's cgroup tree writable. */
   allowUnsafeCgroupBind?: boolean;
   /**
-   * cgroup v1: the controller hierarchies mounted under the host's /sys/fs/cgroup (pids, memory,
-   * devices…), from hostCgroupControllers().
+   * cgroup v1 Docker: a name for this host's own parent cgroup, unique on the engine (hex: it is also
+   * a systemd slice name, where a dash would mean nesting). Required there.
    */
-  cgroupControllers?: string[];
+  cgroupSlot?: string;
 }
 
 /**
- * The cgroup v1 controller hierarchies on this machine (real directories under /sys/fs/cgroup, not
- * the cpu → cpu,cpuacct links), leaving out the two systemd itself must write: name=systemd and the
- * hybrid unified tree. Empty when the engine's host is not this machine's (nothing to read).
+ * Where a cgroup v1 Docker host's own parent cgroup lives, by the engine's cgroup driver: cgroupfs
+ * puts a container at `<CgroupParent>/<id>`, the systemd driver at `<slice path>/docker-<id>.scope`.
+ * `path` is relative to a hierarchy's root (/sys/fs/cgroup/<hierarchy>).
  */
-export function hostCgroupControllers(root = '/sys/fs/cgroup'): string[] {
-  try {
-    return readdirSync(root, { withFileTypes: true })
-      .filter((e) => e.isDirectory() && e.name !== 'systemd' && e.name !== 'unified')
-      .map((e) => e.name);
-  } catch {
-    return [];
-  }
+export function ownCgroupV1(
+  slot: string,
+  driver: EngineInfo['cgroupDriver'],
+): { CgroupParent: string; path: string } {
+  if (!/^[0-9a-z]+$/.test(slot))
+    throw new Error(`cgroup slot "${slot}" must be lowercase letters and digits`);
+  if (driver === 'systemd')
+    return { CgroupParent: `maillab-${slot}.slice`, path: `maillab.slice/maillab-${slot}.slice` };
+  return { CgroupParent: `/maillab/${slot}`, path: `maillab/${slot}` };
 }
 
 /**
@@ -74,19 +77,34 @@ export const PODMAN_ULIMITS: Ulimit[] = [
 ];
 
 export function systemdHostConfig(
-  engine: Pick<EngineInfo, 'product' | 'cgroupVersion'> & { version?: string },
+  engine: Pick<EngineInfo, 'product' | 'cgroupVersion'> &
+    Partial<Pick<EngineInfo, 'version' | 'cgroupDriver'>>,
   options: SystemdFlagOptions = {},
 ): SystemdHostConfig {
   // Podman mounts what systemd needs itself when the command is /sbin/init, but its tmpfs mounts are
   // unsized (measured on Podman 4.3: /run and /tmp each as big as half the machine's memory). Mounts
   // given here replace its own, so they carry the same sizes as on Docker; /tmp, a tmpfs only on
   // Podman, gets one too.
-  if (engine.product === 'podman')
-    return {
+  if (engine.product === 'podman') {
+    const podman = {
       Tmpfs: { ...RUN_TMPFS, ...PODMAN_TMP_TMPFS },
-      Binds: [],
+      Binds: [] as string[],
       Ulimits: PODMAN_ULIMITS.map((u) => ({ ...u })),
     };
+    if (engine.cgroupVersion === '2' || options.allowUnsafeCgroupBind) return podman;
+    // Rootful Podman on cgroup v1 binds the host's whole name=systemd tree writable into a systemd
+    // container, and with a private cgroup namespace mounts it from the host's root all the same
+    // (measured on Podman 4.3: the mount's root was "/../.."): root in a lab wrote into other
+    // containers' cgroups, Docker's included. Docker's own-parent layout (below) boots systemd there,
+    // but Podman's runc then cannot exec into the host (it looks for a unified cgroup it never made),
+    // so no lab can start: refused, as older Docker on cgroup v2 is.
+    throw new MaillabError(
+      'lab_failed',
+      'Podman on a cgroup v1 host gives every systemd container the whole host cgroup tree writable, so root in one lab ' +
+        'could kill or freeze other labs. Use Docker (its labs get only their own cgroup), or Podman on a cgroup v2 host. ' +
+        'On a machine only you use, MAILLAB_UNSAFE_CGROUP_BIND=1 allows it anyway.',
+    );
+  }
   if (engine.cgroupVersion === '2') {
     // A private cgroup namespace does not narrow a bind mount: binding the host's /sys/fs/cgroup
     // writable would let root in a lab rewrite the host's and other labs' limits. Docker 28 can make
@@ -113,16 +131,34 @@ export function systemdHostConfig(
         'On a machine only you use, MAILLAB_UNSAFE_CGROUP_BIND=1 allows the old writable bind anyway.',
     );
   }
-  // Measured: a read-only bind of /sys/fs/cgroup leaves the controller hierarchies mounted below it
-  // writable (Docker 20.10 binds recursively but makes only the top read-only), so root in a lab could
-  // raise the pids limit of every container or allow itself devices. Each controller is bound
-  // read-only on its own; only name=systemd (no resource control) stays writable for systemd.
-  const controllers = options.cgroupControllers ?? [];
+  // cgroup v1 Docker (20.10 has no writable-cgroups): systemd must write its own name=systemd
+  // hierarchy, and the engine's /sys/fs/cgroup bind used to hand over the WHOLE host tree with it
+  // (measured: root in a lab listed every container in /sys/fs/cgroup/unified/docker and killed one
+  // through its cgroup.kill). Now nothing of the host's tree is bound. The engine's own cgroup mount
+  // shows each controller read-only at this container's own cgroup, and the hybrid unified tree not
+  // at all (systemd then runs in legacy mode, as RHEL 8 did). Only name=systemd is writable, and
+  // only below a parent cgroup made for this one host (CgroupParent): a small tmpfs over the
+  // engine's read-only name=systemd mount holds the bind of that parent at the very path
+  // /proc/self/cgroup names, so systemd finds its cgroup where it looks. A cgroup namespace cannot
+  // do this on v1 Docker: it makes the engine mount name=systemd read-only. Measured on Docker
+  // 20.10, cgroup v1 hybrid: systemd 252 boots to `running`; the host's other cgroups are invisible.
+  // The engine makes the parent directories (a bind source it creates) but never removes them:
+  // DockerRuntime.destroyLab does.
+  const own = ownCgroupV1Flags(options, engine.cgroupDriver);
+  return { ...own, Tmpfs: { ...RUN_TMPFS, ...own.Tmpfs } };
+}
+
+/** The own-parent layout of a cgroup v1 host (above); its tmpfs goes beside the /run mounts. */
+function ownCgroupV1Flags(
+  options: SystemdFlagOptions,
+  driver: EngineInfo['cgroupDriver'],
+): { Tmpfs: Record<string, string>; Binds: string[]; CgroupParent: string } {
+  if (!options.cgroupSlot) throw new Error('a cgroup v1 lab host needs its own cgroup slot');
+  const own = ownCgroupV1(options.cgroupSlot, driver);
+  const systemdPath = `/sys/fs/cgroup/systemd/${own.path}`;
   return {
-    Tmpfs: { ...RUN_TMPFS },
-    Binds: [
-      '/sys/fs/cgroup:/sys/fs/cgroup:ro',
-      ...controllers.map((c) => `/sys/fs/cgroup/${c}:/sys/fs/cgroup/${c}:ro`),
-    ],
+    Tmpfs: { '/sys/fs/cgroup/systemd': 'rw,nosuid,nodev,noexec,mode=755,size=1m' },
+    Binds: [`${systemdPath}:${systemdPath}:rw`],
+    CgroupParent: own.CgroupParent,
   };
 }

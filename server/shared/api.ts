@@ -16,6 +16,11 @@ export interface Status {
     /** The image's self-test: passed, or the step that failed. */
     selfTest?: { passed: boolean; at: string; failedStep?: string };
   };
+  /**
+   * The machine's owner only: whether the engine caps each lab host's disk, one line ("disk: capped
+   * at 1024 MB per host (btrfs)" or "disk: NOT capped (…)"); absent for students and instructors.
+   */
+  disk?: { capped: boolean; line: string };
 }
 
 /** GET /api/lessons answers a list of these. */

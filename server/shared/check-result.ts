@@ -21,6 +21,11 @@ export interface ExerciseResult {
   criteria: CriterionResult[];
   /** Weighted percentage of this exercise, 0–100. */
   score: number;
+  /**
+   * Set when this attempt could not be written to maillab's record (the store's disk full or
+   * read-only): the verdict stands, but no instructor or export will see it. Says what to do.
+   */
+  notRecorded?: string;
 }
 
 export interface GradeReport {

@@ -1,6 +1,6 @@
 // maillab's own database: one SQLite file in the data directory (better-sqlite3, synchronous, so a
 // transaction is one call and nothing interleaves inside it). Opening it brings its schema up to date.
-import { mkdirSync } from 'node:fs';
+import { accessSync, constants, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { MaillabError } from '../errors.ts';
@@ -16,7 +16,15 @@ export function openDatabase(dir: string, migrations: readonly string[] = MIGRAT
   if (dir === ':memory:') db = new Database(':memory:');
   else {
     mkdirSync(dir, { recursive: true });
-    db = new Database(path.join(dir, DATABASE_FILE));
+    const file = path.join(dir, DATABASE_FILE);
+    // SQLite cannot open a WAL database where it cannot make its shared-memory file ("unable to open
+    // database file"): say what is wrong and what to do instead.
+    if (readOnlyFilesystem(dir))
+      throw new MaillabError(
+        'bad_request',
+        `The data directory ${dir} is on a read-only filesystem, so maillab could record no attempt there. Remount it read-write (or free the disk it is on), or point MAILLAB_DATA_DIR elsewhere.`,
+      );
+    db = new Database(file);
     // WAL: the server writes while the CLI (class export, class list) reads, without either waiting.
     db.pragma('journal_mode = WAL');
   }
@@ -42,4 +50,14 @@ export function migrate(db: Db, migrations: readonly string[] = MIGRATIONS): num
     }).immediate();
   }
   return migrations.length;
+}
+
+/** Whether `dir` is on a filesystem mounted read-only (EROFS holds for root too, unlike modes). */
+function readOnlyFilesystem(dir: string): boolean {
+  try {
+    accessSync(dir, constants.W_OK);
+    return false;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EROFS';
+  }
 }

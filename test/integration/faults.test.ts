@@ -2,15 +2,17 @@
 // name and what to do; Check refuses with that message instead of a 500; starting again replaces the
 // broken lab (never two per owner and lesson); finishing removes every lab it reports, at once, also
 // from a process that did not create them.
-import { rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import type Docker from 'dockerode';
 import pty from 'node-pty';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Services } from '../../server/compose.ts';
 import { compose } from '../../server/compose.ts';
 import { readConfig } from '../../server/config.ts';
+import { runMaillab } from '../support/cli.ts';
 import { realEngine } from '../support/engine.ts';
 
 const services = await realEngine();
@@ -59,6 +61,60 @@ describe.runIf(services)('faults on the real engine', () => {
     const info = await s.runtime.getLab(lab.labId);
     expect(info?.hosts.find((h) => h.name === 'desktop')?.running).toBe(false);
     await s.labs.finish(lab.labId);
+  });
+
+  it('stops a host writing 3 GB within 2 GB in a lab the CLI started with no server, and the watch then leaves', async () => {
+    const cap = await s.runtime.diskCap((await s.images.find())?.image);
+    // On an engine that caps, test/integration/disk-cap.test.ts proves the cap; the watch is not started.
+    if (cap.capped) return;
+    const owner = `${OWNER}-cli`;
+    const stateDir = await mkdtemp(path.join(tmpdir(), 'maillab-host-watch-'));
+    const env = { MAILLAB_OWNER: owner, MAILLAB_STATE_DIR: stateDir, MAILLAB_DISK_LIMIT_MB: '256' };
+    const pidFile = path.join(stateDir, `host-watch-${owner}.pid`);
+    try {
+      const started = await runMaillab(['lab', 'start', '06'], env);
+      expect(started.code, started.stderr).toBe(0);
+      const lab = (await s.runtime.listLabs()).find((l) => l.owner === owner);
+      if (!lab) throw new Error('the CLI started no lab');
+      // The detached watch has started and taken the lab in (it looks for new labs every 2 s).
+      await expect.poll(() => readFile(pidFile, 'utf8').catch(() => ''), { timeout: 15_000 }).toMatch(/^\d+/);
+      await new Promise((resolve) => setTimeout(resolve, 4000));
+      const began = Date.now();
+      // Ends when the host is stopped under it (its exec stream closes) or when the 3 GB are written.
+      await s.runtime.exec(
+        lab.labId,
+        'desktop',
+        ['dd', 'if=/dev/zero', 'of=/root/fill', 'bs=1M', 'count=3072'],
+        {
+          timeoutMs: 60_000,
+        },
+      );
+      const ms = Date.now() - began;
+      // The host shuts down (systemd's clean stop takes a few seconds) after dd was ended.
+      const inspect = () =>
+        docker
+          .getContainer(`maillab-${lab.labId}-desktop`)
+          .inspect({ size: true } as Parameters<Docker.Container['inspect']>[0]) as Promise<
+          Docker.ContainerInspectInfo & { SizeRw?: number }
+        >;
+      await expect.poll(async () => (await inspect()).State.Running, { timeout: 15_000 }).toBe(false);
+      const desktop = await inspect();
+      const written = desktop.SizeRw ?? 0;
+      process.stderr.write(
+        `[host watch] desktop stopped after ${ms} ms with ${Math.round(written / 1024 / 1024)} MiB written\n`,
+      );
+      expect(written).toBeLessThan(2 * 1024 * 1024 * 1024);
+      // The lab says why on the next command, and finishing it leaves no watch behind.
+      const grade = await runMaillab(['lab', 'grade', '06'], env);
+      expect(grade.stdout + grade.stderr).toMatch(/Host desktop of this lab stopped .*filling its disk/);
+      expect((await runMaillab(['lab', 'finish', '06'], env)).code).toBe(0);
+      await expect
+        .poll(() => readFile(pidFile, 'utf8').catch(() => 'gone'), { timeout: 15_000 })
+        .toBe('gone');
+    } finally {
+      await runMaillab(['lab', 'finish', '06'], env);
+      await rm(stateDir, { recursive: true, force: true });
+    }
   });
 
   it('keeps another lab responsive under a fork bomb, then ends the bomb; a memory hog dies alone', async () => {

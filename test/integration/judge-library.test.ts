@@ -121,6 +121,47 @@ describe.runIf(services)('judge library on a real lab', () => {
     expect(await judge('log_text server postfix | grep -c FAKE1 || true')).toBe('0');
   });
 
+  it("believes dovecot's own lines, and not a program run as a look-alike unit or under another name", async () => {
+    const marker = `FORGED${nonce}`;
+    // Any program can be made a unit named like the daemon's (measured: its lines carry
+    // _SYSTEMD_UNIT=dovecot@x.service and its own _COMM, here python3.11, when it lives long enough
+    // for journald to read its cgroup): such lines are not the daemon's.
+    for (const argv of [
+      [
+        'systemd-run',
+        '--quiet',
+        '--wait',
+        '--unit=dovecot@x',
+        '/usr/bin/python3.11',
+        '-c',
+        `import time; print("imap-login: Login: ${marker}", flush=True); time.sleep(2)`,
+      ],
+      [
+        'systemd-run',
+        '--quiet',
+        '--wait',
+        '--unit=saslauthd@x',
+        '/usr/bin/python3.11',
+        '-c',
+        `import time; print("auth success: ${marker}", flush=True); time.sleep(2)`,
+      ],
+    ])
+      expect((await s.runtime.exec(lab.labId, 'server', argv)).exitCode).toBe(0);
+    // dovecot's own: a login it logs itself.
+    await s.runtime.exec(lab.labId, 'server', [
+      '/bin/bash',
+      '-c',
+      'printf "a login student nosuchpassword\r\na logout\r\n" | timeout 5 nc 127.0.0.1 143 >/dev/null; sleep 1',
+    ]);
+    await s.runtime.copyFiles(lab.labId, 'server', 'grader', {
+      paths: ['/var/log/journal'],
+      into: `${EVIDENCE_DIR}/server`,
+    });
+    expect(await judge(`log_text server dovecot | grep -c ${marker} || true`)).toBe('0');
+    expect(await judge(`log_text server saslauthd | grep -c ${marker} || true`)).toBe('0');
+    expect(await judge('log_text server dovecot | grep -c "imap-login" || true')).not.toBe('0');
+  });
+
   it('reads effective dovecot settings with the grader’s own doveconf from the copied files', async () => {
     expect(await judge('dc server mail_location')).toBe('mbox:~/mail:INBOX=/var/mail/%u');
     expect(await judge('dc server ssl')).toBe('required');

@@ -118,10 +118,100 @@ describe.runIf(services)('lab runtime on the real engine', () => {
       '/bin/bash',
       '-c',
       // Every writable-looking limit file under /sys/fs/cgroup: each write must be refused.
-      'n=0; for f in $(find /sys/fs/cgroup -maxdepth 3 -name "pids.max" -o -maxdepth 3 -name "memory.limit_in_bytes" -o -maxdepth 3 -name "memory.max" -o -maxdepth 3 -name "cpu.max" | head -n 40); do n=$((n+1)); if echo 1000000 2>/dev/null > "$f"; then echo "WROTE $f"; fi; done; echo "tried $n"',
+      'n=0; for f in $(find /sys/fs/cgroup -name "pids.max" -o -name "memory.limit_in_bytes" -o -name "memory.max" -o -name "cpu.max" -o -name "cpu.cfs_quota_us" -o -name "devices.allow" | head -n 40); do n=$((n+1)); if echo 1000000 2>/dev/null > "$f"; then echo "WROTE $f"; fi; done; echo "tried $n"',
     ]);
     expect(probe.stdout).toMatch(/tried [1-9]\d*/);
     expect(probe.stdout).not.toContain('WROTE');
+  });
+
+  it("shows a lab host no other container's cgroup, and lets it kill, freeze or join none, as root", async () => {
+    // Another container of the same lab (server, and the grader) and a bystander lab's host.
+    const bystander = await createLab(['server']);
+    const others = [
+      ...lab.hosts.filter((h) => h.name !== 'desktop').map((h) => h.containerId),
+      ...bystander.hosts.map((h) => h.containerId),
+    ];
+    // As a determined student would: look everywhere a cgroup tree could be, mount one, then write
+    // every control file found (kill, freeze, procs, tasks, subtree_control, release_agent, limits)
+    // outside the host's own name=systemd subtree (the parent cgroup made for this host alone, see
+    // systemd-flags.ts), and try to move into any other cgroup.
+    const attack = await s.runtime.exec(
+      lab.labId,
+      'desktop',
+      [
+        '/bin/bash',
+        '-c',
+        `own=$(awk -F: '$2=="name=systemd"{print $3}' /proc/self/cgroup); echo "OWN $own"
+for id in "$@"; do
+  find /sys/fs/cgroup -name "*\${id:0:12}*" 2>/dev/null | sed "s/^/SEES /"
+  grep -l "\${id:0:12}" /proc/[0-9]*/cgroup 2>/dev/null | sed "s/^/PROC /"
+done
+grep -E ' - cgroup2? ' /proc/self/mountinfo | awk '{print "ROOT " $4 " AT " $5}'
+mkdir -p /tmp/cg; for t in "cgroup2 none" "cgroup -o name=systemd none" "cgroup -o pids none"; do mount -t $t /tmp/cg 2>/dev/null && echo "MOUNTED $t"; done
+n=0
+while IFS= read -r -d '' f; do
+  # The host's own parent (made for it alone) and below are its own to write.
+  case "$f" in /sys/fs/cgroup/systemd"\${own%/*}"/*) continue ;; esac
+  [ "$(stat -f -c %T "$f")" = tmpfs ] && continue
+  n=$((n+1))
+  case "$(basename "$f")" in
+    cgroup.procs|tasks) v=$$ ;; freezer.state) v=FROZEN ;; release_agent) v=/tmp/x ;; cgroup.subtree_control) v=+pids ;; *) v=1 ;;
+  esac
+  if (echo "$v" > "$f") 2>/dev/null; then echo "WROTE $f"; fi
+done < <(find /sys/fs/cgroup -type f -print0 2>/dev/null)
+echo "TRIED $n"`,
+        'attack',
+        ...others,
+      ],
+      { timeoutMs: 60_000 },
+    );
+    const out = attack.stdout;
+    const own = /^OWN (\/maillab\/[0-9a-f]+\/[0-9a-f]{64})$/m.exec(out)?.[1];
+    expect(own, out).toBeDefined();
+    expect(out).not.toMatch(/^(SEES|PROC|MOUNTED|WROTE) /m);
+    // Every cgroup filesystem the host has mounted starts at its own cgroup or its own parent.
+    const roots = [...out.matchAll(/^ROOT (\S+) AT (\S+)$/gm)].map((m) => m[1] ?? '');
+    expect(roots.length).toBeGreaterThan(0);
+    const parent = own?.replace(/\/[0-9a-f]{64}$/, '') ?? '';
+    for (const root of roots) expect([own, parent]).toContain(root);
+    expect(Number(/^TRIED (\d+)$/m.exec(out)?.[1])).toBeGreaterThan(20);
+    // No other host's slot is this host's: the parent holds only this container.
+    const desktop = lab.hosts.find((h) => h.name === 'desktop');
+    expect(own).toContain(desktop?.containerId);
+    // And every other container is still up and not frozen.
+    for (const [labId, host] of [
+      [lab.labId, 'server'],
+      [lab.labId, 'grader'],
+      [bystander.labId, 'server'],
+    ] as const) {
+      const state = await s.runtime.exec(labId, host, ['systemctl', 'is-system-running'], {
+        timeoutMs: 10_000,
+      });
+      expect(state.stdout.trim()).toBe('running');
+    }
+    await s.runtime.destroyLab(bystander.labId);
+  });
+
+  it("leaves no cgroup of a finished lab's hosts behind on the machine", async () => {
+    const info = await s.runtime.info();
+    const extra = await createLab(['server']);
+    const slots = (
+      await docker.listContainers({ all: true, filters: { label: [`maillab.lab=${extra.labId}`] } })
+    ).map((c) => c.Labels['maillab.cgroup-slot']);
+    if (info.product === 'docker' && info.cgroupVersion === '1') {
+      expect(slots.every((slot) => /^[0-9a-f]{16}$/.test(slot ?? ''))).toBe(true);
+      const { existsSync } = await import('node:fs');
+      for (const slot of slots) expect(existsSync(`/sys/fs/cgroup/systemd/maillab/${slot}`)).toBe(true);
+      await s.runtime.destroyLab(extra.labId);
+      for (const slot of slots)
+        for (const hierarchy of ['systemd', 'memory', 'pids', 'cpu', 'freezer', 'unified'])
+          expect(existsSync(`/sys/fs/cgroup/${hierarchy}/maillab/${slot}`)).toBe(false);
+    } else {
+      // On cgroup v2 the engine's private cgroup namespace needs no parent of maillab's own (and
+      // Podman on cgroup v1 is refused: systemd-flags.ts).
+      expect(slots.every((slot) => slot === undefined)).toBe(true);
+      await s.runtime.destroyLab(extra.labId);
+    }
   });
 
   it('caps the tmpfs /run: writing past it fails inside the host instead of filling the machine', async () => {

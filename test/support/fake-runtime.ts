@@ -3,6 +3,7 @@
 import type {
   CopyRequest,
   CopyResult,
+  DiskCap,
   EngineInfo,
   ExecOptions,
   ExecResult,
@@ -113,6 +114,19 @@ export class FakeRuntime implements LabRuntime {
   }
 
   readonly disk = new Map<string, number>();
+  /** What diskCap answers: not capped, as on overlay2 over ext4, unless a test says otherwise. */
+  cap: DiskCap = { capped: false, storage: 'overlay2 on extfs', limitBytes: 1024 * 1024 * 1024 };
+
+  async diskCap(): Promise<DiskCap> {
+    return this.cap;
+  }
+
+  /** What engineDiskFree answers; a test lowers it to play a fast write. */
+  free: number | undefined = undefined;
+
+  async engineDiskFree(): Promise<number | undefined> {
+    return this.free;
+  }
   readonly stopped: string[] = [];
 
   async diskUsage(labId: string): Promise<Record<string, number>> {

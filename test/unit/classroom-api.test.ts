@@ -71,6 +71,7 @@ beforeEach(async () => {
     status: {
       engine: async () => ({ ok: true }),
       image: () => ({ flavor: 'offline', tag: 't', description: 'd' }),
+      disk: async () => ({ capped: false, line: 'disk: NOT capped (overlay2 on extfs)' }),
     },
   });
   const server = app.listen(0, '127.0.0.1');
@@ -211,6 +212,17 @@ describe('what a student can never do', () => {
     expect((await call(bob.cookie, 'GET', '/api/lessons/06')).body.lab).toBeNull();
     expect(runtime.labs.has(annLab)).toBe(true);
     expect(labs.get(annLab).results).toEqual({});
+  });
+
+  it('learn whether the disk is capped: only the machine’s owner is told', async () => {
+    const ann = await join('Ann');
+    const student = await call(ann.cookie, 'GET', '/api/status');
+    expect(student.status).toBe(200);
+    expect(student.body.disk).toBeUndefined();
+    const instructor = await call(instructorOf(tuesday), 'GET', '/api/status');
+    expect(instructor.body.disk).toBeUndefined();
+    const owner = await call(`${SESSION_COOKIE}=${session.newSessionCookie()}`, 'GET', '/api/status');
+    expect(owner.body.disk).toEqual({ capped: false, line: 'disk: NOT capped (overlay2 on extfs)' });
   });
 
   it('call an instructor route, of their class or any other', async () => {

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { Checker } from '../../server/checker/checker.ts';
-import { startHostWatch } from '../../server/labs/host-watch.ts';
+import { QUICK_MS, QUICK_TRIGGER_BYTES, startHostWatch } from '../../server/labs/host-watch.ts';
 import { LabService } from '../../server/labs/lab-service.ts';
 import { GraderStore } from '../../server/store/grader-store.ts';
 import { FakeRuntime } from '../support/fake-runtime.ts';
@@ -41,6 +41,60 @@ describe('the host watch', () => {
     stop();
     await vi.advanceTimersByTimeAsync(5000);
     expect(seen).toHaveLength(4);
+  });
+
+  it('leaves the disk to the engine where it caps every host, and still looks at processes', async () => {
+    vi.useFakeTimers();
+    const seen: string[] = [];
+    const stop = startHostWatch(
+      {
+        enforceDiskLimit: async () => {
+          seen.push('disk');
+          return [];
+        },
+        enforceProcessLimit: async () => {
+          seen.push('processes');
+          return [];
+        },
+      },
+      { diskLimitBytes: 42, everyMs: 1000, warn: () => {}, diskCapped: async () => true },
+    );
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(seen).toEqual(['processes']);
+    stop();
+  });
+
+  it('looks at the disk early once 256 MB more of the engine’s filesystem is used, not for less', async () => {
+    vi.useFakeTimers();
+    const looks: number[] = [];
+    let free = 10 * 1024 ** 3;
+    const stop = startHostWatch(
+      {
+        enforceDiskLimit: async () => {
+          looks.push(Date.now());
+          return [];
+        },
+        enforceProcessLimit: async () => [],
+      },
+      { diskLimitBytes: 42, everyMs: 20_000, warn: () => {}, diskFree: async () => free },
+    );
+    const start = Date.now();
+    await vi.advanceTimersByTimeAsync(QUICK_MS);
+    // Under the trigger: no look before the regular one.
+    free -= QUICK_TRIGGER_BYTES - 1;
+    await vi.advanceTimersByTimeAsync(5 * QUICK_MS);
+    expect(looks).toEqual([]);
+    // A fast write: the next quick read sees it and looks at once.
+    free -= 2;
+    await vi.advanceTimersByTimeAsync(QUICK_MS);
+    expect(looks.map((t) => t - start)).toEqual([7 * QUICK_MS]);
+    // Space freed and written again: counted from the new free space, not the old one.
+    free += 2 * QUICK_TRIGGER_BYTES;
+    await vi.advanceTimersByTimeAsync(QUICK_MS);
+    free -= QUICK_TRIGGER_BYTES;
+    await vi.advanceTimersByTimeAsync(QUICK_MS);
+    expect(looks).toHaveLength(2);
+    stop();
   });
 
   it('never stacks a look on one that is still running', async () => {

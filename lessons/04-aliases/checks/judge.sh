@@ -37,6 +37,24 @@ is_user() { awk -F: -v u="$1" '$1 == u {f = 1} END {exit !f}' "$passwd" 2>/dev/n
 # canon VALUE: the recipients an alias value names, sorted, comma-separated: lowercased (local delivery
 # folds case), a leading backslash dropped, user@a-local-domain as the user. Postfix splits the value at
 # commas and at white space alike (measured: "kelly li" delivers to both).
+# expand_includes VALUE: an alias's recipients with each :include:FILE replaced by the recipients that
+# file lists (commas or new lines between them, # comment lines skipped), as postfix's local delivery
+# agent reads them; a file the engine did not copy (only /etc/postfix and /etc/mail are) stays as
+# written, and the criterion then names it.
+expand_includes() {
+  local w out="" f
+  local -a words
+  read -ra words <<<"${1//,/ }"
+  for w in "${words[@]}"; do
+    f=$(evidence $S "${w#:include:}")
+    if [[ ${w,,} == :include:/* ]] && [ -f "$f" ]; then
+      out+="${out:+,}$(grep -v '^[[:space:]]*#' "$f" | tr ',\n' '  ' | xargs | tr ' ' ',')"
+    else
+      out+="${out:+,}$w"
+    fi
+  done
+  printf '%s' "$out"
+}
 canon() {
   local v=${1,,} w
   local -a words
@@ -64,7 +82,7 @@ if [ -f "$file" ]; then
     "$work/postalias.warn" | sort -u | head -n 3 | paste -sd';' | sed 's/;/; /g' | cut -c1-300)
   for n in "${NAMES[@]}"; do
     F_RAW[$n]=$(postalias -q "$n" "hash:$work/aliases" 2>/dev/null)
-    F_SET[$n]=$(canon "${F_RAW[$n]}")
+    F_SET[$n]=$(canon "$(expand_includes "${F_RAW[$n]}")")
   done
 fi
 warn_note=""
@@ -73,7 +91,7 @@ warn_note=""
 if [ -f "$db" ]; then
   for n in "${NAMES[@]}"; do
     D_RAW[$n]=$(postalias -q "$n" "hash:$file" 2>/dev/null)
-    D_SET[$n]=$(canon "${D_RAW[$n]}")
+    D_SET[$n]=$(canon "$(expand_includes "${D_RAW[$n]}")")
   done
 fi
 # describe RAW-ARRAY-NAME: "postmaster → root, hr → jerry, managers → (none)"
@@ -184,7 +202,21 @@ fi
 # --- deliveries: the grader's message, followed through postfix's own log lines and the mailboxes ---
 qid=$(grep -oE 'queued as [0-9A-Za-z]+' <<<"$data_text" | awk '{print $3}')
 local_log=""
-[ -n "$qid" ] && local_log=$(log_text $S postfix "$msgid" | grep -E "^postfix/local: $qid: ")
+qids=$qid
+if [ -n "$qid" ]; then
+  all_local=$(log_text $S postfix "$msgid" | grep -E '^postfix/local: ')
+  # An alias that names a list file (:include:) is delivered by local forwarding: the copies to its
+  # members go out under new queue IDs ("forwarded as ID"), the same Message-ID. Follow them (an
+  # include in an include, at most three deep).
+  frontier=$qid
+  for _ in 1 2 3; do
+    next=$(for q in $frontier; do grep -E "^postfix/local: $q: " <<<"$all_local"; done |
+      grep -oE 'forwarded as [0-9A-Za-z]+' | awk '{print $3}' | xargs)
+    [ -n "$next" ] || break
+    qids+=" $next" frontier=$next
+  done
+  local_log=$(grep -E "^postfix/local: (${qids// /|}): " <<<"$all_local")
+fi
 # delivery ALIAS USER: "status<US>detail" of postfix's local delivery of ALIAS@example.com to USER.
 delivery() {
   local alias=$1 user=$2 line to orig
@@ -222,6 +254,9 @@ in_box() {
   while IFS=$'\x1f' read -r _ _ _ _ _ m_qid m_ip _ m_has; do
     [ "$m_has" = 1 ] || continue
     [ -n "$qid" ] && [ "$m_qid" = "$qid" ] && [ "$m_ip" = "$ip_grader" ] && { echo 1; return; }
+    # A copy postfix forwarded for a list file: its queue ID comes from postfix's own line for the
+    # grader's message, and its top Received: is postfix's local one, with no client address.
+    [ -n "$m_qid" ] && [ "$m_qid" != "$qid" ] && [[ " $qids " == *" $m_qid "* ]] && [ -z "$m_ip" ] && { echo 1; return; }
     echo 2
     return
   done < <(mbox_messages --needle "$MAILLAB_NONCE" "$(evidence $S "/var/spool/mail/$1")")

@@ -55,6 +55,12 @@ loopback_value() {
     case $w in loopback-only | localhost | 127.* | '[::1]' | ::1) ;; *) return 1 ;; esac
   done
 }
+# Did postfix's master say, after it last started, that inet_interfaces changed under it (a reload
+# of a new value)? Then it still listens where it did when it started.
+restart_needed() {
+  log_text $D postfix | grep -E '^postfix/master: (daemon started|warning: to change inet_interfaces)' |
+    awk '/daemon started/ {w = 0} /to change inet_interfaces/ {w = 1} END {exit !w}'
+}
 if [ $running -ne 0 ]; then
   fail loopback-only "$outside; $down_seen." "$down_hint"
 elif [ $open -eq 0 ] && loopback_value "$ii"; then
@@ -69,6 +75,11 @@ elif [ -z "$smtpd_inet" ]; then
 elif ! loopback_value "$ii"; then
   fail loopback-only "$outside, but postfix on desktop is told to listen on '$ii'$note: something else (a firewall?) hides the port today." \
     "Closing the port from outside is not the same as not listening: make postfix itself listen on the loopback interface only (inet_interfaces), then restart it."
+elif restart_needed; then
+  # Port 25 looks closed, yet the running master still listens where it did before: something else
+  # (a firewall) hides it, and the next one to open the port finds postfix on every interface.
+  fail loopback-only "$outside, but desktop's postfix logged after its last start: warning: to change inet_interfaces, stop and start Postfix (inet_interfaces = $ii$note)." \
+    "main.cf is right but the running master process still has its old sockets: inet_interfaces is only read when postfix starts, so a reload is not enough — restart postfix."
 else
   pass loopback-only "$outside; desktop's postfix runs with inet_interfaces = $ii$note."
 fi
