@@ -19,9 +19,15 @@ import {
   planReads,
 } from './evidence-copy.ts';
 import { FIX_UP_SCRIPT, SEAL_FACTS_SCRIPT, standInAddress, swapPairs } from './lab-facts.ts';
-import { createLabNetwork, type LabExec, serveLabDns, writeHostsFiles } from './lab-network.ts';
+import {
+  createLabNetwork,
+  type LabExec,
+  randomGraderAddress,
+  serveLabDns,
+  writeHostsFiles,
+} from './lab-network.ts';
 import { DEFAULT_LAB_SUBNETS } from './lab-subnets.ts';
-import { containerName, hostNames, LABEL, networkName } from './labels.ts';
+import { containerName, graderContainerName, hostNames, LABEL, networkName } from './labels.ts';
 import {
   type CopyRequest,
   type CopyResult,
@@ -263,12 +269,14 @@ export class DockerRuntime implements LabRuntime {
     const net = networkName(spec.labId);
     try {
       onProgress(`Creating private network ${net} (no route out)`);
-      await createLabNetwork(this.docker, engine, net, this.labSubnets, {
+      const subnet = await createLabNetwork(this.docker, engine, net, this.labSubnets, {
         [LABEL.lab]: spec.labId,
         [LABEL.lesson]: spec.lesson,
       });
       // Where the engine can, each host's disk is capped: a student cannot fill the machine's.
       const capped = (await this.diskCap(spec.image)).capped;
+      // The grader's address is drawn per lab (Docker: students take the first ones in order).
+      const graderAddress = subnet ? randomGraderAddress(subnet, hosts.length - 1) : undefined;
       // Each host its own parent cgroup, so no two hosts (not even a lab's server and desktop) share
       // what one of them can write: see systemd-flags.ts.
       for (const host of hosts) {
@@ -278,14 +286,18 @@ export class DockerRuntime implements LabRuntime {
           cgroupSlot,
         });
         const { fqdn, aliases } = hostNames(host);
+        const grader = host === GRADER_HOST;
         onProgress(`Creating host ${fqdn}`);
         const image = spec.hostImages?.[host] ?? spec.image;
         const storageOpt = capped ? { size: await this.storageSize(image) } : undefined;
+        // Docker's DNS answers for a container's host name as for an alias (measured on 20.10: a
+        // grader named grader.example.com resolved from desktop), so the grader is named at random.
+        const name = grader ? graderContainerName(spec.labId) : containerName(spec.labId, host);
         const container = await this.docker
           .createContainer({
-            name: containerName(spec.labId, host),
+            name,
             Image: image,
-            Hostname: fqdn,
+            Hostname: grader ? name : fqdn,
             Labels: {
               ...common,
               [LABEL.host]: host,
@@ -319,7 +331,16 @@ export class DockerRuntime implements LabRuntime {
               ...(flags.SecurityOpt ? { SecurityOpt: flags.SecurityOpt } : {}),
               ...(storageOpt ? { StorageOpt: storageOpt } : {}),
             },
-            NetworkingConfig: { EndpointsConfig: { [net]: { Aliases: aliases } } },
+            // No alias for the grader: the engine's DNS must not answer for it (lab-network.ts).
+            NetworkingConfig: {
+              EndpointsConfig: {
+                [net]: grader
+                  ? graderAddress
+                    ? { IPAMConfig: { IPv4Address: graderAddress } }
+                    : {}
+                  : { Aliases: aliases },
+              },
+            },
           })
           .catch((err: unknown) => {
             // Docker says "No such image", Podman "image not known": one typed error for the callers.
@@ -396,7 +417,7 @@ export class DockerRuntime implements LabRuntime {
   private async addresses(labId: string, net: string, hosts: string[]): Promise<Map<string, string>> {
     const addresses = new Map<string, string>();
     for (const host of hosts) {
-      const inspect = await this.docker.getContainer(containerName(labId, host)).inspect();
+      const inspect = await this.docker.getContainer(await this.containerRef(labId, host)).inspect();
       const ip = inspect.NetworkSettings.Networks[net]?.IPAddress;
       if (ip) addresses.set(host, ip);
     }
@@ -551,8 +572,9 @@ export class DockerRuntime implements LabRuntime {
     const cmd = ['/usr/bin/timeout', '-k', '2', String(seconds), ...argv];
     // Containers are reached by their fixed names: no listing of the lab per command (a check
     // runs several); only a missing container costs a look-up, to say what is missing.
+    const ref = await this.containerRef(labId, host);
     const exec = await this.call(() =>
-      this.docker.getContainer(containerName(labId, host)).exec({
+      this.docker.getContainer(ref).exec({
         Cmd: cmd,
         AttachStdin: options.stdin !== undefined,
         AttachStdout: true,
@@ -646,7 +668,9 @@ export class DockerRuntime implements LabRuntime {
   }
 
   async stopHost(labId: string, host: string): Promise<void> {
-    await this.call(() => this.docker.getContainer(containerName(labId, host)).stop({ t: 2 })).catch(
+    const ref = await this.containerRef(labId, host).catch(() => undefined);
+    if (!ref) return;
+    await this.call(() => this.docker.getContainer(ref).stop({ t: 2 })).catch(
       (err: { statusCode?: number }) => {
         if (err.statusCode !== 304 && err.statusCode !== 404) throw err;
       },
@@ -664,7 +688,7 @@ export class DockerRuntime implements LabRuntime {
 
   async commitHost(labId: string, host: string, reference: string): Promise<void> {
     const [repo, tag = 'latest'] = splitReference(reference);
-    const container = this.docker.getContainer(containerName(labId, host));
+    const container = this.docker.getContainer(await this.containerRef(labId, host));
     // The lab's addresses, for the seal to swap for stand-ins (lab-facts.ts), while the host still has one.
     const labAddresses = await this.labAddresses(labId);
     // A clean shutdown (SIGRTMIN+3 to systemd): daemons stop, queues and databases are written out.
@@ -737,7 +761,7 @@ export class DockerRuntime implements LabRuntime {
     const budget = { bytes: limits.maxBytes, entries: limits.maxEntries };
     const result: CopyResult = { found: [], missing: [], dropped: [], bytes: 0, needleFound: false };
     const entries: CopiedEntry[] = [];
-    const source = this.docker.getContainer(containerName(labId, from));
+    const source = this.docker.getContainer(await this.containerRef(labId, from));
     const reads = planReads(request.paths);
     while (reads.length) {
       const read = reads.shift() as ArchiveRead;
@@ -767,10 +791,9 @@ export class DockerRuntime implements LabRuntime {
     }
     if (request.needle) result.needleFound = anyFileContains(entries, request.needle);
     if (entries.length) {
+      const target = await this.containerRef(labId, to);
       await this.call(() =>
-        this.docker
-          .getContainer(containerName(labId, to))
-          .putArchive(packEntries(entries), { path: request.into }),
+        this.docker.getContainer(target).putArchive(packEntries(entries), { path: request.into }),
       );
     }
     return result;
@@ -813,6 +836,24 @@ export class DockerRuntime implements LabRuntime {
       ended[host.name] = Number.parseInt(run?.stdout.trim() ?? '0', 10) || 0;
     }
     return ended;
+  }
+
+  /**
+   * What to call a host's container by: a student host's fixed name, or the grader's id, found by its
+   * labels since its name is random (labels.ts). Not cached: a Reset in another process makes a new
+   * grader under the same lab id.
+   */
+  private async containerRef(labId: string, host: string): Promise<string> {
+    if (host !== GRADER_HOST) return containerName(labId, host);
+    const found = await this.call(() =>
+      this.docker.listContainers({
+        all: true,
+        filters: { label: [`${LABEL.lab}=${labId}`, `${LABEL.host}=${GRADER_HOST}`] },
+      }),
+    );
+    const id = found[0]?.Id;
+    if (id) return id;
+    return (await this.container(labId, host)).containerId;
   }
 
   private async container(labId: string, host: string): Promise<LabHost> {

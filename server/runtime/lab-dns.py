@@ -1,17 +1,25 @@
 # A name server for one lab (Podman only), run by systemd on the hidden grader: A and PTR answers from
-# the grader's /etc/hosts, read per query; names it does not know get SERVFAIL, as from an engine DNS
-# whose upstream is unreachable, so postfix defers mail to foreign domains instead of bouncing it.
+# the grader's /etc/hosts, read per query, leaving out the grader's own names and address; names it does
+# not know get SERVFAIL, as from an engine DNS whose upstream is unreachable, so postfix defers mail to
+# foreign domains instead of bouncing it.
 # Streamed in by server/runtime/docker-runtime.ts; needs only python3's standard library.
 import socket, struct
 def table():
-    names, addrs = {}, {}
+    # Never the grader's own names or address: no name in a lab may lead a student to the checker.
+    me = {socket.gethostname().lower().rstrip('.'), 'grader.example.com', 'grader'}
+    rows = []
     for line in open('/etc/hosts'):
         f = line.split('#')[0].split()
-        if len(f) < 2 or ':' in f[0]:
+        if len(f) >= 2 and ':' not in f[0]:
+            rows.append((f[0], [n.lower().rstrip('.') for n in f[1:]]))
+    hidden = {ip for ip, ns in rows if me & set(ns)}
+    names, addrs = {}, {}
+    for ip, ns in rows:
+        if ip in hidden:
             continue
-        for n in f[1:]:
-            names.setdefault(n.lower().rstrip('.'), f[0])
-        addrs.setdefault(f[0], f[1])
+        for n in ns:
+            names.setdefault(n, ip)
+        addrs.setdefault(ip, ns[0])
     return names, addrs
 def encode(name):
     return b''.join(bytes([len(p)]) + p.encode() for p in name.rstrip('.').split('.')) + b'\0'

@@ -1,5 +1,6 @@
 // A lab's network and names: an internal network with no way out (Docker or Podman), the lab's host
 // names in every host's /etc/hosts, and on Podman the lab's own name server on the grader.
+import { randomInt } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type Docker from 'dockerode';
 import { MaillabError } from '../errors.ts';
@@ -28,7 +29,7 @@ export async function createLabNetwork(
   name: string,
   subnetPool: string,
   labels: Record<string, string>,
-): Promise<void> {
+): Promise<string | undefined> {
   if (engine.product === 'docker') {
     const pool = parseCidr(subnetPool);
     if (!pool)
@@ -58,7 +59,7 @@ export async function createLabNetwork(
           Options: { 'com.docker.network.bridge.inhibit_ipv4': 'true' },
           Labels: labels,
         });
-        return;
+        return formatCidr(subnet);
       } catch (err) {
         if (attempt >= 5 || !/overlap/i.test((err as Error).message)) throw err;
         taken.push(subnet);
@@ -84,6 +85,8 @@ export async function createLabNetwork(
       (err: unknown) => (err ? reject(err) : resolve()),
     );
   });
+  // Podman chooses the subnet itself: the grader's address is then the engine's choice.
+  return undefined;
 }
 
 /** The IPv4 subnets of every network the engine has. */
@@ -98,16 +101,22 @@ async function engineSubnets(docker: Docker): Promise<Cidr[]> {
   return subnets;
 }
 
-/** Lab names in /etc/hosts as on a classroom network, so look-ups never wait on DNS. */
+/**
+ * Lab names in /etc/hosts as on a classroom network, so look-ups never wait on DNS. Student hosts
+ * get the student hosts' names only: the grader is named nowhere they can read, so no trust rule can
+ * be written against it by name. The grader gets every name, its checks use them.
+ */
 export async function writeHostsFiles(
   exec: LabExec,
   hosts: string[],
   addresses: Map<string, string>,
 ): Promise<void> {
-  const lines = hosts
-    .filter((host) => addresses.has(host))
-    .map((host) => `${addresses.get(host)}\t${hostNames(host).aliases.join(' ')}`);
-  const entries = `# maillab lab hosts\n${lines.join('\n')}\n`;
+  const entriesFor = (reader: string) => {
+    const lines = hosts
+      .filter((host) => addresses.has(host) && (host !== GRADER_HOST || reader === GRADER_HOST))
+      .map((host) => `${addresses.get(host)}\t${hostNames(host).aliases.join(' ')}`);
+    return `# maillab lab hosts\n${lines.join('\n')}\n`;
+  };
   await Promise.all(
     hosts.map(async (host) => {
       const result = await exec(
@@ -118,7 +127,7 @@ export async function writeHostsFiles(
           'grep -v "[[:space:]]$(hostname)" /etc/hosts > /tmp/.hosts; cat /tmp/.hosts - > /etc/hosts; rm -f /tmp/.hosts',
         ],
         {
-          stdin: entries,
+          stdin: entriesFor(host),
         },
       );
       if (result.exitCode !== 0)
@@ -130,7 +139,10 @@ export async function writeHostsFiles(
 /**
  * Podman only: the lab network has no engine DNS (see createNetwork), but postfix's SMTP client
  * resolves relay and MX hosts through DNS alone, never /etc/hosts. The grader answers for the lab
- * instead, from its /etc/hosts (LAB_DNS), and every host's resolv.conf names it.
+ * instead, from its /etc/hosts (LAB_DNS) without its own names and address, and every host's
+ * resolv.conf names it. That makes the grader's own address known to students on Podman: a name
+ * server elsewhere would need a fourth container per lab (about 40 MB). It singles out no check,
+ * since checks connect from a fresh address each (judge.sh), never from this one.
  */
 export async function serveLabDns(
   exec: LabExec,
@@ -162,8 +174,8 @@ export async function serveLabDns(
         throw new Error(`Could not write /etc/resolv.conf on ${host}: ${result.stderr.trim()}`);
       // The first packet between two hosts of the lab: where the machine's firewall drops
       // traffic on Podman's bridges, say so now rather than leave a lab whose hosts cannot talk.
-      const asked = await exec(host, ['dig', '+time=1', '+tries=2', '+short', hostNames(GRADER_HOST).fqdn]);
-      if (asked.stdout.trim() !== dns)
+      const asked = await exec(host, ['dig', '+time=1', '+tries=2', '+short', hostNames(host).fqdn]);
+      if (asked.stdout.trim() !== addresses.get(host))
         throw new MaillabError(
           'lab_failed',
           `The hosts of lab ${labId} cannot reach each other on Podman's network (${host} got no answer from the grader at ${dns}). ` +
@@ -173,4 +185,19 @@ export async function serveLabDns(
         );
     }),
   );
+}
+
+/**
+ * A random address of the lab's /28 for the grader, above the `students` addresses the engine hands
+ * out in order from base+2 (base+1 is the named gateway, the last one the broadcast), so that no fixed
+ * address tells its connections apart. Checks do not probe from it anyway (judge.sh: a fresh address
+ * per check); this keeps even the grader's own address from being the same in every lab.
+ */
+export function randomGraderAddress(subnet: string, students: number): string | undefined {
+  const cidr = parseCidr(subnet);
+  if (!cidr) return undefined;
+  const first = cidr.base + 2 + students;
+  const last = cidr.base + 2 ** (32 - cidr.prefix) - 2;
+  if (last < first) return undefined;
+  return formatAddress(first + randomInt(last - first + 1));
 }

@@ -209,7 +209,8 @@ function instrumentExec(services: Services) {
 }
 
 async function labMemory(services: Services, lab: LabState): Promise<number> {
-  const names = ['server', 'desktop', 'grader'].map((host) => containerName(lab.labId, host));
+  // The grader's container name is random per lab: take every name from the engine.
+  const names = (await services.runtime.getLab(lab.labId))?.hosts.map((h) => h.containerName) ?? [];
   const values = await memoryOf(services.engine.docker, names);
   return Object.values(values).reduce((a, b) => a + b, 0);
 }

@@ -12,7 +12,6 @@ import { compose, type Services } from '../../server/compose.ts';
 import type { Config } from '../../server/config.ts';
 import { serve } from '../../server/http/serve.ts';
 import { SessionGate } from '../../server/http/session.ts';
-import { containerName } from '../../server/runtime/labels.ts';
 import { joinClass, startAndWait } from '../support/classroom-client.ts';
 import { memoryOf } from './raw.ts';
 
@@ -82,9 +81,9 @@ export async function simulateClass(
       mostLabs = Math.max(mostLabs, classLabs().filter((l) => l.status !== 'failed').length);
       rssPeak = Math.max(rssPeak, process.memoryUsage().rss);
       if (up.length >= memory.labs && up.length > 0) {
-        const names = up.flatMap((l) =>
-          ['server', 'desktop', 'grader'].map((h) => containerName(l.labId, h)),
-        );
+        // The grader's container name is random per lab: take every name from the engine.
+        const labs = await Promise.all(up.map((l) => services.runtime.getLab(l.labId)));
+        const names = labs.flatMap((info) => info?.hosts.map((h) => h.containerName) ?? []);
         const values = await memoryOf(services.engine.docker, names).catch(() => ({}));
         const bytes = Object.values(values).reduce((a, b) => a + b, 0);
         if (up.length > memory.labs || bytes > memory.bytes) memory = { bytes, labs: up.length };

@@ -226,7 +226,8 @@ describe.runIf(services)('faults on the real engine', () => {
   it('finishes promptly from another process a lab whose host died, and every other lab of that lesson', async () => {
     const lab = (await s.labs.find(OWNER, '06')) ?? (await s.labs.start(OWNER, '06'));
     await s.labs.readyLab(lab.labId);
-    await docker.getContainer(`maillab-${lab.labId}-grader`).kill();
+    const grader = (await s.runtime.getLab(lab.labId))?.hosts.find((h) => h.name === 'grader');
+    await docker.getContainer(grader?.containerId ?? 'no grader').kill();
     // Another process (the CLI) that never saw this lab being created.
     const cli = await compose(readConfig());
     const started = Date.now();

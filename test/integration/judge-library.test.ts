@@ -98,7 +98,9 @@ describe.runIf(services)('judge library on a real lab', () => {
       ),
     );
     expect(message[1]).toBe(`maillab check ${nonce}`);
-    expect(message[6]).toBe(env.MAILLAB_IP_grader);
+    // The client address server recorded is this Check's probe address, which ip_of grader names.
+    expect(message[6]).toBe(await judge('ip_of grader'));
+    expect(message[6]).not.toBe(env.MAILLAB_IP_grader);
     expect(message[8]).toBe('1');
     const log = await judge(`log_text server postfix "<${nonce}.smtp@maillab.invalid>"`);
     expect(log).toMatch(/^postfix\/smtpd: \w+: client=.*\[/m);
@@ -189,6 +191,34 @@ describe.runIf(services)('judge library on a real lab', () => {
     expect(served[1]).toMatch(/^[0-9a-f]{64}$/);
     expect(file[1]).toBe(served[1]);
     expect(served[2]).toMatch(/CN=/);
+  });
+
+  it('counts replies on port 25 as postfix’s only where server’s smtpd logged them', async () => {
+    // The journal copied above holds the first test's conversations: the nonce message, then the
+    // refused relay. A recipient smtpd never refused has no line, whatever a responder could reply.
+    const grader = env.MAILLAB_IP_grader;
+    const id = `<${nonce}.smtp@maillab.invalid>`;
+    expect(await judge(`smtpd_took server ${grader} "${id}"`)).toMatch(/^\w+$/);
+    expect(await judge(`smtpd_took server 10.0.0.1 "${id}" || echo none`)).toBe('none');
+    expect(await judge(`smtpd_refused server ${grader} b@elsewhere.test '[45][0-9][0-9]' "${id}"`)).toMatch(
+      /NOQUEUE: reject: RCPT from .*Relay access denied.*to=<b@elsewhere\.test>/,
+    );
+    expect(await judge(`smtpd_refused server ${grader} nobody@elsewhere.test 554 "${id}" || echo none`)).toBe(
+      'none',
+    );
+  });
+
+  it('vouches for a copied program only when it is the file its package shipped', async () => {
+    await judge('mkdir -p "$MAILLAB_EVIDENCE/desktop"');
+    await s.runtime.copyFiles(lab.labId, 'desktop', 'grader', {
+      paths: ['/usr/bin/mutt'],
+      into: `${EVIDENCE_DIR}/desktop`,
+    });
+    expect(await judge('binary_genuine desktop /usr/bin/mutt | field 1')).toBe('genuine');
+    // The same file with one byte more, as a patched or wrapped program would differ.
+    await judge('printf x >>"$(evidence desktop /usr/bin/mutt)"');
+    expect(await judge('binary_genuine desktop /usr/bin/mutt | field 1')).toBe('differs');
+    expect(await judge('binary_genuine desktop /usr/bin/fetchmail | field 1')).toBe('missing');
   });
 
   it('tells a refused port from an open one', async () => {

@@ -102,6 +102,14 @@ esac
 # Everything said over SMTP needs the connection first.
 noconv_seen="the grader could not hold an SMTP conversation with $SN:25 (${p25_text:-$p25})"
 noconv_hint="Check talks to the server from another host, so port 25 must be reachable first: see the criteria about listening and the firewall."
+# Postfix's own answers: server's smtpd (its trusted log lines) took the grader's message, and refused
+# the other two recipients after it. A program answering on port 25 in postfix's place gives the same
+# replies but writes none of these lines, so no criterion about postfix's answers passes on replies alone.
+g_msgid="<$MAILLAB_NONCE.smtp@maillab.invalid>"
+g_took=$(smtpd_took $S "$ip_grader" "$g_msgid")
+g_after=""
+[ -n "$g_took" ] && g_after=$g_msgid
+not_postfix_hint="Only postfix's answers count: its smtpd, under systemd, logs each message it takes and each recipient it refuses. Let postfix itself listen where other hosts reach the server (ss -ltnp on server shows which program holds port 25)."
 
 # --- firewalld's saved (permanent) configuration, read by the grader's own firewalld modules -------
 perm=$(/usr/bin/python3 - "$(evidence $S /etc/firewalld)" "$(evidence $S /usr/lib/firewalld)" <<'PY'
@@ -281,6 +289,8 @@ if [ "$reach" != open ]; then
   fail accepts-domain "$noconv_seen; $dest_seen$note." "$noconv_hint"
 elif [ -z "$rcpt_code" ]; then
   fail accepts-domain "$noconv_seen: ${talk_error:-no reply to RCPT TO}." "$noconv_hint"
+elif [[ $rcpt_code == 2* ]] && [[ $data_code == 2* ]] && [ -z "$g_took" ]; then
+  fail accepts-domain "RCPT TO:<student@example.com> from the grader got $rcpt_code $rcpt_text, but server's postfix logged taking no message from the grader." "$not_postfix_hint"
 elif [[ $rcpt_code == 2* ]]; then
   pass accepts-domain "RCPT TO:<student@example.com> from the grader got $rcpt_code $rcpt_text; $dest_seen."
 elif [[ $rcpt_text == *"Relay access denied"* ]] && [ $dest_has_domain -eq 0 ]; then
@@ -314,6 +324,10 @@ elif [[ $rcpt_code != 2* ]]; then
 elif [[ $data_code != 2* ]] || [ -z "$qid" ]; then
   fail delivered "server accepted the recipient but not the message: ${data_code:-no reply} ${data_text:-$talk_error}." \
     "Read server's /var/log/maillog for the grader's connection to see why the message itself was refused."
+elif [ "$m_has" = 1 ] && [ "$m_qid" = "$qid" ] && [ "$m_client_ip" = "$ip_grader" ] &&
+  { [ "$g_took" != "$qid" ] || ! log_text $S postfix "$msgid" | grep -qE "^postfix/local: $qid: .*status=sent "; }; then
+  fail delivered "The check's message (queued as $qid) is in student's mailbox, but server's postfix logged $([ "$g_took" = "$qid" ] && echo "no local delivery of it" || echo "taking no such message from the grader")." \
+    "Only postfix's own delivery counts: its smtpd must take the message and its local delivery write the mailbox, not another program. ss -ltnp on server shows which program holds port 25."
 elif [ "$m_has" = 1 ] && [ "$m_qid" = "$qid" ] && [ "$m_client_ip" = "$ip_grader" ]; then
   pass delivered "server took the check's message ($MAILLAB_NONCE) from the grader (queued as $qid), and it is in /var/spool/mail/student."
 elif [ "$m_has" = 1 ]; then
@@ -329,6 +343,8 @@ if [ "$reach" != open ]; then
   fail rejects-unknown "$noconv_seen." "$noconv_hint"
 elif [ -z "$unknown_code" ]; then
   fail rejects-unknown "$noconv_seen: ${unknown_text:-no reply to RCPT TO}." "$noconv_hint"
+elif [[ $unknown_code == 5* && $unknown_text == *"User unknown"* ]] && ! smtpd_refused $S "$ip_grader" maillab-nobody@example.com "$unknown_code" $g_after >/dev/null; then
+  fail rejects-unknown "RCPT TO:<maillab-nobody@example.com> got $unknown_code $unknown_text, but server's postfix logged no such refusal." "$not_postfix_hint"
 elif [[ $unknown_code == 5* && $unknown_text == *"User unknown"* ]]; then
   pass rejects-unknown "RCPT TO:<maillab-nobody@example.com>, a user that does not exist, got $unknown_code $unknown_text."
 elif [[ $unknown_code == 2* ]]; then
@@ -352,8 +368,10 @@ if [ "$reach" != open ]; then
   fail no-open-relay "$noconv_seen." "$noconv_hint"
 elif [ -z "$relay_code" ]; then
   fail no-open-relay "$noconv_seen: ${relay_text:-no reply to RCPT TO}." "$noconv_hint"
+elif [[ $relay_code == [45]* ]] && ! smtpd_refused $S "$ip_grader" outsider@example.net "$relay_code" $g_after >/dev/null; then
+  fail no-open-relay "RCPT TO:<outsider@example.net> from the grader got $relay_code $relay_text, but server's postfix logged no such refusal." "$not_postfix_hint"
 elif [[ $relay_code == [45]* ]]; then
-  pass no-open-relay "RCPT TO:<outsider@example.net> from the grader, a stranger, got $relay_code $relay_text."
+  relay_verdict no-open-relay $S "RCPT TO:<outsider@example.net> from the grader, a stranger, got $relay_code $relay_text."
 elif [[ ${relay_restrictions,,} != *unauth_destination* ]]; then
   fail no-open-relay "RCPT TO:<outsider@example.net> from the grader got $relay_code $relay_text: server is an open relay; smtpd_relay_restrictions = ${relay_restrictions:-(empty)}$note." \
     "smtpd_relay_restrictions decides who may send mail on to other domains; it must end by refusing everyone else (defer_unauth_destination, RHEL's default, or reject_unauth_destination)."

@@ -303,6 +303,13 @@ fi
 qid=$(grep -oE 'queued as [0-9A-Za-z]+' <<<"$data_text" | awk '{print $3}')
 delivered=1
 [ "$g_has" = 1 ] && [ -n "$qid" ] && [ "$g_qid" = "$qid" ] && [ "$g_client" = "$ip_grader" ] && delivered=0
+# ... and by postfix itself: its smtpd took that queue ID from the grader and its local delivery wrote
+# it (trusted lines). A program answering on port 25 in postfix's place writes a mailbox just as well.
+g_by_postfix=0
+if [ $delivered -eq 0 ] && { [ "$(smtpd_took $S "$ip_grader" "<$MAILLAB_NONCE.smtp@maillab.invalid>")" != "$qid" ] ||
+  ! log_text $S postfix "<$MAILLAB_NONCE.smtp@maillab.invalid>" | grep -qE "^postfix/local: $qid: .*status=sent "; }; then
+  g_by_postfix=1
+fi
 grader_is="the grader ($name_grader[$ip_grader], a client on the lab network)"
 listed="the table answers '$gk $gv' for it"
 if [[ $connect_code != 2* ]]; then
@@ -325,6 +332,9 @@ elif [[ $rcpt_code != 2* ]]; then
 elif [[ $data_code != 2* ]] || [ -z "$qid" ]; then
   fail others-accepted "server accepted the grader's recipient but not its message: ${data_code:-no reply} ${data_text:-$talk_error}." \
     "Read server's /var/log/maillog for the grader's connection to see why the message itself was refused."
+elif [ $g_by_postfix -ne 0 ]; then
+  fail others-accepted "The grader's message (queued as $qid) is in student's mailbox, but server's postfix did not log both taking it from the grader and delivering it." \
+    "Only postfix counts: its smtpd, under systemd, must take the mail on port 25 (ss -ltnp on server shows which program holds it) and its local delivery write the mailbox."
 elif [ $delivered -ne 0 ]; then
   outcome=$(log_text $S postfix "<$MAILLAB_NONCE.smtp@maillab.invalid>" | grep -oE 'status=.*' | tail -n1 | cut -c1-160)
   fail others-accepted "server took the grader's message (queued as $qid), but it is not in student's mailbox; postfix logged: ${outcome:-no delivery line}." \

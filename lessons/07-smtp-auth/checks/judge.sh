@@ -220,7 +220,7 @@ elif [ -z "$open_code" ]; then
   fail no-relay-without-auth "the grader could not finish its conversation with $SN:25 (${open_text:-no reply to RCPT TO})." \
     "Press Check again; if it persists, make sure postfix runs on server and port 25 is reachable."
 elif [[ $open_code == [45]* ]]; then
-  pass no-relay-without-auth "$open_seen."
+  relay_verdict no-relay-without-auth $S "$open_seen."
 elif [[ " $(lc "$relay_r") $(lc "$rcpt_r") " != *unauth_destination* ]]; then
   fail no-relay-without-auth "$open_seen: server is an open relay; smtpd_relay_restrictions = ${relay_r:-(empty)}$note." \
     "smtpd_relay_restrictions decides who may send mail on to other domains; after the clients it trusts it must refuse everyone else (defer_unauth_destination, RHEL's default, or reject_unauth_destination)."

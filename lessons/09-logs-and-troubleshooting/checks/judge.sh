@@ -257,6 +257,34 @@ fi
 
 # --- own-mail-only: a stranger's mail for student@example.com yes; for an unknown user or a foreign
 # domain, no --------------------------------------------------------------------------------------------
+# smtpd_answers: the grader's three answers were given by server's postfix, by its own trusted log lines
+# (journald's _COMM and _SYSTEMD_UNIT, not the text): smtpd logged taking the grader's message under
+# the queue ID the grader was told (client= the grader's address; cleanup tied it to this run's
+# Message-ID), and after that line, in the second conversation, refused the unknown user and the
+# foreign domain for the grader's address with the codes the grader got. A program answering on port
+# 25 in postfix's place gives the same replies but writes none of these lines. Prints what it found, or
+# what is missing; status 0 when all three are there.
+smtpd_answers() {
+  local client reject_u reject_r after
+  if [ -z "$g_qid" ]; then
+    echo "the grader's message got no queue ID (${data_code:-no reply} ${data_text:-$talk_error})"
+    return 1
+  fi
+  client=$(grep -E "^postfix/smtpd: $g_qid: client=[^ ]*\[$ip_grader\]" <<<"$s_glog" | head -n1)
+  if [ -z "$client" ]; then
+    echo "no smtpd line took queue ID $g_qid from the grader ($ip_grader)"
+    return 1
+  fi
+  # The lines after smtpd's client= line for this run's message: the second conversation came after it.
+  after=$(awk -v q="postfix/smtpd: $g_qid: client=" 'found {print} index($0, q) == 1 {found = 1}' <<<"$plog")
+  reject_u=$(grep -E "^postfix/smtpd: NOQUEUE: reject: RCPT from [^ ]*\[$ip_grader\]: $unknown_code .*to=<maillab-nobody@example\.com>" <<<"$after" | head -n1)
+  reject_r=$(grep -E "^postfix/smtpd: NOQUEUE: reject: RCPT from [^ ]*\[$ip_grader\]: $relay_code .*to=<outsider@example\.net>" <<<"$after" | head -n1)
+  if [ -z "$reject_u" ] || [ -z "$reject_r" ]; then
+    echo "smtpd took $g_qid from the grader, but logged no $([ -z "$reject_u" ] && echo "refusal of maillab-nobody@example.com")$([ -z "$reject_u$reject_r" ] && echo " nor ")$([ -z "$reject_r" ] && echo "refusal of outsider@example.net") after it"
+    return 1
+  fi
+  echo "$g_qid: client=…[$ip_grader]; NOQUEUE: reject: RCPT … $unknown_code …maillab-nobody…; … $relay_code …outsider…"
+}
 if [ -n "$mynetworks" ]; then
   trusts="mynetworks = $mynetworks"
 else
@@ -286,8 +314,11 @@ elif [[ $unknown_code == 2* ]]; then
 elif [[ $unknown_code != 5* ]]; then
   fail own-mail-only "RCPT TO:<maillab-nobody@example.com>, a user that does not exist, got ${unknown_code:-no reply} ${unknown_text:-}." \
     "An unknown user should get a permanent 550 User unknown; read server's NOQUEUE: reject line for it in /var/log/maillog."
+elif [[ $relay_code == [45]* ]] && ! smtpd_said=$(smtpd_answers); then
+  fail own-mail-only "From the grader, RCPT TO:<student@example.com> got $rcpt_code, <maillab-nobody@example.com> $unknown_code and <outsider@example.net> $relay_code, but server's postfix did not log these answers as its own: $smtpd_said." \
+    "The answers on server's port 25 must be postfix's own: its smtpd, under systemd, logs each connection it takes and each recipient it refuses. Let postfix itself listen where other hosts reach the server (ss -ltnp shows which program holds port 25), and read its log for the grader's connection."
 elif [[ $relay_code == [45]* ]]; then
-  pass own-mail-only "From the grader, a stranger: RCPT TO:<student@example.com> got $rcpt_code, RCPT TO:<maillab-nobody@example.com> got $unknown_code and RCPT TO:<outsider@example.net> got $relay_code $relay_text."
+  relay_verdict own-mail-only $S "From the grader, a stranger: RCPT TO:<student@example.com> got $rcpt_code, RCPT TO:<maillab-nobody@example.com> got $unknown_code and RCPT TO:<outsider@example.net> got $relay_code $relay_text; server's smtpd logged each ($smtpd_said)."
 else
   fail own-mail-only "RCPT TO:<outsider@example.net> from the grader got no answer: ${relay_text:-nothing}." \
     "Press Check again; if this persists, read server's /var/log/maillog for the grader's connections."

@@ -16,11 +16,12 @@ F() { local v="MAILLAB_FACT_$1"; printf '%s' "${!v:-}"; }
 unbytes() { sed -E "s/^b'(.*)'$/\1/; s/^b\"(.*)\"$/\1/" <<<"$1"; }
 
 # --- dovecot's settings, as the grader's doveconf reads the copied /etc/dovecot ---------------------
-conf=$(evidence $S /etc/dovecot/dovecot.conf)
+# (dc_conf: a copy whose absolute !include lines name the copy's files, as server's do server's.)
+conf=$(dc_conf $S)
 conf_err=""
 if [ -f "$conf" ]; then
   conf_err=$(/usr/bin/doveconf -c "$conf" -n 2>&1 >/dev/null | grep -E 'Fatal|Error' | head -n1 |
-    sed "s#$MAILLAB_EVIDENCE/$S##g" | cut -c1-200)
+    sed -e "s#${conf%/dovecot.conf}#/etc/dovecot#g" -e "s#$MAILLAB_EVIDENCE/$S##g" | cut -c1-200)
 else
   conf_err="no /etc/dovecot/dovecot.conf was copied from server"
 fi
@@ -280,7 +281,7 @@ elif [[ $p_text != *"Plaintext authentication disallowed"* || $i_text != *"Plain
 elif [ -z "$g_pop_refused" ] || [ -z "$g_imap_refused" ]; then
   fail untrusted-plaintext-refused "The grader's plaintext logins were refused ('$p_text'), but dovecot logged no such attempt from the grader ($ip_grader) on ${g_pop_refused:+IMAP}${g_pop_refused:-POP3}: something other than dovecot answered." "$impostor_hint"
 else
-  pass untrusted-plaintext-refused "The grader ($ip_grader), a host dovecot does not trust, was refused a plaintext login on 110 ('$p_text') and on 143 ('$i_text'); dovecot logged: ${g_pop_refused#pop3-login: }."
+  plaintext_verdict untrusted-plaintext-refused $S "The grader ($ip_grader), a host dovecot does not trust, was refused a plaintext login on 110 ('$p_text') and on 143 ('$i_text'); dovecot logged: ${g_pop_refused#pop3-login: }."
 fi
 
 # --- mail-location -------------------------------------------------------------------------------------

@@ -4,4 +4,6 @@
 for f in $(grep -rlF "$MAILLAB_NONCE" /var/spool/postfix/{maildrop,incoming,active,deferred,hold} 2>/dev/null); do
   postsuper -d "$(basename "$f")" >/dev/null 2>&1
 done
+# mutt's header cache of this run (desktop-mutt.sh), now that the judge has read it.
+rm -rf "/var/tmp/maillab-mutt/$MAILLAB_NONCE"
 exit 0

@@ -5,6 +5,13 @@
 # sleep_time=0 only skips mutt's one-second pauses after informational messages. The judge
 # finds the session (or its absence) in dovecot's own log lines on server; what mutt showed is only
 # quoted in messages.
+# That the session was mutt's, and that mutt read the INBOX, comes from mutt itself: its header cache,
+# switched on for this run only (-e after the student's muttrc) in a directory named by this run's
+# nonce, holds the headers mutt fetched (uncompressed, so the judge finds the check's Message-ID in
+# it). A login by another program (curl, a script in mutt's place) leaves no such cache; the judge also
+# compares the copied /usr/bin/mutt with the package's.
+hc=/var/tmp/maillab-mutt
+install -d -m 0755 "$hc" && install -d -m 0700 -o student "$hc/$MAILLAB_NONCE"
 /usr/bin/python3 - <<'PY' | while IFS=$'\t' read -r key value; do fact "$key" "$value"; done
 import fcntl, os, pty, re, select, signal, struct, termios, time
 
@@ -17,7 +24,9 @@ except OSError as err:
     raise SystemExit
 if pid == 0:
     try:
-        os.execve("/usr/sbin/runuser", ["runuser", "-u", "student", "--", "/usr/bin/mutt", "-R", "-e", "set sleep_time=0"], env)
+        cache = "/var/tmp/maillab-mutt/" + os.environ.get("MAILLAB_NONCE", "none") + "/"
+        os.execve("/usr/sbin/runuser", ["runuser", "-u", "student", "--", "/usr/bin/mutt", "-R", "-e", "set sleep_time=0",
+                                        "-e", f"set header_cache={cache}", "-e", "unset header_cache_compress"], env)
     finally:
         os._exit(127)
 fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 120, 0, 0))

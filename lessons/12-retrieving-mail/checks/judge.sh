@@ -237,7 +237,37 @@ if os.path.isfile(prc):
     say("prc", "present")
     say("prc_uid", o)
     say("prc_mode", f"{m:04o}")
-    lines = open(prc, errors="replace").read().replace("\\\n", " ").splitlines()
+    # procmail reads files named by INCLUDERC (and SWITCHRC, never to come back) where it meets the
+    # assignment, relative to MAILDIR (procmail's working directory, $HOME unless set): their recipes
+    # are student's recipes as much as those written into ~/.procmailrc itself.
+    def rc_expand(value, env):
+        value = value.strip()
+        if len(value) > 1 and value[0] == value[-1] and value[0] in "\"'":
+            value = value[1:-1]
+        return re.sub(r"\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?", lambda v: env.get(v.group(1), ""), value)
+
+    def rc_lines(path, label, depth, env):
+        try:
+            text = open(path, errors="replace").read().replace("\\\n", " ")
+        except OSError:
+            return [(label + "line 1", f"# INCLUDERC {shown(path)}: no such file was copied")]
+        found = []
+        for n, raw in enumerate(text.splitlines(), 1):
+            found.append((f"{label}line {n}", raw))
+            a = re.match(r"^\s*([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*?)\s*$", raw)
+            if not a:
+                continue
+            env[a.group(1)] = value = rc_expand(a.group(2), env)
+            if a.group(1) in ("INCLUDERC", "SWITCHRC") and value and depth < 3:
+                target = os.path.normpath(value if value.startswith("/") else os.path.join(env.get("MAILDIR") or "/home/student", value))
+                if target.startswith("/home/student/"):
+                    found += rc_lines(root + target, target.replace("/home/student/", "~/", 1) + " ", depth + 1, env)
+                if a.group(1) == "SWITCHRC":
+                    break
+        return found
+
+    numbered = rc_lines(prc, "", 0, {"HOME": "/home/student", "MAILDIR": "/home/student", "LOGNAME": "student", "USER": "student"})
+    labels, lines = [n for n, _l in numbered], [ln for _n, ln in numbered]
     recipes, unlocked, global_lock = [], [], False
     i = 0
     while i < len(lines):
@@ -274,16 +304,16 @@ if os.path.isfile(prc):
             kind = "directory"
         elif "c" not in flags and not action:
             kind = "none"
-        recipes.append((i + 1, flags, locked, conds, action, kind))
+        recipes.append((labels[i], flags, locked, conds, action, kind))
         if kind == "file" and not locked and not global_lock:
-            unlocked.append(f"line {i + 1}: {line} … {action}")
+            unlocked.append(f"{labels[i]}: {line} … {action}")
         i = j + 1 if kind != "block" else j + 1
     say("prc_recipes", len(recipes))
     say("prc_file_recipes", sum(1 for r in recipes if r[5] == "file"))
     say("prc_dir_recipes", sum(1 for r in recipes if r[5] == "directory"))
     say("prc_unlocked", " | ".join(unlocked))
     say("prc_class", "yes" if any(re.search(r"(?<!\\)\[lab\]", c) for r in recipes for c in r[3]) else "no")
-    say("prc_recipes_text", " | ".join(f"line {r[0]}: :0{r[1]}{':' if r[2] else ''} {' '.join(r[3])} → {r[4]}" for r in recipes))
+    say("prc_recipes_text", " | ".join(f"{r[0]}: :0{r[1]}{':' if r[2] else ''} {' '.join(r[3])} → {r[4]}" for r in recipes))
 else:
     say("prc", "missing")
 say("mail_dir", "yes" if os.path.isdir(home + "/Mail") else "no")
@@ -433,6 +463,9 @@ elif [ -z "$f_login" ]; then
     fail fetch "dovecot on server logged no login from desktop ($ip_desktop) while fetchmail ran${f_refused:+ (only: $f_refused)}. $fm." \
       "fetchmail did not get as far as logging in: read what it says (su - student -c 'fetchmail -v'). The poll line names the server, the protocol (pop3 or imap) and, with ssl, the TLS ports 995/993."
   fi
+elif [ -n "$f_where" ] && [ -n "$f_smtpd" ] && [[ $fetch_final == status=sent* ]] && ! fm_bin=$(binary_genuine $D /usr/bin/fetchmail); then
+  fail fetch "The check's message was fetched and delivered into $f_where, but by a program Check ran as /usr/bin/fetchmail that is not fetchmail: $(field 2 <<<"$fm_bin")." \
+    "Check runs /usr/bin/fetchmail as student and counts the work only when that is fetchmail as its package installed it: put the package's fetchmail back (reinstall it) and let it do the fetching, configured by ~/.fetchmailrc."
 elif [ -n "$f_where" ] && [ -n "$f_smtpd" ] && [[ $fetch_final == status=sent* ]]; then
   pass fetch "fetchmail logged in to dovecot from desktop (${f_login#*-login: }); desktop's postfix took the check's message over SMTP ($f_smtpd) and delivered it ($fetch_final) into $f_where."
 elif [ -n "$f_where" ] && [ -z "$fetch_log" ]; then
@@ -457,6 +490,23 @@ t_folder=$(e in_folder_tagged)
 p_in=$(e in_inbox_plain)
 p_folder=$(e in_folder_plain)
 via_procmail() { [[ $1 == "status=sent (delivered to command: "*procmail* ]]; }
+# procmail_genuine FINAL: the command postfix's local ran (from its own delivery line) is procmail as
+# the package installed it: /usr/bin/procmail (or /bin/procmail, or procmail found on local's PATH,
+# /usr/bin:/bin), and the copied /usr/bin/procmail is the package's file. A script named procmail
+# elsewhere, or in its place, files mail as well, but it is not procmail. Prints why not.
+procmail_genuine() {
+  local cmd prog said
+  cmd=${1#"status=sent (delivered to command: "}
+  cmd=${cmd%)}
+  read -r prog _ <<<"$cmd"
+  [ "$prog" = exec ] && { read -r _ prog _ <<<"$cmd"; }
+  prog=${prog//[\"\']/}
+  case $prog in
+    /usr/bin/procmail | /bin/procmail | procmail) ;;
+    *) echo "$prog is not the procmail its package installed (/usr/bin/procmail)"; return 1 ;;
+  esac
+  said=$(binary_genuine $D /usr/bin/procmail) || { field 2 <<<"$said"; return 1; }
+}
 prc_bad=""
 if [ "$(e prc)" = present ]; then
   if [ -n "$uid" ] && [ "$(e prc_uid)" != "$uid" ]; then
@@ -497,6 +547,9 @@ elif [ "$t_in" = yes ] || [ -z "$t_folder" ]; then
   hint="Write a recipe whose condition matches a Subject containing [lab] (escape the brackets) and whose action is the folder (a file under ~/Mail); procmail's LOGFILE and VERBOSE=yes show what matched."
   [ "$(e mail_dir)" != yes ] && [ "$(e prc_file_recipes)" != 0 ] && hint="procmail writes into folders but does not make directories: create ~/Mail (mkdir ~/Mail as student), the MAILDIR the recipes' folders are in."
   fail procmail-filter "The tagged message stayed in the inbox or went nowhere in student's home: $fold_seen. Recipes: ${E[prc_recipes_text]:-none}." "$hint"
+elif ! pm_bin=$(procmail_genuine "$tagged_final"); then
+  fail procmail-filter "Desktop's postfix handed the check's messages to a command ($tagged_final), but $pm_bin." \
+    "Only procmail itself counts, as its package installed it (/usr/bin/procmail): name that program in mailbox_command, and let its recipes in ~/.procmailrc do the filing."
 else
   pass procmail-filter "Desktop's postfix handed both messages to procmail ($tagged_final); the tagged one was filed in $t_folder, the untagged one stayed in /var/spool/mail/student."
 fi
@@ -518,6 +571,22 @@ else
 fi
 
 # --- mutt ----------------------------------------------------------------------------------------------
+# mutt_cache: mutt itself read the INBOX on server: the header cache it kept for this run only
+# (desktop-mutt.sh: header_cache in a directory named by the nonce, uncompressed) holds the headers of
+# the check's message, which waits nowhere but in student's INBOX on server. Prints what it found.
+mutt_cache() {
+  local dir
+  dir=$(evidence $D "/var/tmp/maillab-mutt/$MAILLAB_NONCE")
+  if [ -z "$(find "$dir" -type f -size +0 2>/dev/null | head -n1)" ]; then
+    echo "mutt itself kept no headers of any mailbox it read (its header cache for this run is empty)"
+    return 1
+  fi
+  if [ -n "$on_server" ] && ! grep -rqaF "<$MAILLAB_NONCE.smtp@maillab.invalid>" "$dir"; then
+    echo "mutt itself never fetched the headers of the check's message, which waits in student's INBOX on server"
+    return 1
+  fi
+  echo "mutt itself fetched the headers of the check's message (its header cache for this run holds them)"
+}
 scheme=$(e m_scheme)
 m_login=""
 case $scheme in
@@ -558,8 +627,14 @@ elif [ "$(e m_user)" != student ]; then
 elif [ -n "$(e m_port)" ] && { { [ "$scheme" = imaps ] && [ "$(e m_port)" != 993 ]; } || { [ "$scheme" = pops ] && [ "$(e m_port)" != 995 ]; }; }; then
   fail mutt "In $muttrc, $spool_seen: port $(e m_port) is not where dovecot speaks ${scheme^^}." \
     "Leave the port out ($scheme:// means $([ "$scheme" = imaps ] && echo 993 || echo 995)), or give that one."
+elif [ -n "$m_login" ] && ! mutt_bin=$(binary_genuine $D /usr/bin/mutt); then
+  fail mutt "dovecot logged a TLS login from desktop while Check ran /usr/bin/mutt as student, but that program is not mutt: $(field 2 <<<"$mutt_bin")." \
+    "Check runs /usr/bin/mutt as student and counts the login only when that is mutt as its package installed it: put the package's mutt back (reinstall it)."
+elif [ -n "$m_login" ] && ! mutt_read=$(mutt_cache); then
+  fail mutt "dovecot logged a TLS login from desktop (${m_login#*-login: }) while Check ran mutt as student, but $mutt_read: the login was not mutt's. $ms" \
+    "Only mutt reading the INBOX counts, not a login made by another program beside it. Run mutt as student yourself and see that the index shows the messages on server, with nothing in ~/.muttrc running other programs."
 elif [ -n "$m_login" ]; then
-  pass mutt "$muttrc: $spool_seen; when Check ran mutt as student, dovecot logged its login from desktop over TLS (${m_login#*-login: })."
+  pass mutt "$muttrc: $spool_seen; when Check ran mutt as student, dovecot logged its login from desktop over TLS (${m_login#*-login: }), and $mutt_read."
 elif [[ $m_refused == *"auth failed"* || $m_refused == *"Authentication failed"* ]]; then
   fail mutt "$spool_seen, but dovecot refused the password mutt sent: $m_refused. $ms" \
     "A password stored in ~/.muttrc (imap_pass/pop_pass) must be student's password on server; or leave it out and let mutt ask."

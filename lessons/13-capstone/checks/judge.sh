@@ -239,6 +239,13 @@ elif [[ $mail_code != 2* ]]; then
 elif [[ $local_data_code != 2* ]] || [ -z "$qid" ]; then
   fail receives "server accepted the recipients but not the message: ${local_data_code:-no reply} ${local_data_text:-$local_error}." \
     "Read server's /var/log/maillog for the grader's connection to see why the message itself was refused."
+elif [ $delivered -eq 0 ] && ! { grep -qE "^postfix/smtpd: $qid: client=[^ ]*\[$ip_grader\]" <<<"$check_log" &&
+  grep -qE "^postfix/local: $qid: to=<student@.*status=sent " <<<"$check_log"; }; then
+  # The message in the mailbox names the queue ID the grader was given, but server's postfix (its own
+  # trusted lines) never took it from the grader or never delivered it: whatever answered on port 25
+  # and wrote the mailbox was not postfix.
+  fail receives "The grader's message (queued as $qid) is in student's mailbox, but server's postfix did not log both taking it from the grader and delivering it." \
+    "Only postfix counts: its smtpd, run by systemd, must take the mail on port 25 (ss -ltnp shows which program listens there) and its local delivery must write the mailbox."
 elif [ $delivered -eq 0 ]; then
   pass receives "RCPT TO student@example.com, student@server.example.com and student@mail.example.com got 250 from the grader; its message (queued as $qid) is in /var/spool/mail/student; $dest_seen."
 elif [ -n "$s_qid" ]; then
@@ -626,7 +633,7 @@ elif [ "$good_code" != 235 ]; then
   fail sasl-refuses "$bad_seen, but the right password was refused too (${good_code:-no reply} $good_text): every login fails, so this refusal proves nothing yet." \
     "A wrong password counts as refused only when the right one gets in: make logins with the right password work first (see the criterion about relaying after a login)."
 elif [ "$bad_code" = 535 ] && [ -n "$failed_line" ] && [ -n "$sasl_answered" ]; then
-  pass sasl-refuses "$bad_seen, while the right one got 235; saslauthd logged: $sasl_answered; $open_seen."
+  relay_verdict sasl-refuses $S "$bad_seen, while the right one got 235; saslauthd logged: $sasl_answered; $open_seen."
 elif [ "$bad_code" = 535 ] && [ -z "$failed_line" ]; then
   fail sasl-refuses "$bad_seen, but server's postfix logged no failed login from the grader." "$not_postfix_hint"
 elif [ "$bad_code" = 535 ]; then

@@ -114,3 +114,405 @@ tls_probe() { __maillab_py tls "$@"; }
 cert_file() { __maillab_py certfile "$@"; }
 # field N: the Nth US-separated field of stdin's first line.
 field() { head -n1 | awk -F'\x1f' -v n="$1" '{print $n}'; }
+
+# --- the program a criterion names: is the copied executable the one its package shipped? ----------
+# A criterion about postfix, dovecot, mutt, fetchmail or procmail is met only by that program: a check
+# that runs /usr/bin/mutt on desktop (or reads what postfix ran) must also know that the file there is
+# mutt and not a script in its place. Collect the executable first (collect steps drop links: name the
+# real file, e.g. /usr/bin/mutt, /usr/lib/postfix/sbin/master on Debian, /usr/libexec/postfix/master on
+# RHEL). The copy is compared with what the grader itself holds, and every host boots from one image:
+#   - the package's recorded checksum for that path: dpkg's /var/lib/dpkg/info/*.md5sums on Debian
+#     images (md5, path without its leading slash, /bin and /usr/bin both tried: usr-merge), rpm's
+#     file digest on RHEL (rpm -qf PATH, then --qf FILEDIGESTS; sha256 on RHEL 9);
+#   - the grader's own file at PATH, byte for byte.
+# binary_genuine HOST PATH: "genuine<US>how", "missing<US>why" or "differs<US>why"; status 0 only for
+# genuine. A program with neither a package record nor a file on the grader is never genuine.
+binary_genuine() {
+  local host=$1 path=$2 copy refs="" sum want pkg rel left="MAILLAB_COPY_${1//[^A-Za-z0-9_]/_}"
+  copy=$(evidence "$host" "$path")
+  if [ ! -f "$copy" ]; then
+    printf 'missing\x1f%s was not copied from %s%s\n' "$path" "$host" "${!left:+ (${!left})}"
+    return 1
+  fi
+  rel=${path#/}
+  if compgen -G '/var/lib/dpkg/info/*.md5sums' >/dev/null; then
+    want=$(awk -v a="$rel" -v b="${rel#usr/}" -v c="usr/$rel" '$2 == a || $2 == b || $2 == c {print $1; exit}' /var/lib/dpkg/info/*.md5sums 2>/dev/null)
+    if [ -n "$want" ]; then
+      sum=$(md5sum <"$copy" | cut -d' ' -f1)
+      [ "$sum" = "$want" ] || { printf 'differs\x1f%s on %s is not the file its package shipped (md5 %s, the package says %s)\n' "$path" "$host" "$sum" "$want"; return 1; }
+      refs="the package's md5sum"
+    fi
+  elif command -v rpm >/dev/null 2>&1 && pkg=$(rpm -qf "$path" 2>/dev/null | head -n1) && [ -n "$pkg" ]; then
+    want=$(rpm -q --qf '[%{FILENAMES}\t%{FILEDIGESTS}\n]' "$pkg" 2>/dev/null | awk -F'\t' -v p="$path" '$1 == p {print $2; exit}')
+    if [ -n "$want" ]; then
+      case ${#want} in 32) sum=$(md5sum <"$copy") ;; 40) sum=$(sha1sum <"$copy") ;; 64) sum=$(sha256sum <"$copy") ;; *) sum=$(sha512sum <"$copy") ;; esac
+      sum=${sum%% *}
+      [ "$sum" = "$want" ] || { printf 'differs\x1f%s on %s is not the file %s shipped (rpm digest %s, the copy %s)\n' "$path" "$host" "$pkg" "$want" "$sum"; return 1; }
+      refs="$pkg's rpm digest"
+    fi
+  fi
+  if [ -f "$path" ]; then
+    cmp -s "$copy" "$path" || { printf 'differs\x1f%s on %s is not the file this image holds (%s bytes, the image %s)\n' "$path" "$host" "$(stat -c %s "$copy")" "$(stat -c %s "$path")"; return 1; }
+    refs="${refs:+$refs and }the image's own copy"
+  fi
+  [ -n "$refs" ] || { printf 'differs\x1fno package on the grader ships %s, so nothing can vouch for it\n' "$path"; return 1; }
+  printf 'genuine\x1f%s on %s matches %s\n' "$path" "$host" "$refs"
+}
+
+# --- postfix's own answers on port 25: a program in its place gives the same replies, never these lines
+# smtpd_took HOST CLIENT-IP MESSAGE-ID: HOST's smtpd (trusted lines, postfix.service) took the message
+# whose cleanup line carries MESSAGE-ID from CLIENT-IP ("QID: client=…[IP]"). Prints the queue ID.
+smtpd_took() {
+  log_text "$1" postfix "$3" | grep -E "^postfix/smtpd: [0-9A-Za-z]+: client=[^ ]*\[${2//./\\.}\]" | head -n1 | sed -E 's/^postfix\/smtpd: ([0-9A-Za-z]+): .*/\1/' | grep .
+}
+# smtpd_refused HOST CLIENT-IP RCPT CODE [AFTER-MESSAGE-ID]: HOST's smtpd itself refused RCPT TO:<RCPT>
+# from CLIENT-IP with CODE ("NOQUEUE: reject: RCPT from …[IP]: CODE … to=<RCPT>"). With
+# AFTER-MESSAGE-ID, only a refusal logged after smtpd took that message (this run's, when the check
+# sent it first) counts: an older run's line does not. Prints the line.
+smtpd_refused() {
+  local host=$1 ip=${2//./\\.} rcpt=${3//./\\.} code=$4 after=${5:-} text qid
+  text=$(log_text "$host" postfix)
+  if [ -n "$after" ]; then
+    qid=$(smtpd_took "$host" "$2" "$after") || return 1
+    text=$(awk -v q="postfix/smtpd: $qid: client=" 'found {print} index($0, q) == 1 {found = 1}' <<<"$text")
+  fi
+  grep -E "^postfix/smtpd: NOQUEUE: reject: RCPT from [^ ]*\[$ip\]: $code .*to=<$rcpt>" <<<"$text" | tail -n1 | grep .
+}
+
+
+# ===== The grader unnoticed, and policy judged for every class of client ==========================
+# Students are root on server and desktop: a trust rule that leaves out just the checker's address
+# (or HELO) would pass every probe while the rest of the network relays or logs in in plaintext. So
+# checks come from an address nobody can know ahead, and policy is also read from the configuration,
+# by the grader's own postfix and doveconf, for every class of client.
+
+__maillab_ip2int() { local IFS=.; set -- $1; printf '%s' $((($1 << 24) | ($2 << 16) | ($3 << 8) | $4)); }
+__maillab_int2ip() { printf '%s.%s.%s.%s' $((($1 >> 24) & 255)) $((($1 >> 16) & 255)) $((($1 >> 8) & 255)) $(($1 & 255)); }
+
+# lab_free_addresses [N]: N (default all) addresses of the lab's /28 that no host of the lab holds, in
+# random order: neither network, gateway, broadcast, a lab host, nor an address the grader holds.
+lab_free_addresses() {
+  local route net base size i a taken
+  route=$(/usr/sbin/ip -4 route show proto kernel dev eth0 2>/dev/null | head -n1)
+  net=${route%% *}
+  [[ $net == */* ]] || return 1
+  base=$(__maillab_ip2int "${net%/*}")
+  size=$((1 << (32 - ${net#*/})))
+  taken=" $(/usr/sbin/ip -4 -o addr show dev eth0 | awk '{split($4, a, "/"); printf "%s ", a[1]}')"
+  taken+=" $(for v in ${!MAILLAB_IP_*}; do printf '%s ' "${!v}"; done)"
+  for ((i = 2; i < size - 1; i++)); do
+    a=$(__maillab_int2ip $((base + i)))
+    [[ $taken == *" $a "* ]] || printf '%s\n' "$a"
+  done | shuf -n "${1:-$size}"
+}
+
+# A fresh address per Check: drawn when the Check's first grader step loads this library, recorded in
+# the work directory (emptied before each Check) and kept by its later steps. The subnet route's
+# `src` makes it the source of every connection into the lab, the lessons' own probes included;
+# MAILLAB_IP_grader becomes it, so `ip_of grader` is the address the lab's servers saw. The grader's
+# own address (drawn per lab by the runtime) stays for the engine, but never probes.
+__maillab_probe_from() {
+  local work=/var/lib/maillab/work addr route net old
+  [ -d "$work" ] && [ -x /usr/sbin/ip ] || return 0
+  if [ -s "$work/probe-from" ]; then
+    read -r addr <"$work/probe-from"
+  else
+    addr=$(lab_free_addresses 1) || return 0
+    [ -n "$addr" ] || return 0
+    route=$(/usr/sbin/ip -4 route show proto kernel dev eth0 | head -n1)
+    net=${route%% *}
+    /usr/sbin/ip addr add "$addr/32" dev eth0 2>/dev/null || return 0
+    /usr/sbin/ip route replace "$net" dev eth0 proto kernel scope link src "$addr" || return 0
+    for old in $(/usr/sbin/ip -4 -o addr show dev eth0 | awk '$4 ~ /\/32$/ {print $4}'); do
+      [ "$old" = "$addr/32" ] || /usr/sbin/ip addr del "$old" dev eth0 2>/dev/null
+    done
+    printf '%s\n%s\n' "$addr" "probe$(shuf -i 1000-9999 -n1).example.net" >"$work/probe-from"
+  fi
+  export MAILLAB_IP_grader=$addr
+  MAILLAB_PROBE_HELO=$(sed -n 2p "$work/probe-from")
+  export MAILLAB_PROBE_HELO=${MAILLAB_PROBE_HELO:-probe.example.net}
+}
+__maillab_probe_from
+# The grader's SMTP conversations greet with this Check's HELO, not a name of the grader's own.
+smtp_talk() { __maillab_py smtp "$1" "$2" --helo "$MAILLAB_PROBE_HELO" "${@:3}"; }
+
+# policy_addresses HOST...: one address per class of client for a policy question, "class<US>address":
+# loopback, each named lab host, three random free addresses of the lab network (`other`), and two
+# from the documentation ranges (`outside`, RFC 5737), drawn once per Check.
+policy_addresses() {
+  local work=/var/lib/maillab/work h
+  if [ ! -s "$work/policy-others" ]; then
+    lab_free_addresses 3 >"$work/policy-others"
+    printf '192.0.2.%s\n198.51.100.%s\n' "$(shuf -i 1-254 -n1)" "$(shuf -i 1-254 -n1)" >"$work/policy-outside"
+  fi
+  printf 'loopback\x1f127.0.0.1\n'
+  for h; do printf '%s\x1f%s\n' "$h" "$(ip_of "$h")"; done
+  sed 's/^/other\x1f/' "$work/policy-others"
+  sed 's/^/outside\x1f/' "$work/policy-outside"
+}
+
+# pf_relay_for HOST ADDR...: would postfix, loaded with HOST's copied /etc/postfix, let a client at
+# ADDR relay? The grader's own postfix runs the copy (paths under /etc/postfix pointed at it, maps
+# rebuilt from their sources by the grader's postmap, daemons and directories the grader's own, the
+# master.cf the grader's own with the copy's smtp/inet -o options), and is asked over XCLIENT as
+# each ADDR: RCPT TO a foreign domain. No login and no TLS: SASL and TLS are off in the copy, since
+# the question is who may relay without logging in, and any client may start TLS.
+# One line per ADDR: "ADDR<US>relays|refused|error<US>reply".
+pf_relay_for() {
+  local host=$1 src d port opts line name value
+  shift
+  src=$(evidence "$host" /etc/postfix)
+  d=/var/lib/maillab/work/pf-relay-$host
+  if [ ! -f "$src/main.cf" ]; then
+    for a; do printf '%s\x1f%s\x1f%s\n' "$a" error "no main.cf copied from $host"; done
+    return 1
+  fi
+  rm -rf "$d" && mkdir -p "$d" && cp -a "$src/." "$d/"
+  find "$d" \( -name '*.db' -o -name '*.lmdb' -o -name '*.cdb' -o -name '*.dir' -o -name '*.pag' \) -delete
+  sed -i "s#/etc/postfix\\b#$d#g" "$d/main.cf"
+  # Unset, myhostname is looked up from the grader's own name: 1 s per postconf run, and not HOST's.
+  # (Read from the file: postconf itself would look it up first.)
+  grep -qE '^myhostname[[:space:]]*=' "$d/main.cf" || printf '\nmyhostname = %s.example.com\n' "$host" >>"$d/main.cf"
+  # postfix waits about 2 s before reading a main.cf changed within the last second (measured):
+  # every edit here is dated back.
+  touch -d '-10 sec' "$d/main.cf"
+  # The copy's own options for port 25, safe ones only: no daemon, directory, filter or XCLIENT rule.
+  opts=()
+  while IFS= read -r line; do
+    name=${line#smtp/inet/} name=${name%% = *} value=${line#* = }
+    [[ $name =~ ^(smtpd_|mynetworks|relay_domains|mydestination|permit_mx_backup_networks|parent_domain_matches_subdomains) ]] || continue
+    [[ $name =~ ^smtpd_(authorized_|milters|proxy_|tls_|sasl_|use_tls|enforce_tls|.*xclient|.*xforward) ]] && continue
+    opts+=("  -o { $name = ${value//\/etc\/postfix/$d} }")
+  done < <(/usr/sbin/postconf -c "$d" -P 'smtp/inet/*' 2>/dev/null)
+  port=$(shuf -i 20000-29999 -n1)
+  local -a own=()
+  for name in queue_directory data_directory daemon_directory command_directory meta_directory \
+    shlib_directory mail_owner setgid_group; do
+    own+=("$name=$(/usr/sbin/postconf -h "$name")")
+  done
+  /usr/sbin/postconf -c "$d" -e "${own[@]}" "inet_interfaces=127.0.0.1" "inet_protocols=ipv4" \
+    "master_service_disable=" "smtpd_authorized_xclient_hosts=127.0.0.1" "smtpd_milters=" \
+    "non_smtpd_milters=" "smtpd_proxy_filter=" "content_filter=" "maillog_file=" \
+    "syslog_name=maillab-policy" "import_environment=MAIL_CONFIG MAIL_DEBUG MAIL_LOGTAG TZ LANG=C" \
+    "alternate_config_directories=" "multi_instance_enable=no" "smtpd_client_connection_count_limit=0" \
+    "smtpd_client_connection_rate_limit=0" "smtpd_client_message_rate_limit=0" \
+    "smtpd_client_recipient_rate_limit=0" "smtpd_sasl_auth_enable=no" "smtpd_tls_security_level=none" \
+    "smtpd_use_tls=no" "smtpd_enforce_tls=no" "smtpd_tls_wrappermode=no" 2>/dev/null
+  touch -d '-10 sec' "$d/main.cf"
+  /usr/sbin/postconf -c "$d" -n 2>/dev/null | grep -oE '\b(hash|btree|lmdb|cdb|dbm):[^ ,]+' | sort -u |
+    while IFS=: read -r type path; do [ -f "$path" ] && /usr/sbin/postmap -c "$d" "$type:$path" 2>/dev/null; done
+  grep -vE '^smtp[[:space:]]+inet' /etc/postfix/master.cf >"$d/master.cf"
+  { printf '127.0.0.1:%s inet n - n - - smtpd\n' "$port"; printf '%s\n' "${opts[@]}"; } >>"$d/master.cf"
+  touch -d '-10 sec' "$d/master.cf"
+  # master itself, not `postfix start`: that runs postfix-script's checks (0.5 s; `postfix stop` 1 s).
+  local pidfile master
+  pidfile="$(/usr/sbin/postconf -h queue_directory)/pid/master.pid"
+  __maillab_policy_stop "$pidfile"
+  if ! "$(/usr/sbin/postconf -h daemon_directory)/master" -c "$d" -w >"$d/start.log" 2>&1; then
+    for a; do printf '%s\x1f%s\x1f%s\n' "$a" error "postfix would not start with this configuration: $(journalctl -q -t maillab-policy/master -n1 -o cat 2>/dev/null | cut -c1-160)"; done
+    return 1
+  fi
+  MAILLAB_WORK=/var/lib/maillab/work /usr/bin/python3 -I -S -c '
+import smtplib, sys, time
+port, helo, addrs = int(sys.argv[1]), sys.argv[2], sys.argv[3:]
+deadline = time.time() + 5
+for a in addrs:
+    try:
+        while True:
+            try:
+                s = smtplib.SMTP("127.0.0.1", port, timeout=8)
+                break
+            except OSError:
+                if time.time() > deadline:
+                    raise
+                time.sleep(0.05)
+        s.ehlo("localhost")
+        code, msg = s.docmd("XCLIENT", f"ADDR={a} NAME=[UNAVAILABLE] HELO={helo}")
+        if code != 220:
+            raise smtplib.SMTPException("XCLIENT: %d %s" % (code, msg.decode("utf-8", "replace")))
+        s.ehlo_resp = None
+        s.ehlo(helo)
+        code, msg = s.mail("")
+        if code == 250:
+            code, msg = s.rcpt("maillab-relay-probe@relay-probe.example.net")
+        s.quit()
+        print(a, "relays" if code // 100 == 2 else "refused", "%d %s" % (code, msg.decode("utf-8", "replace")), sep="\x1f")
+    except (OSError, smtplib.SMTPException) as err:
+        print(a, "error", str(err).replace("\n", " "), sep="\x1f")
+' "$port" "${MAILLAB_PROBE_HELO:-probe.example.net}" "$@"
+  __maillab_policy_stop "$pidfile"
+}
+__maillab_policy_stop() {
+  local pid
+  read -r pid 2>/dev/null <"$1" || return 0
+  [ -n "$pid" ] && kill "$pid" 2>/dev/null && wait_until 3 bash -c '! kill -0 "$0" 2>/dev/null' "$pid"
+  return 0
+}
+
+# relay_policy HOST: every address of the classes "other" (free addresses of the lab network) and
+# "outside" that postfix on HOST, as its copied configuration stands, lets relay without logging in
+# (loopback and desktop are asked too, not judged: lessons differ on desktop). Output: one line per
+# such address, "class<US>address<US>reply"; empty when none may. Status 2 when the configuration
+# could not be evaluated (the reason on stdout).
+relay_policy() {
+  local host=$1 cls addr verdict reply errors=""
+  declare -A class_of=()
+  local -a addrs=()
+  while IFS=$'\x1f' read -r cls addr; do
+    [ -n "$addr" ] || continue
+    class_of[$addr]=$cls
+    addrs+=("$addr")
+  done < <(policy_addresses desktop)
+  local answered=0
+  while IFS=$'\x1f' read -r addr verdict reply; do
+    cls=${class_of[$addr]:-other}
+    answered=$((answered + 1))
+    if [ "$verdict" = error ]; then errors=$reply; continue; fi
+    [ "$verdict" = relays ] || continue
+    [ "$cls" = loopback ] || [ "$cls" = desktop ] && continue
+    printf '%s\x1f%s\x1f%s\n' "$cls" "$addr" "$reply"
+  done < <(pf_relay_for "$host" "${addrs[@]}")
+  [ "$answered" -ge "${#addrs[@]}" ] || errors=${errors:-"no answer from the grader's postfix"}
+  if [ -n "$errors" ]; then printf '%s\n' "$errors"; return 2; fi
+  return 0
+}
+
+# dc_plaintext_for HOST ADDR [LOCAL]: may a client at ADDR log in to dovecot on HOST with a plaintext
+# password over a connection without TLS, as HOST's copied configuration stands (the grader's
+# doveconf, with the remote/local/protocol filters applied, `!include` files read from the copy)?
+# One line per protocol: "imap|pop3<US>allowed|refused|error<US>why".
+dc_plaintext_for() {
+  local host=$1 addr=$2 local_ip=${3:-$(ip_of "$1")} d proto out
+  if ! d=$(__maillab_dc_copy "$host"); then
+    printf '%s\x1f%s\x1f%s\n' imap error "no dovecot.conf copied from $host" pop3 error "no dovecot.conf copied from $host"
+    return 1
+  fi
+  for proto in imap pop3; do
+    out=$(/usr/bin/doveconf -c "$d/dovecot.conf" -f "remote=$addr" -f "local=$local_ip" -f "protocol=$proto" \
+      -h disable_plaintext_auth ssl login_trusted_networks 2>&1)
+    if [ $? -ne 0 ]; then
+      printf '%s\x1f%s\x1f%s\n' "$proto" error "doveconf: $(head -n1 <<<"$out" | cut -c1-160)"
+      continue
+    fi
+    /usr/bin/python3 -I -S -c '
+import ipaddress, sys
+proto, addr, local, dpa, ssl, trusted = sys.argv[1:7]
+ip = ipaddress.ip_address(addr)
+nets = []
+for word in trusted.replace(",", " ").split():
+    try:
+        nets.append(ipaddress.ip_network(word, strict=False))
+    except ValueError:
+        pass
+why = []
+secured = ip.is_loopback or addr == local or any(ip in n for n in nets if n.version == ip.version)
+if secured:
+    verdict = "allowed"
+    why.append("trusted as secure (login_trusted_networks or loopback)")
+elif ssl == "required":
+    verdict, why = "refused", ["ssl = required"]
+elif dpa == "yes":
+    verdict, why = "refused", ["disable_plaintext_auth = yes"]
+else:
+    verdict, why = "allowed", [f"disable_plaintext_auth = {dpa}, ssl = {ssl}"]
+print(proto, verdict, "; ".join(why), sep="\x1f")
+' "$proto" "$addr" "$local_ip" "$(sed -n 1p <<<"$out")" "$(sed -n 2p <<<"$out")" "$(sed -n 3p <<<"$out")"
+  done
+}
+
+# plaintext_policy HOST: every class of client but loopback and desktop that dovecot on HOST, as its
+# copied configuration stands, lets log in with a plaintext password without TLS: one line per class
+# and protocol, "class<US>address<US>protocol<US>why"; empty when none may. Status 2 when it could not
+# be evaluated (the reason on stdout).
+plaintext_policy() {
+  local host=$1 cls addr proto verdict why errors=""
+  while IFS=$'\x1f' read -r cls addr; do
+    case $cls in loopback | desktop | "") continue ;; esac
+    while IFS=$'\x1f' read -r proto verdict why; do
+      [ "$verdict" = error ] && errors=$why && continue
+      [ "$verdict" = allowed ] && printf '%s\x1f%s\x1f%s\x1f%s\n' "$cls" "$addr" "$proto" "$why"
+    done < <(dc_plaintext_for "$host" "$addr")
+  done < <(policy_addresses desktop)
+  if [ -n "$errors" ]; then printf '%s\n' "$errors"; return 2; fi
+  return 0
+}
+
+# relay_verdict CRITERION HOST OBSERVED: the verdict of a "no one untrusted may relay" criterion whose
+# behaviour (OBSERVED, a sentence) already passed: pass, unless HOST's copied configuration lets a
+# host on the lab network other than desktop, or a client outside it, relay (relay_policy). Loopback
+# and desktop are not judged here: lessons differ on whether desktop may relay.
+relay_verdict() {
+  local criterion=$1 host=$2 observed=$3 out rc cls addr reply who
+  out=$(relay_policy "$host")
+  rc=$?
+  if [ $rc -eq 2 ]; then
+    fail "$criterion" "$observed But the grader's postfix could not be loaded with a copy of $host's configuration to ask it about other clients: $(head -n1 <<<"$out")." \
+      "Keep postfix's configuration and every table or list it reads under /etc/postfix, where the check reads it, and make sure postfix starts with it."
+    return
+  fi
+  if [ -z "$out" ]; then
+    pass "$criterion" "$observed The grader's postfix, loaded with a copy of $host's configuration, refuses relaying for every other client too: hosts elsewhere on the lab network and outside it."
+    return
+  fi
+  IFS=$'\x1f' read -r cls addr reply <<<"$(head -n1 <<<"$out")"
+  case $cls in
+    other) who="a host on the lab network that is neither server nor desktop ($addr)" ;;
+    *) who="a client outside the lab network ($addr)" ;;
+  esac
+  fail "$criterion" "$observed Yet as $host's configuration stands, $who may relay: the grader's postfix, loaded with a copy of it and asked as that client, accepted mail for a foreign domain ($reply)." \
+    "Someone other than the clients you meant to trust may relay. Trust is judged for every address, not only for the connections you saw: list the clients allowed to relay, rather than carving out the ones you do not want."
+}
+
+# plaintext_verdict CRITERION HOST OBSERVED: the same for "an untrusted client cannot log in with a
+# plaintext password": pass, unless HOST's copied dovecot configuration lets a host on the lab
+# network other than desktop, or a client outside it, do so (plaintext_policy).
+plaintext_verdict() {
+  local criterion=$1 host=$2 observed=$3 out rc cls addr proto why who
+  out=$(plaintext_policy "$host")
+  rc=$?
+  if [ $rc -eq 2 ]; then
+    fail "$criterion" "$observed But the grader's doveconf could not read a copy of $host's configuration to ask it about other clients: $(head -n1 <<<"$out")." \
+      "Keep dovecot's configuration, and every file it includes, under /etc/dovecot, where the check reads it."
+    return
+  fi
+  if [ -z "$out" ]; then
+    pass "$criterion" "$observed The grader's doveconf, reading a copy of $host's configuration, refuses plaintext logins without TLS to every other client too: hosts elsewhere on the lab network and outside it."
+    return
+  fi
+  IFS=$'\x1f' read -r cls addr proto why <<<"$(head -n1 <<<"$out")"
+  case $cls in
+    other) who="a host on the lab network that is neither server nor desktop ($addr)" ;;
+    *) who="a client outside the lab network ($addr)" ;;
+  esac
+  fail "$criterion" "$observed Yet as $host's configuration stands, $who may log in over $proto with a plaintext password and no TLS ($why)." \
+    "Someone other than the clients you meant to trust may log in in plaintext. Trust is judged for every address, not only for the connections you saw: name the networks you trust, rather than carving out the ones you do not."
+}
+
+# __maillab_dc_copy HOST: a copy of HOST's copied /etc/dovecot whose `!include` and `!include_try`
+# lines name files of the copy, not the grader's own /etc/dovecot (an absolute include is right work:
+# the doveconf of a plain copy read the grader's file instead, or failed on a missing one). Settings'
+# values are left as written, so `ssl_cert` still names server's path. One copy per collect.
+__maillab_dc_copy() {
+  local host=$1 src copied d
+  src=$(evidence "$host" /etc/dovecot)
+  [ -f "$src/dovecot.conf" ] || return 1
+  copied="MAILLAB_COPIED_${host//[^A-Za-z0-9_]/_}"
+  d=/var/lib/maillab/work/dc-copy-$host-${!copied:-0}
+  if [ ! -f "$d/dovecot.conf" ]; then
+    rm -rf "$d" && mkdir -p "$d" && cp -a "$src/." "$d/" || return 1
+    find "$d" -type f -exec sed -i -E "s#^([[:space:]]*!include(_try)?[[:space:]]+\"?)/etc/dovecot/#\\1$d/#" {} +
+  fi
+  printf '%s' "$d"
+}
+# dc HOST SETTING, as above, read from that copy: absolute `!include` files of HOST count.
+dc() {
+  local d
+  d=$(__maillab_dc_copy "$1") || d=$(evidence "$1" /etc/dovecot)
+  /usr/bin/doveconf -c "$d/dovecot.conf" -h "$2" 2>>"$__MAILLAB_WORK/dc-$1.warn"
+}
+# dc_conf HOST: the dovecot.conf to give doveconf -c for HOST (that copy; the plain evidence when none).
+dc_conf() {
+  local d
+  d=$(__maillab_dc_copy "$1") || d=$(evidence "$1" /etc/dovecot)
+  printf '%s/dovecot.conf' "$d"
+}
