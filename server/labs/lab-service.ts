@@ -652,6 +652,9 @@ export class LabService {
       state.exam = state.exam ?? newExam(lesson.exam);
       await this.opts.store.saveExam(state.labId, state.exam);
     }
+    // Before anyone has a shell: what the image, packages and setup made is not the student's work.
+    if (lesson.keysBeforeStudent.length)
+      await this.opts.store.recordKeysBeforeStudent(state.labId, lesson.keysBeforeStudent);
     await this.opts.store.markReady(state.labId);
     if (state.owner !== this.spareOwner) this.prepareNextAfter(lesson.id);
   }

@@ -21,7 +21,7 @@ import { GRADER_HOST, type LabRuntime } from '../runtime/runtime.ts';
 
 export const PREPARED_REPOSITORY = 'maillab/lesson';
 /** Bumped when what a prepared image holds changes in a way the programs' hash cannot see. */
-const PREPARE_VERSION = 1;
+const PREPARE_VERSION = 2;
 /** A lab left by a preparation that died (the process was killed) is removed after this long. */
 const ABANDONED_MS = 15 * 60_000;
 /** How long a lesson whose images were refused keeps running its setup before they are tried again. */
@@ -92,9 +92,14 @@ export function preparedReference(lesson: Lesson, host: string, key: string): st
  * What a host looks like to a student after setup, in the parts a reboot could lose: running
  * services and sockets, listening ports (its own address written as ADDR; the engine's DNS on
  * 127.0.0.11 listens on new ports every boot, and a UDP socket on an ephemeral port is a client's),
- * the firewall, and the number of messages in postfix's queue. Services D-Bus starts on demand are
- * left out: polkit runs once something asks it (firewall-cmd does), so whether it runs at the look
- * depends on what ran before it, not on the lab (a CI run refused lesson 05 for it).
+ * the firewall, the number of messages in postfix's queue, and postfix's and dovecot's effective
+ * configuration (`postconf -n`, `doveconf -n`) with the lab's addresses written as ADDR_<host>, so an
+ * image that kept the preparation lab's addresses (dovecot's login_trusted_networks) differs. Services
+ * D-Bus starts on demand are left out: polkit runs once something asks it (firewall-cmd does), so
+ * whether it runs at the look depends on what ran before it, not on the lab (a CI run refused lesson
+ * 05 for it). `unique` lines are what must differ between any two labs: the machine-id and every
+ * private key under /etc (a hash of each), so an image that carries a secret of the lab it was made
+ * on is refused too.
  */
 const FINGERPRINT = String.raw`
 addr=$(ip -4 -o addr show dev eth0 2>/dev/null | awk '{print $4}' | cut -d/ -f1 | head -1)
@@ -103,6 +108,19 @@ systemctl list-units --type=service,socket --state=running,listening --no-legend
 ss -Hltnu 2>/dev/null | awk -v a="$addr" '$5 !~ /^127\.0\.0\.11:/ {l=$5; p=l; sub(/.*:/, "", p); if ($1 == "udp" && p+0 >= 32768) next; if (a != "") gsub(a, "ADDR", l); print "listen " $1 " " l}' | sort -u
 if systemctl -q is-active firewalld 2>/dev/null; then firewall-cmd --list-all-zones 2>/dev/null | sed 's/^/firewall /'; fi
 echo "queue $(find /var/spool/postfix/incoming /var/spool/postfix/active /var/spool/postfix/deferred /var/spool/postfix/hold /var/spool/postfix/maildrop -type f 2>/dev/null | wc -l)"
+names=""
+for h in server desktop; do
+  ip=$(getent ahostsv4 "$h.example.com" 2>/dev/null | awk 'NR == 1 {print $1}')
+  [ -n "$ip" ] && names="$names s/(?<![0-9.])\Q$ip\E(?![0-9])/ADDR_$h/g;"
+done
+{ command -v postconf >/dev/null && postconf -n 2>/dev/null | sed 's/^/postconf /'
+  command -v doveconf >/dev/null && doveconf -n 2>/dev/null | grep -v '^#' | sed 's/^/doveconf /'
+} | perl -pe "$names"
+echo "unique machine-id $(cat /etc/machine-id 2>/dev/null)"
+# (Debian's snakeoil key, made at the lab image's build, is deleted by the seal and made by nothing.)
+grep -rlsI -e '-----BEGIN .*PRIVATE KEY-----' /etc 2>/dev/null | grep -v '/ssl-cert-snakeoil' | sort | while read -r f; do
+  echo "unique key $f $(sha256sum < "$f" | cut -c1-16)"
+done
 `;
 
 export class PreparedImages {
@@ -355,11 +373,35 @@ export class PreparedImages {
   }
 }
 
-function difference(host: string, expected: string, found: string): string[] {
-  const want = new Set(expected.split('\n'));
-  const got = new Set(found.split('\n'));
+/**
+ * What differs between two looks at a host that should match: every line but the `unique` ones must
+ * be in both; each `unique <what> <value>` must be there in both with different values.
+ */
+export function difference(host: string, expected: string, found: string): string[] {
+  const split = (print: string) => {
+    const same = new Set<string>();
+    const unique = new Map<string, string>();
+    for (const line of print.split('\n')) {
+      const m = /^unique (.+) (\S*)$/.exec(line);
+      if (m) unique.set(m[1] as string, m[2] as string);
+      else same.add(line);
+    }
+    return { same, unique };
+  };
+  const want = split(expected);
+  const got = split(found);
   return [
-    ...[...want].filter((l) => !got.has(l)).map((l) => `${host} lacks "${l}"`),
-    ...[...got].filter((l) => !want.has(l)).map((l) => `${host} has "${l}" too`),
+    ...[...want.same].filter((l) => !got.same.has(l)).map((l) => `${host} lacks "${l}"`),
+    ...[...got.same].filter((l) => !want.same.has(l)).map((l) => `${host} has "${l}" too`),
+    ...[...want.unique].flatMap(([what, value]) => {
+      const other = got.unique.get(what);
+      if (other === undefined) return [`${host} lacks its ${what}`];
+      return !value || other === value
+        ? [`${host}'s ${what} is the one of the lab the images were made on`]
+        : [];
+    }),
+    ...[...got.unique.keys()]
+      .filter((what) => !want.unique.has(what))
+      .map((what) => `${host} has a ${what} too`),
   ];
 }

@@ -206,6 +206,13 @@ export const frontMatterSchema = z
       .refine((f) => f.length !== 1, 'a break-fix lesson needs at least two faults to choose from')
       .default([]),
     exam: examSchema.optional(),
+    /**
+     * Student hosts whose keys and certificates (under /etc/pki, /etc/ssl/private, /etc/dovecot,
+     * /etc/postfix) are fingerprinted on the grader when the lab is ready, before the student has a
+     * shell: what the image, a package or the setup made, which checks refuse as the student's work
+     * (the judge reads `keys_made_before HOST`).
+     */
+    keysBeforeStudent: z.array(hostName).default([]),
     exercises: z.array(exerciseSchema).min(1),
   })
   .strict();

@@ -18,6 +18,7 @@ import {
   packEntries,
   planReads,
 } from './evidence-copy.ts';
+import { FIX_UP_SCRIPT, SEAL_FACTS_SCRIPT, standInAddress, swapPairs } from './lab-facts.ts';
 import {
   createLabNetwork,
   type LabExec,
@@ -99,6 +100,8 @@ export class DockerRuntime implements LabRuntime {
   private readonly diskLimitBytes: number;
   private readonly hybridCgroups: boolean;
   private engine?: EngineInfo;
+  /** Addresses of the labs this process created, for sealing prepared images (labAddresses). */
+  private readonly createdAddresses = new Map<string, Map<string, string>>();
   private storage?: StorageKind;
   /** The engine's data root (`docker info` DockerRootDir), where containers' disks live. */
   private dataRoot?: string;
@@ -361,6 +364,8 @@ export class DockerRuntime implements LabRuntime {
       const exec: LabExec = (host, argv, options) => this.exec(spec.labId, host, argv, options);
       await writeHostsFiles(exec, hosts, addresses);
       if (engine.product === 'podman') await serveLabDns(exec, spec.labId, hosts, addresses);
+      if (spec.hostImages) await fixUpPreparedHosts(exec, hosts, spec.hostImages, addresses);
+      this.createdAddresses.set(spec.labId, addresses);
     } catch (err) {
       if (err instanceof MaillabError) throw err;
       throw new MaillabError('lab_failed', `Could not create the lab: ${(err as Error).message}`, {
@@ -392,6 +397,27 @@ export class DockerRuntime implements LabRuntime {
       `Host ${host} did not finish booting: ${outcome.why}${waiting ? ` (systemd still had jobs: ${waiting})` : ''}. ` +
         'Run `npx maillab doctor`; on a cgroup v2 or rootless host, check that systemd containers can run.',
     );
+  }
+
+  /**
+   * Every host's address on the lab's network, by host name: as created by this process (a stopped
+   * host, as the ones a preparation already committed, shows none), else as the engine lists them.
+   */
+  private async labAddresses(labId: string): Promise<Map<string, string>> {
+    const known = this.createdAddresses.get(labId);
+    if (known) return known;
+    const containers = await this.docker.listContainers({
+      all: true,
+      filters: { label: [`${LABEL.lab}=${labId}`] },
+    });
+    const net = networkName(labId);
+    const addresses = new Map<string, string>();
+    for (const c of containers) {
+      const host = c.Labels?.[LABEL.host];
+      const ip = c.NetworkSettings?.Networks?.[net]?.IPAddress;
+      if (host && ip) addresses.set(host, ip);
+    }
+    return addresses;
   }
 
   private async addresses(labId: string, net: string, hosts: string[]): Promise<Map<string, string>> {
@@ -456,6 +482,7 @@ export class DockerRuntime implements LabRuntime {
   }
 
   async destroyLab(labId: string): Promise<void> {
+    this.createdAddresses.delete(labId);
     const containers = await this.call(() =>
       this.docker.listContainers({ all: true, filters: { label: [`${LABEL.lab}=${labId}`] } }),
     );
@@ -668,6 +695,8 @@ export class DockerRuntime implements LabRuntime {
   async commitHost(labId: string, host: string, reference: string): Promise<void> {
     const [repo, tag = 'latest'] = splitReference(reference);
     const container = this.docker.getContainer(await this.containerRef(labId, host));
+    // The lab's addresses, for the seal to swap for stand-ins (lab-facts.ts), while the host still has one.
+    const labAddresses = await this.labAddresses(labId);
     // A clean shutdown (SIGRTMIN+3 to systemd): daemons stop, queues and databases are written out.
     await this.call(() => container.stop({ t: 20 })).catch((err: { statusCode?: number }) => {
       if (err.statusCode !== 304) throw err;
@@ -675,13 +704,20 @@ export class DockerRuntime implements LabRuntime {
     const raw = `${repo}:${tag}-raw`;
     await commit(this.docker, container.id, raw, IMAGE_CHANGES);
     // Per lab, not per image: a fresh machine-id (systemd makes one at boot when the file is empty),
-    // a journal and syslog files that start with the lab. Done in a plain container from the raw
+    // a journal and syslog files that start with the lab, TLS keys made at the lab's boot, and the
+    // lab's addresses (lab-facts.ts). Done in a plain container from the raw
     // commit, as nothing can be deleted from a stopped container's disk through the engine.
     // Podman's default rlimits stop any container where root lacks CAP_SYS_RESOURCE (systemd-flags.ts).
     const podman = (await this.info()).product === 'podman';
     const sealer = await this.docker.createContainer({
       Image: raw,
-      Cmd: ['/bin/sh', '-c', SEAL_SCRIPT],
+      Cmd: [
+        '/bin/bash',
+        '-c',
+        `${SEAL_SCRIPT}\n${SEAL_FACTS_SCRIPT}`,
+        'maillab-seal',
+        ...swapPairs([...labAddresses].map(([h, ip]) => [ip, standInAddress(h)])),
+      ],
       HostConfig: {
         NetworkMode: 'none',
         Memory: 256 * 1024 * 1024,
@@ -905,6 +941,29 @@ const SEAL_SCRIPT = [
   'for f in /var/log/maillog /var/log/messages /var/log/secure; do [ -f "$f" ] && : > "$f"; done',
   'if [ -e /etc/systemd/system/multi-user.target.wants/postfix.service ]; then touch /var/spool/postfix/quick-start; fi',
 ].join('\n');
+
+/**
+ * Hosts booted from prepared images get this lab's addresses where the image has stand-ins; runs before
+ * the lab is handed over, so nothing a student made is involved.
+ */
+async function fixUpPreparedHosts(
+  exec: LabExec,
+  hosts: string[],
+  hostImages: Partial<Record<string, string>>,
+  addresses: Map<string, string>,
+): Promise<void> {
+  const pairs = swapPairs(hosts.map((h) => [standInAddress(h), addresses.get(h) ?? '']));
+  if (!pairs.length) return;
+  await Promise.all(
+    hosts
+      .filter((host) => hostImages[host])
+      .map(async (host) => {
+        const result = await exec(host, ['bash', '-c', FIX_UP_SCRIPT, 'maillab-fix-up', ...pairs]);
+        if (result.exitCode !== 0)
+          throw new Error(`Could not give ${host} this lab's addresses: ${result.stderr.trim().slice(-300)}`);
+      }),
+  );
+}
 
 /**
  * The usual reason systemd hosts die or hang at start once many are up: each takes several inotify

@@ -161,7 +161,9 @@ export interface LabRuntime {
   imageId(reference: string): Promise<string | undefined>;
   /**
    * Turns a lab host into the image `reference`: the host is shut down cleanly, its disk committed, and
-   * what must differ per lab (machine-id, the journal, the syslog files) emptied; see prepared-images.ts.
+   * what must differ per lab (machine-id, the journal, the syslog files, the TLS keys made at
+   * preparation) emptied, and the lab's addresses swapped for stand-ins that the next lab's creation
+   * replaces with its own; see prepared-images.ts and lab-facts.ts.
    */
   commitHost(labId: string, host: HostName, reference: string): Promise<void>;
   /** Images of a repository (`maillab/lesson`), with their tags, for listing and pruning. */

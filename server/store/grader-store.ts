@@ -17,6 +17,31 @@ const EXAM = `${ROOT}/exam.json`;
 const HANDIN = `${ROOT}/handin.json`;
 const HANDIN_CLAIM = `${ROOT}/handin.claim`;
 
+/** The public-key fingerprints of what a host held before the student had a shell (judge.sh reads them). */
+const keysBeforeFile = (host: string) => `${ROOT}/keys-before/${host}`;
+const KEY_STAGING = '/var/lib/maillab/keys-staging';
+/** Where keys and certificates live on a lab host (RHEL's, Debian's, the two daemons'). */
+const KEY_DIRS = ['/etc/pki', '/etc/ssl/private', '/etc/dovecot', '/etc/postfix'];
+/**
+ * On the grader, over a staged copy: one line per PEM file holding a certificate or a private key,
+ * "<SHA-256 of its public key, DER> <path on the host>"; the copy is removed after.
+ */
+const FINGERPRINT_KEYS = String.raw`
+set -u
+staging=$1 out=$2
+mkdir -p "$(dirname "$out")"
+len=$(printf '%s' "$staging" | wc -c)
+find "$staging" -type f -size -64k 2>/dev/null | sort | while IFS= read -r f; do
+  grep -qE -- '-----BEGIN (CERTIFICATE|.*PRIVATE KEY)-----' "$f" 2>/dev/null || continue
+  for pub in "$(/usr/bin/openssl x509 -in "$f" -noout -pubkey 2>/dev/null)" "$(/usr/bin/openssl pkey -in "$f" -pubout -passin pass: 2>/dev/null)"; do
+    [ -n "$pub" ] || continue
+    sha=$(printf '%s\n' "$pub" | /usr/bin/openssl pkey -pubin -outform DER 2>/dev/null | /usr/bin/sha256sum | cut -d' ' -f1)
+    echo "$sha $(printf '%s' "$f" | cut -c$((len + 1))-)"
+  done
+done | sort -u > "$out.tmp" && mv -f "$out.tmp" "$out"
+rm -rf "$staging"
+`;
+
 const answersFile = (exerciseId: string) => `${ROOT}/answers/${exerciseId}.json`;
 const verdictFile = (exerciseId: string) => `${ROOT}/verdicts/${exerciseId}.json`;
 const revealFile = (exerciseId: string) => `${ROOT}/reveals/${exerciseId}.json`;
@@ -72,6 +97,38 @@ export class GraderStore {
       if (typeof at === 'string') out[id] = at;
     }
     return out;
+  }
+
+  /**
+   * Records, for each host, the public keys of every key and certificate it holds now: called when the
+   * lab is ready and before any student shell, so that checks can refuse what the image, a package or
+   * the setup made as the student's own (lesson 11's certificate). Copied by the engine, fingerprinted
+   * on the grader: nothing runs on the student host.
+   */
+  async recordKeysBeforeStudent(labId: string, hosts: string[]): Promise<void> {
+    for (const host of hosts) {
+      const staging = `${KEY_STAGING}/${host}`;
+      const prepare = await this.runtime.exec(labId, GRADER_HOST, [
+        '/bin/bash',
+        '-c',
+        'rm -rf "$1" && mkdir -p "$1"',
+        'maillab-store',
+        staging,
+      ]);
+      if (prepare.exitCode !== 0)
+        throw new Error(`Could not stage ${host}'s keys on the grader: ${prepare.stderr.trim()}`);
+      await this.runtime.copyFiles(labId, host, GRADER_HOST, { paths: KEY_DIRS, into: staging });
+      const result = await this.runtime.exec(labId, GRADER_HOST, [
+        '/bin/bash',
+        '-c',
+        FINGERPRINT_KEYS,
+        'maillab-store',
+        staging,
+        keysBeforeFile(host),
+      ]);
+      if (result.exitCode !== 0)
+        throw new Error(`Could not record ${host}'s keys on the grader: ${result.stderr.trim()}`);
+    }
   }
 
   /** Records which fault a break-fix lab's setup made (never on a student host). */

@@ -139,3 +139,101 @@ describe.runIf(services)('prepared lesson images', () => {
     expect(result.problems, result.results.map(summary).join('\n')).toEqual([]);
   });
 });
+
+// Lesson 11 builds on 10, whose solution writes desktop's address into dovecot's
+// login_trusted_networks, and its hosts hold TLS keys postfix and dovecot made at preparation. A copy of
+// lessons 03, 10 and 11, with one comment changed in 11's setup, gets images of its own.
+describe.runIf(services)('prepared lesson images of a lesson that builds on addresses and keys', () => {
+  const s = services as Services;
+  let root: string;
+  let lesson: Lesson;
+  let outcome: PrepareOutcome;
+  let image: string;
+  const labs: string[] = [];
+
+  const labFromImages = async (): Promise<string> => {
+    if (outcome.status !== 'ready') throw new Error(`not prepared: ${JSON.stringify(outcome)}`);
+    const labId = newLabId();
+    labs.push(labId);
+    await s.runtime.createLab({
+      labId,
+      lesson: lesson.id,
+      owner: OWNER,
+      token: newToken(),
+      hosts: lesson.hosts,
+      image,
+      hostImages: outcome.references,
+    });
+    return labId;
+  };
+  const run = async (labId: string, host: string, script: string) =>
+    (await s.runtime.exec(labId, host, ['bash', '-c', script])).stdout.trim();
+
+  beforeAll(async () => {
+    root = await mkdtemp(path.join(tmpdir(), 'maillab-prepared-11-'));
+    for (const folder of ['03-receiving-mail', '10-dovecot', '11-dovecot-tls'])
+      await cp(new URL(`../../lessons/${folder}`, import.meta.url).pathname, path.join(root, folder), {
+        recursive: true,
+      });
+    await appendFile(
+      path.join(root, '11-dovecot-tls', 'setup', 'server.sh'),
+      `# ${randomBytes(6).toString('hex')}\n`,
+    );
+    lesson = (await loadLessons(root)).get('11');
+    image = (await s.images.ensure()).image;
+    const prepared = new PreparedImages({
+      runtime: s.runtime,
+      setup: (labId, l, say) => s.checker.setup(labId, l, say),
+      owner: OWNER,
+      enabled: true,
+      newLabId,
+      newToken,
+    });
+    outcome = await prepared.prepare(lesson, image);
+  }, 300_000);
+
+  afterAll(async () => {
+    for (const labId of labs) await s.runtime.destroyLab(labId).catch(() => {});
+    if (outcome?.status === 'ready')
+      for (const reference of Object.values(outcome.references)) await s.runtime.removeImage(reference);
+    await rm(root, { recursive: true, force: true });
+  });
+
+  it("holds no address of the lab it was made on: dovecot trusts this lab's desktop", async () => {
+    expect(outcome.status, JSON.stringify(outcome)).toBe('ready');
+    if (outcome.status !== 'ready') return;
+    const labId = await labFromImages();
+    const desktop = await run(
+      labId,
+      'desktop',
+      "ip -4 -o addr show dev eth0 | awk '{print $4}' | cut -d/ -f1",
+    );
+    expect(desktop).toMatch(/^\d+\.\d+\.\d+\.\d+$/);
+    expect(await run(labId, 'server', 'doveconf -h login_trusted_networks')).toBe(`${desktop}/32`);
+  });
+
+  it('gives two labs from the same images their own TLS keys (postfix and dovecot) and machine-ids', async () => {
+    const [a, b] = [await labFromImages(), await labFromImages()];
+    const facts = async (labId: string) => ({
+      server: await run(
+        labId,
+        'server',
+        'sha256sum /etc/pki/tls/private/postfix.key /etc/pki/dovecot/private/dovecot.pem /etc/machine-id | cut -c1-64',
+      ),
+      desktop: await run(
+        labId,
+        'desktop',
+        'sha256sum /etc/pki/tls/private/postfix.key /etc/machine-id | cut -c1-64',
+      ),
+    });
+    const [factsA, factsB] = [await facts(a), await facts(b)];
+    for (const host of ['server', 'desktop'] as const) {
+      const [linesA, linesB] = [factsA[host].split('\n'), factsB[host].split('\n')];
+      expect(linesA).toHaveLength(host === 'server' ? 3 : 2);
+      linesA.forEach((line, i) => {
+        expect(line).toMatch(/^[0-9a-f]{64}$/);
+        expect(line, `${host} line ${i}`).not.toBe(linesB[i]);
+      });
+    }
+  });
+});

@@ -192,6 +192,45 @@ describe('prepared lesson images', () => {
     expect(runtime.commits.length).toBe(commits);
   });
 
+  it("are refused when a lab booted from them keeps the preparation lab's address in its configuration", async () => {
+    const { lessons } = await catalog();
+    const runtime = new FakeRuntime();
+    fingerprinting(
+      runtime,
+      'unit dovecot.service\ndoveconf login_trusted_networks = ADDR_desktop/32\nqueue 0',
+      'unit dovecot.service\ndoveconf login_trusted_networks = 10.213.15.227/32\nqueue 0',
+    );
+    const { prepared } = services(runtime, lessons);
+    const outcome = await prepared.prepare(lessons.get('03'), IMAGE);
+    expect(outcome).toMatchObject({ status: 'refused' });
+    expect('why' in outcome && outcome.why).toMatch(
+      /lacks "doveconf login_trusted_networks = ADDR_desktop\/32"/,
+    );
+    expect(await prepared.list()).toEqual([]);
+  });
+
+  it('are refused when a lab booted from them has the private key or machine-id of the lab they were made on', async () => {
+    const { lessons } = await catalog();
+    const prints = (key: string, id: string) =>
+      `unit postfix.service\nqueue 0\nunique machine-id ${id}\nunique key /etc/pki/tls/private/postfix.key ${key}`;
+    const sharedKey = new FakeRuntime();
+    fingerprinting(sharedKey, prints('aaaa', 'm1'), prints('aaaa', 'm2'));
+    const refused = await services(sharedKey, lessons).prepared.prepare(lessons.get('03'), IMAGE);
+    expect(refused).toMatchObject({ status: 'refused' });
+    expect('why' in refused && refused.why).toMatch(
+      /key \/etc\/pki\/tls\/private\/postfix.key is the one of the lab the images were made on/,
+    );
+    const sharedId = new FakeRuntime();
+    fingerprinting(sharedId, prints('aaaa', 'm1'), prints('bbbb', 'm1'));
+    const alsoRefused = await services(sharedId, lessons).prepared.prepare(lessons.get('03'), IMAGE);
+    expect('why' in alsoRefused && alsoRefused.why).toMatch(/machine-id is the one of the lab/);
+    const ownFacts = new FakeRuntime();
+    fingerprinting(ownFacts, prints('aaaa', 'm1'), prints('bbbb', 'm2'));
+    expect(await services(ownFacts, lessons).prepared.prepare(lessons.get('03'), IMAGE)).toMatchObject({
+      status: 'ready',
+    });
+  });
+
   it('are refused for a lesson whose setup leaves mail in a queue', async () => {
     const { lessons } = await catalog();
     const runtime = new FakeRuntime();

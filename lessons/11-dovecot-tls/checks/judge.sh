@@ -290,6 +290,17 @@ served_subject=$(F tls993_subject)
 [ -n "$served_subject" ] || served_subject=$(F tls995_subject)
 served_pem=$work/served-993.pem
 [ -s "$served_pem" ] || served_pem=$work/served-995.pem
+# Keys and certificates on server before the student had a shell (fingerprinted on this grader by
+# maillab when the lab was ready: keysBeforeStudent): postfix's, dovecot's own, anything the image or
+# setup made. A certificate whose public key is among them is not the student's.
+keys_before=/var/lib/maillab/state/keys-before/$S
+made_before=""
+if [ -s "$served_pem" ] && [ -f "$keys_before" ]; then
+  served_key=$(/usr/bin/openssl x509 -in "$served_pem" -noout -pubkey 2>/dev/null |
+    /usr/bin/openssl pkey -pubin -outform DER 2>/dev/null | /usr/bin/sha256sum | cut -d' ' -f1)
+  made_before=$(awk -v k="$served_key" '$1 == k {print $2}' "$keys_before" | sort -u | paste -sd, - | sed 's/,/, /g')
+fi
+made_before_hint="The lesson asks for a key and certificate you make yourself (openssl req -x509 with a new key, for the server's names): a key that was there before you began, made by a package, by dovecot-init or by the lab, is not yours. Make a new one, name both files in 10-ssl.conf, and restart dovecot."
 any_ok=1
 { [ "$s993" = ok ] || [ "$s995" = ok ]; } && any_ok=0
 any_dovecot=1
@@ -348,6 +359,8 @@ else
       fail cert-names-server "$seen." \
         "Clients compare the name they connect to (server.example.com, or mail.example.com) with the names in the certificate and refuse a certificate for another host. Make one for the server: -subj \"/CN=server.example.com\" -addext subjectAltName=DNS:server.example.com,DNS:mail.example.com, and name it in ssl_cert."
     fi
+  elif [ -n "$made_before" ]; then
+    fail cert-names-server "dovecot serves $cert_path, which names $(names_line <<<"$names"), but its key was on server before you began, in $made_before." "$made_before_hint"
   elif ! /usr/bin/openssl x509 -in "$cert_copy" -noout -checkend 0 >/dev/null 2>&1; then
     fail cert-names-server "dovecot serves $cert_path, which names $(names_line <<<"$names"), but it expired on $(/usr/bin/openssl x509 -in "$cert_copy" -noout -enddate | sed 's/^notAfter=//')." \
       "Clients refuse an expired certificate: make a new one valid for a year (-days 365), and restart dovecot."
@@ -372,6 +385,11 @@ access_problem() {
     echo "$2 belongs to ${owner:-uid $uid}, not root (mode $(octal $mode))"
   elif [ $((mode & 8#070)) -ne 0 ] && [ "$gid" -ne 0 ]; then
     echo "$2 is open to the group ${group:-gid $gid} (mode $(octal $mode))"
+  elif [ $((mode & 8#040)) -ne 0 ]; then
+    # The group bits of a file with an ACL are its mask, the most any user or group the ACL names may
+    # do: with them at r, someone besides root may read it (the engine's copy keeps no ACL, and needs
+    # none: a mask without r grants nothing).
+    echo "$2 is readable through its group bits (mode $(octal $mode)): by the group ${group:-gid $gid}, or by any user or group an ACL names (getfacl shows them)"
   fi
 }
 if [ $any_ok -ne 0 ]; then
@@ -402,9 +420,11 @@ else
   elif [ -z "$cpub" ] || [ "$kpub" != "$cpub" ]; then
     fail key-private "The key in $key_path (ssl_key) does not belong to the certificate dovecot serves ($served_subject)." \
       "ssl_key must name the key made together with the certificate ssl_cert names (one openssl req writes both), and dovecot uses them as they were when it started: check that openssl x509 -noout -pubkey -in CERT and openssl pkey -pubout -in KEY print the same key, then restart dovecot."
+  elif [ -n "$made_before" ]; then
+    fail key-private "The key in $key_path belongs to the certificate dovecot serves, but it was on server before you began, in $made_before: not a key you made." "$made_before_hint"
   elif [ -n "$key_problem" ]; then
     fail key-private "The key in $key_path belongs to the certificate dovecot serves, but $key_problem." \
-      "Anyone who can read the private key can pretend to be the server. dovecot reads it as root before it drops privileges, so nobody else needs to: chown root:root and chmod 600 (or 400) the key file."
+      "Anyone who can read the private key can pretend to be the server. dovecot reads it as root before it drops privileges, so nobody else needs to: chown root:root and chmod 600 (or 400) the key file, and give no one access through an ACL (getfacl, setfacl -b)."
   elif [ -n "$cert_problem" ]; then
     fail key-private "The key in $key_path belongs to the certificate dovecot serves, but $cert_problem." \
       "A certificate file is public (mode 0644), so it must not hold the private key: anyone who can read it can pretend to be the server. Keep the key in a file of its own, readable by root alone (chmod 600), and the certificate alone in the file ssl_cert names."
