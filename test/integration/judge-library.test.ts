@@ -196,7 +196,8 @@ describe.runIf(services)('judge library on a real lab', () => {
   it('counts replies on port 25 as postfix’s only where server’s smtpd logged them', async () => {
     // The journal copied above holds the first test's conversations: the nonce message, then the
     // refused relay. A recipient smtpd never refused has no line, whatever a responder could reply.
-    const grader = env.MAILLAB_IP_grader;
+    // The address server's smtpd saw is this Check's probe address (ip_of grader), not the grader's own.
+    const grader = await judge('ip_of grader');
     const id = `<${nonce}.smtp@maillab.invalid>`;
     expect(await judge(`smtpd_took server ${grader} "${id}"`)).toMatch(/^\w+$/);
     expect(await judge(`smtpd_took server 10.0.0.1 "${id}" || echo none`)).toBe('none');
