@@ -7,6 +7,7 @@ import type { GradeReport } from '../checker/result.ts';
 import { compose, engineStatus, type Services } from '../compose.ts';
 import { type Config, readConfig } from '../config.ts';
 import { errorMessage, MaillabError } from '../errors.ts';
+import { handInNote } from '../labs/exam.ts';
 import type { LabState } from '../labs/lab-service.ts';
 import { notPreparable } from '../labs/prepared-images.ts';
 import type { Lesson } from '../lessons/schema.ts';
@@ -167,7 +168,13 @@ async function lab(
     }
     case 'handin': {
       const state = await requireLab(services, lesson.id);
-      out('Handing in: closing the shells and grading every criterion…');
+      const ended = services.labs.examOf(state)?.handedIn;
+      // A second hand-in changes nothing, so it must not say it is handing in again.
+      out(
+        ended
+          ? `Already handed in: ${handInNote(ended)}`
+          : 'Handing in: closing the shells and grading every criterion…',
+      );
       const handIn = await services.labs.handIn(state.labId, 'student');
       printReport({ ...handIn.report, exam: services.labs.examOf(state) ?? undefined }, lesson);
       return handIn.report.exercises.every((e) => e.criteria.every((c) => c.pass)) ? 0 : 1;
@@ -241,6 +248,12 @@ async function lab(
         throw new MaillabError(
           'forbidden',
           `The exam of lesson ${lesson.number} is over: its hosts are closed. \`npx maillab lab grade ${lesson.number}\` shows the report.`,
+        );
+      // `docker exec -it` without a terminal fails with the engine's raw "the input device is not a TTY".
+      if (!process.stdin.isTTY)
+        throw new MaillabError(
+          'bad_request',
+          `lab shell needs a terminal: run it in one (not through a pipe or from a script), or open lesson ${lesson.number} in the browser, where ${host} has a terminal beside the text.`,
         );
       const command = await services.runtime.shellCommand(state.labId, host);
       const child = spawn(command.file, command.args, {

@@ -73,5 +73,11 @@ describe.runIf(services)('maillab CLI', () => {
     expect(mua).toMatch(/^You answered "MTA"\.\n\s+choices: .*\n\s+answer: .*\n\s+hint: Ask which program/);
     // A wrong answer is a real failure, not just an unanswered question.
     expect(wrong.stdout).not.toContain('Only quiz questions are left');
+
+    // Without a terminal, a plain refusal instead of the engine's "the input device is not a TTY".
+    const shell = await maillab('lab', 'shell', '01', 'server');
+    expect(shell.code).not.toBe(0);
+    expect(shell.stderr).toContain('lab shell needs a terminal');
+    expect(shell.stderr).not.toContain('TTY');
   });
 });
