@@ -167,9 +167,9 @@ function exerciseCard(exercise: Exercise, index: number, ctx: ExercisesContext) 
   /** The lab the result area and answers were last filled from; a new or reset lab starts over. */
   let shownFor: string | undefined;
   /** A lab's results are shown again when it changes, and when its exam is handed in (hints appear). */
-  const viewKey = (lab: Pick<LabView, 'labId' | 'exam'>) =>
-    `${lab.labId}${lab.exam?.handedIn ? ':handed-in' : ''}`;
-  const showLab = (lab: Pick<LabView, 'labId' | 'results' | 'revealed' | 'exam'>) => {
+  const viewKey = (lab: Pick<LabView, 'labId' | 'exam' | 'reset'>) =>
+    `${lab.labId}:${lab.reset?.at ?? ''}${lab.exam?.handedIn ? ':handed-in' : ''}`;
+  const showLab = (lab: Pick<LabView, 'labId' | 'results' | 'revealed' | 'exam' | 'reset'>) => {
     shownFor = viewKey(lab);
     touched = false;
     const last = lab.results[exercise.id];

@@ -86,6 +86,9 @@ class LessonView {
     h('span', { class: 'label' }, 'Finish'),
   );
   private readonly notice = h('div', { class: 'lab-notice' });
+  /** Says who reset the lab when it was not the student; dismissed per reset. */
+  private readonly resetNote = h('div', { class: 'lab-notice' });
+  private resetNoteDismissed: string | undefined;
   private readonly labBody = h('div', { class: 'lab-body' });
   private readonly stage = h('div', { class: 'terminal-stage' });
   private readonly codeBlocks: { refresh(): void };
@@ -151,6 +154,7 @@ class LessonView {
         this.tabs,
         h('div', { class: 'lab-actions' }, this.statusPill, this.resetButton, this.finishButton),
       ),
+      this.resetNote,
       this.notice,
       this.labBody,
     );
@@ -224,6 +228,7 @@ class LessonView {
     this.resetButton.hidden = !lab || handedIn;
     this.finishButton.hidden = !lab;
     this.examBar.refresh();
+    this.renderResetNote(lab);
 
     if (lab?.status === 'ready' && handedIn) {
       // A handed-in exam's hosts take no more input: the server refuses their shells.
@@ -411,7 +416,7 @@ class LessonView {
   }
 
   private showTerminals(lab: LabView): void {
-    const key = `${lab.labId}:${lab.token}`;
+    const key = `${lab.labId}:${lab.token}:${lab.reset?.at ?? ''}`;
     if (this.terminalsFor === key) return;
     this.disposeTerminals();
     this.terminalsFor = key;
@@ -466,6 +471,23 @@ class LessonView {
   private onTerminalState(tab: HTMLElement, state: ConnectionState): void {
     tab.querySelector<HTMLElement>('.tab-dot')?.setAttribute('data-state', state);
     this.codeBlocks.refresh();
+    // A shell the server closed may mean the lab itself changed (an instructor's reset, an expiry):
+    // ask, so the status, the results and the explanation are true, not a green "Ready" over dead shells.
+    if (state === 'exited') void this.refreshLab();
+  }
+
+  private async refreshLab(): Promise<void> {
+    const labId = this.lab?.labId;
+    if (!labId || this.disposed) return;
+    try {
+      const lab = await api.lab(labId);
+      if (this.lab?.labId === labId) this.setLab(lab);
+    } catch (err) {
+      if (err instanceof ApiError && err.status === 404) {
+        this.setLab(null);
+        this.showNotice('The lab is gone', errorMessage(err));
+      }
+    }
   }
 
   private selectHost(host: string, focus: boolean): void {
@@ -515,6 +537,43 @@ class LessonView {
     this.terminals.clear();
     this.terminalsFor = undefined;
     this.tabs.replaceChildren();
+  }
+
+  private renderResetNote(lab: LabView | null): void {
+    const reset = lab?.reset;
+    if (reset?.by !== 'instructor' || this.resetNoteDismissed === reset.at) {
+      this.resetNote.replaceChildren();
+      return;
+    }
+    if (this.resetNote.dataset.at === reset.at && this.resetNote.firstChild) return;
+    this.resetNote.dataset.at = reset.at;
+    const dismiss = h(
+      'button',
+      { type: 'button', class: 'icon-button', 'aria-label': 'Dismiss' },
+      icon(icons.cross),
+    );
+    dismiss.addEventListener('click', () => {
+      this.resetNoteDismissed = reset.at;
+      this.resetNote.replaceChildren();
+    });
+    this.resetNote.replaceChildren(
+      h(
+        'div',
+        { class: 'banner info', role: 'status', 'data-testid': 'reset-banner' },
+        icon(icons.reset),
+        h(
+          'div',
+          {},
+          h('strong', {}, 'Your instructor reset this lab'),
+          h(
+            'p',
+            {},
+            `at ${reset.at.slice(11, 16)} UTC. Its hosts were made anew, so earlier changes on them are gone; your attempts so far are kept in your record.`,
+          ),
+        ),
+        dismiss,
+      ),
+    );
   }
 
   private showNotice(title: string, message: string, action?: { label: string; run: () => unknown }): void {

@@ -284,10 +284,17 @@ export class LabTerminal {
     const delay = Math.min(MAX_RETRY_MS, FIRST_RETRY_MS * 2 ** this.attempt);
     this.attempt++;
     this.setState('reconnecting');
+    // A watcher is told the server's reason (often: the student has no shell open there yet) and
+    // attaches by itself once one opens; it is offered nothing to do, as it can do nothing.
+    const why = this.opts.watch ? this.lastError : undefined;
     this.showOverlay('small', [
       h('span', { class: 'spinner', 'aria-hidden': 'true' }),
-      h('span', { title: this.lastError ?? 'The connection to the terminal was lost.' }, 'Reconnecting…'),
-      h('button', { type: 'button', class: 'link-button', onclick: this.reconnectNow }, 'Retry now'),
+      why
+        ? h('span', { 'data-testid': 'watch-waiting' }, `${capitalise(why)}. Watching again when it opens…`)
+        : h('span', { title: this.lastError ?? 'The connection to the terminal was lost.' }, 'Reconnecting…'),
+      ...(this.opts.watch
+        ? []
+        : [h('button', { type: 'button', class: 'link-button', onclick: this.reconnectNow }, 'Retry now')]),
     ]);
     this.lastError = undefined;
     this.retryTimer = window.setTimeout(() => this.connect(), delay);
@@ -296,6 +303,12 @@ export class LabTerminal {
   private showExited(reason: string): void {
     this.setState('exited');
     this.attempt = 0;
+    if (this.opts.watch) {
+      // A read-only view cannot start a shell: it says why the shell closed and watches for the next.
+      this.lastError = reason.replace(/\.$/, '');
+      this.scheduleReconnect();
+      return;
+    }
     this.showOverlay('card', [
       h('p', { class: 'overlay-title' }, 'Shell closed'),
       h('p', {}, reason),
@@ -335,3 +348,5 @@ export class LabTerminal {
     this.opts.onState?.(state);
   }
 }
+
+const capitalise = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);

@@ -78,6 +78,7 @@ export function labView(
     token: lab.token,
     image: { flavor: image.flavor, description: image.description },
     ...(exam ? { exam } : {}),
+    ...(lab.reset ? { reset: { ...lab.reset } } : {}),
   };
 }
 

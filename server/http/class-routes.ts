@@ -176,7 +176,7 @@ export function classRoutes(opts: ClassRoutesOptions): express.Router {
     res.json(classroom.grades(klass.id));
   });
   instructor.post('/labs/:labId/reset', async (req, res) => {
-    const lab = await labs.reset(classLab(req).labId);
+    const lab = await labs.reset(classLab(req).labId, 'instructor');
     res.status(202).json({ labId: lab.labId, status: lab.status });
   });
   instructor.post('/labs/:labId/extend', (req, res) => {

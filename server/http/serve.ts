@@ -121,7 +121,7 @@ export async function serve(
       return undefined;
     }
   };
-  services.labs.setOnLabGone((labId) => terminals.closeLab(labId));
+  services.labs.setOnLabGone((labId, reason) => terminals.closeLab(labId, reason));
 
   const allowedHosts = allowedHostNames(opts.host, config.allowedHosts);
   const app = createApp({

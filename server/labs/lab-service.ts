@@ -36,8 +36,21 @@ export interface LabState {
   exam?: ExamRecord;
   /** True from the moment an exam's hand-in begins: no new shells, no more checks of live hosts. */
   closed?: boolean;
+  /** Who last reset this lab, and when: the page tells the student, and starts its results over. */
+  reset?: LabReset;
   /** Settles when the lab is ready (resolves) or failed (rejects). */
   ready: Promise<LabState>;
+}
+
+export interface LabReset {
+  by: 'student' | 'instructor';
+  /** ISO time. */
+  at: string;
+}
+
+/** What a lab's open shells are told when an instructor resets it (the student did not ask for it). */
+export function instructorResetNote(at: string): string {
+  return `Your instructor reset this lab at ${at.slice(11, 16)} UTC: its hosts are being made anew. Your attempts so far are kept.`;
 }
 
 /**
@@ -65,7 +78,8 @@ export interface LabServiceOptions {
   maxLabs?: number;
   log?: Logger;
   /** Told when a lab's hosts go away (reset, finish), e.g. to close its terminals. */
-  onLabGone?: (labId: string) => void;
+  /** A lab's hosts go (reset, finish, expiry): its shells close, told why when a reason is given. */
+  onLabGone?: (labId: string, reason?: string) => void;
   /** Keeps the record of attempts and reveals (the SQLite store); none in some unit tests. */
   recorder?: LabRecorder;
   /** Which owners' labs this service takes over at start-up (all when omitted). */
@@ -141,7 +155,7 @@ export class LabService {
   }
 
   /** Wired after construction because terminals are created by the server, later than labs. */
-  setOnLabGone(fn: (labId: string) => void): void {
+  setOnLabGone(fn: (labId: string, reason?: string) => void): void {
     this.opts.onLabGone = fn;
   }
 
@@ -666,16 +680,22 @@ export class LabService {
   }
 
   /** Recreates the lab from scratch under the same id and token, so open pages reconnect. */
-  async reset(labId: string): Promise<LabState> {
+  async reset(labId: string, by: LabReset['by'] = 'student'): Promise<LabState> {
     const old = this.get(labId);
     await old.ready.catch(() => {});
     if (old.exam?.handedIn || old.closed)
       throw new MaillabError('forbidden', 'This exam was handed in: its lab can no longer be reset.');
-    this.opts.onLabGone?.(labId);
+    const reset: LabReset = { by, at: new Date().toISOString() };
+    // Said before the shells close: a page that asks at once (its shell just closed) must already
+    // see a lab being made anew, not the old one "ready" while its hosts are being removed.
+    Object.assign(old, { reset, status: 'starting', progress: ['Removing the old hosts'], results: {} });
+    this.opts.onLabGone?.(labId, by === 'instructor' ? instructorResetNote(reset.at) : undefined);
     await this.opts.runtime.destroyLab(labId);
     this.opts.recorder?.labEnded(labId, 'reset');
     // The same fault again: a student resets to retry the problem they were given, not a new one.
-    return this.launch(old.owner, old.lesson, labId, old.token, old.fault, old.exam);
+    const fresh = this.launch(old.owner, old.lesson, labId, old.token, old.fault, old.exam);
+    fresh.reset = reset;
+    return fresh;
   }
 
   async finish(labId: string, reason: 'finished' | 'expired' = 'finished'): Promise<void> {

@@ -88,6 +88,8 @@ export interface LabView {
   exam?: ExamState;
   /** Classroom mode: when this lab is reclaimed if nobody uses it. */
   expiresAt?: string;
+  /** The last reset, by whom and when: results start over, and one by an instructor is explained. */
+  reset?: { by: 'student' | 'instructor'; at: string };
 }
 
 /** GET and PUT /api/labs/:labId/exercises/:exercise/answers: a quiz's choices by question id. */

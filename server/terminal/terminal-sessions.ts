@@ -98,8 +98,7 @@ export class TerminalSessions {
     try {
       // A watcher sees a shell the student opened; it never starts one.
       const open = this.sessions.get(keyOf(labId, host));
-      if (readOnly && (!open || open.isOver))
-        throw new Error('the student has no shell open there yet; watch again once they open that terminal');
+      if (readOnly && (!open || open.isOver)) throw new Error('the student has no shell open there yet');
       const session = readOnly ? (open as TerminalSession) : await this.sessionFor(labId, host, size);
       // The socket may have closed while the shell was starting; the new shell then waits out its grace.
       if (store.isDisposed) return;

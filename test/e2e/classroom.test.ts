@@ -101,4 +101,32 @@ describe.runIf(canRun)('the instructor dashboard in a real browser', () => {
     ).toBe(true);
     await instructor.screenshot({ path: 'docs/dashboard.png' });
   });
+
+  it('tells the student who reset their lab: a banner, a true status, the stale result gone; watch waits without offering a shell', async () => {
+    const result = student.getByTestId('result-null-client');
+    await expect.poll(() => result.textContent()).not.toBe('');
+    await instructor.getByTestId(`watch-${studentId}`).click();
+    await waitForTerminal(instructor, 'desktop', /LIVE-4/);
+    await instructor.getByTestId(`reset-${studentId}`).click();
+    await instructor.getByTestId('confirm-accept').click();
+
+    const banner = student.getByTestId('reset-banner');
+    await expect.poll(() => banner.isVisible(), { timeout: 30_000 }).toBe(true);
+    expect(await banner.textContent()).toMatch(/Your instructor reset this lab\s*at \d\d:\d\d UTC/);
+    expect(await banner.textContent()).toContain('your attempts so far are kept');
+    // The old pass is not left on screen over a new lab, and the status follows the new lab.
+    await expect.poll(() => result.textContent()).toBe('');
+    await waitForLabReady(student);
+    await student.screenshot({ path: 'docs/student-after-reset.png' });
+
+    // The watch never offers to start a shell; it says why it waits.
+    const watch = instructor.getByTestId('watch-terminal-desktop');
+    await expect
+      .poll(() => instructor.getByTestId('watch-waiting').first().isVisible(), { timeout: 30_000 })
+      .toBe(true);
+    expect(await watch.textContent()).not.toContain('Start a new shell');
+    // When the student opens a shell again, the watch attaches by itself.
+    await typeInto(student, 'desktop', 'echo AFTER-RESET-$((3*3))');
+    await waitForTerminal(instructor, 'desktop', /AFTER-RESET-9/);
+  });
 });

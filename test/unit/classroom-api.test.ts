@@ -260,6 +260,36 @@ describe('what a student can never do', () => {
     expect(reset.status).toBe(202);
   });
 
+  it('tells the student of an instructor’s reset: their shells hear who and when, and the lab is new at once', async () => {
+    const ann = await join('Ann');
+    const annLab = await readyLab(ann.cookie);
+    const closed: (string | undefined)[] = [];
+    labs.setOnLabGone((_labId, reason) => closed.push(reason));
+    // The old hosts take a while to go; a page asking meanwhile must not see them "ready".
+    let removed = () => {};
+    const destroy = runtime.destroyLab.bind(runtime);
+    runtime.destroyLab = (labId) => new Promise<void>((resolve) => (removed = () => resolve(destroy(labId))));
+    const reset = call(instructorOf(tuesday), 'POST', `/api/classes/${tuesday.id}/labs/${annLab}/reset`);
+    await expect.poll(() => closed.length).toBe(1);
+    expect(closed[0]).toMatch(
+      /^Your instructor reset this lab at \d\d:\d\d UTC: .*Your attempts so far are kept\.$/,
+    );
+    const during = await call(ann.cookie, 'GET', `/api/labs/${annLab}`);
+    expect(during.body).toMatchObject({ status: 'starting', results: {}, reset: { by: 'instructor' } });
+    removed();
+    runtime.destroyLab = destroy;
+    expect((await reset).status).toBe(202);
+    await labs.readyLab(annLab);
+    const after = await call(ann.cookie, 'GET', `/api/labs/${annLab}`);
+    expect(after.body).toMatchObject({
+      status: 'ready',
+      reset: { by: 'instructor', at: during.body.reset.at },
+    });
+    // A student's own reset is no news to them: their shells are closed without an instructor's note.
+    await call(ann.cookie, 'POST', `/api/labs/${annLab}/reset`);
+    expect(closed[1]).toBeUndefined();
+  });
+
   it('is refused by a personal-mode server: only the owner’s key opens it', async () => {
     const personal = createApp({
       session,
