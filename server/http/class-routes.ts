@@ -10,6 +10,7 @@ import type { LabService, LabState } from '../labs/lab-service.ts';
 import type { ProgressRecorder } from '../labs/progress-recorder.ts';
 import type { Me, WatchGrant } from '../shared/classroom.ts';
 import { isSameSiteRequest, type Session, type SessionGate } from './session.ts';
+import { refuseUnsafeText, safeJson } from './unsafe-text.ts';
 
 export interface ClassRoutesOptions {
   classroom: Classroom;
@@ -60,6 +61,8 @@ export function joinRoutes(opts: ClassRoutesOptions): express.Router {
     const address = req.ip ?? 'unknown';
     limiter.check(address);
     const body = (req.body ?? {}) as { code?: unknown; name?: unknown; studentNumber?: unknown };
+    refuseUnsafeText('name', body.name);
+    refuseUnsafeText('student id', body.studentNumber);
     let joined: ReturnType<Classroom['join']>;
     try {
       joined = opts.classroom.join(
@@ -173,7 +176,8 @@ export function classRoutes(opts: ClassRoutesOptions): express.Router {
   instructor.get('/export.json', (req, res) => {
     const klass = classroom.get(classIdOf(req));
     res.setHeader('Content-Disposition', `attachment; filename="${klass.id}-grades.json"`);
-    res.json(classroom.grades(klass.id));
+    // Names as typed, with any control or bidi character as a \u escape: the same value, safe to view.
+    res.type('json').send(safeJson(classroom.grades(klass.id)));
   });
   instructor.post('/labs/:labId/reset', async (req, res) => {
     const lab = await labs.reset(classLab(req).labId);

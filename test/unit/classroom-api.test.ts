@@ -129,7 +129,7 @@ async function readyLab(cookie: string, lesson = '06') {
 describe('joining a class', () => {
   it('gives a student a session, their own link back, and only their class’s lessons', async () => {
     const ann = await join('Ann', tuesday.joinCode.toLowerCase(), 'S-101');
-    expect(ann.cookie).toMatch(/^maillab_session=v1\.student\./);
+    expect(ann.cookie).toMatch(/^maillab_session=v2\.student\./);
     const me = await call(ann.cookie, 'GET', '/api/me');
     expect(me.body).toMatchObject({ role: 'student', class: { id: tuesday.id, name: 'Tuesday' } });
     const listed = await call(ann.cookie, 'GET', '/api/lessons');
