@@ -13,6 +13,7 @@ import { TerminalSessions } from '../terminal/terminal-sessions.ts';
 import { createApp } from './app.ts';
 import { buildClient } from './client-build.ts';
 import { allowedHostNames, isAllowedHost } from './host-check.ts';
+import { forgetServing, listenBase, recordServing } from './serving-address.ts';
 import { SessionGate } from './session.ts';
 
 /** How often lab hosts' disk use and process counts are measured (a disk look walks the written files). */
@@ -23,6 +24,8 @@ export interface RunningServer {
   server: Server;
   /** Where the server answers, e.g. http://127.0.0.1:8080 (no page works here without a session). */
   url: string;
+  /** Where people open it: MAILLAB_PUBLIC_URL, else its host (localhost for all interfaces) and port. */
+  publicUrl: string;
   /** The link to open: it carries the key that starts a session. */
   loginUrl: string;
   /** A link to a page of this server that starts a session on the way, e.g. link('/lessons/06'). */
@@ -223,13 +226,22 @@ export async function serve(
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : opts.port;
   const url = `http://${opts.host}:${port}`;
+  const publicUrl = config.publicUrl ?? listenBase(opts.host, port);
+  // `class create` and `class link` in another shell print links with this address.
+  try {
+    recordServing(config.dataDir, publicUrl);
+  } catch (err) {
+    services.log.warn({ err: errorMessage(err) }, 'could not record where this server is reached');
+  }
   return {
     server,
     url,
+    publicUrl,
     loginUrl: `${url}/?key=${session.key}`,
     link: (pathname) => `${url}${pathname}${pathname.includes('?') ? '&' : '?'}key=${session.key}`,
     terminals,
     close: async () => {
+      forgetServing(config.dataDir);
       stopHostWatch();
       clearInterval(examWatch);
       clearInterval(classWatch);
