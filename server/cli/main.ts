@@ -484,8 +484,13 @@ async function run(
         out(
           `\nmaillab is ready. Open this link (it carries the key to this maillab; keep it to yourself):\n  ${running.publicUrl}/?key=${running.loginUrl.split('?key=')[1]}`,
         );
+      let stopping = false;
       const stop = () => {
+        if (stopping) return;
+        stopping = true;
         out('Stopping (labs keep running; `npx maillab lab finish <lesson>` removes one).');
+        // close() keeps to 4 s; this is the promise of 5 s should anything in it hang.
+        setTimeout(() => process.exit(0), 5_000 - 200).unref();
         running.close().then(() => process.exit(0));
       };
       process.once('SIGINT', stop);

@@ -9,6 +9,7 @@ import type { IdleExpiry } from '../labs/idle-expiry.ts';
 import type { LabService, LabState } from '../labs/lab-service.ts';
 import type { ProgressRecorder } from '../labs/progress-recorder.ts';
 import type { Me, WatchGrant } from '../shared/classroom.ts';
+import { EventStreams } from './event-streams.ts';
 import { isSameSiteRequest, type Session, type SessionGate } from './session.ts';
 import { refuseUnsafeText, safeJson } from './unsafe-text.ts';
 
@@ -21,6 +22,8 @@ export interface ClassRoutesOptions {
   publicUrl?: string;
   /** Reclaims idle labs; an instructor's "extend" gives one more time. */
   expiry?: IdleExpiry;
+  /** The open event streams, ended with a last "stopping" event when the server stops. */
+  streams?: EventStreams;
   /** How long a join code may be tried wrong from one address per minute. */
   joinAttemptsPerMinute?: number;
 }
@@ -201,8 +204,14 @@ export function classRoutes(opts: ClassRoutesOptions): express.Router {
   // Live changes for the dashboard: an event after each recorded attempt, reveal or lab change of a
   // student of the class; the page then fetches the grid. A comment every 20 s keeps proxies from
   // closing the stream, and a tick every 30 s lets the page redraw who went idle.
+  const streams = opts.streams ?? new EventStreams();
   instructor.get('/events', (req, res) => {
     const classId = classIdOf(req);
+    // A stopping server opens no new stream; the page's EventSource tries again later.
+    if (streams.closed) {
+      res.status(503).json({ error: { code: 'stopping', message: 'The maillab server is stopping.' } });
+      return;
+    }
     res.writeHead(200, {
       'content-type': 'text/event-stream',
       'cache-control': 'no-cache, no-transform',
@@ -217,7 +226,7 @@ export function classRoutes(opts: ClassRoutesOptions): express.Router {
     });
     const keepAlive = setInterval(() => res.write(': keep-alive\n\n'), 20_000);
     const tick = setInterval(() => send('tick', { at: new Date().toISOString() }), 30_000);
-    req.on('close', () => {
+    streams.add(res, () => {
       stop();
       clearInterval(keepAlive);
       clearInterval(tick);
