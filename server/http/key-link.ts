@@ -62,14 +62,14 @@ function confirmPage(opts: { opens: string; current?: string; key: string; next:
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>maillab: open this link?</title><link rel="stylesheet" href="/app.css"></head>
-<body><main class="page narrow" data-testid="key-confirm">
+<body><main class="join" data-testid="key-confirm">
 <h1>Open maillab as ${escapeHtml(opens)}?</h1>
 <p>${why}</p>
 <form method="post" action="/session">
 <input type="hidden" name="key" value="${escapeHtml(key)}">
 <input type="hidden" name="next" value="${escapeHtml(next)}">
-<button type="submit" class="button primary" data-testid="key-confirm-open">Open as ${escapeHtml(opens)}</button>
-${current ? `<a class="button" href="/" data-testid="key-confirm-keep">Stay ${escapeHtml(current)}</a>` : ''}
+${current ? `<a class="button primary" href="/" data-testid="key-confirm-keep">Stay signed in as ${escapeHtml(current)}</a>` : ''}
+<button type="submit" class="button${current ? '' : ' primary'}" data-testid="key-confirm-open">Open as ${escapeHtml(opens)}</button>
 </form></main></body></html>`;
 }
 
