@@ -42,7 +42,7 @@ describe.runIf(canRun)('the instructor dashboard in a real browser', () => {
   /** Another site of the same host (another port), as the issue's probes used. */
   let attacker: Server | undefined;
   let attackerPage = '';
-  const attackerUrl = () => `http://127.0.0.1:${(attacker?.address() as AddressInfo).port}/`;
+  const attackerUrl = () => `http://127.0.0.1:${((attacker as Server).address() as AddressInfo).port}/`;
 
   beforeAll(async () => {
     klass = s.classroom.create(`e2e class ${process.pid}`, ['06']);
@@ -140,7 +140,7 @@ describe.runIf(canRun)('the instructor dashboard in a real browser', () => {
     const framed = page.frames().find((f) => f !== page.mainFrame());
     const text = await framed
       ?.locator('body')
-      .innerText({ timeout: 2_000 })
+      .textContent({ timeout: 2_000 })
       .catch(() => '');
     expect(text ?? '').not.toMatch(/Start|Check|null client/i);
     await page.close();
