@@ -179,8 +179,9 @@ export function createApp(opts: AppOptions): express.Express {
     });
     next();
   });
-  app.use(express.json({ limit: '64kb' }));
+  // First, so every answer carries them, a malformed body's 400 included.
   app.use(pageHeaders);
+  app.use(express.json({ limit: '64kb' }));
   const allowedHosts = opts.allowedHosts;
   app.use((req, res, next) => {
     if (allowedHosts && !isAllowedHost(req.headers.host, allowedHosts)) {

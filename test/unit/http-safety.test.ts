@@ -256,6 +256,7 @@ describe('framing and page headers', () => {
       await raw('/?key=wrong'),
       await raw(`/?key=${session.key}`, { 'sec-fetch-site': 'cross-site' }),
       await raw('/', { host: 'evil.test' }),
+      await raw('/api/join', { 'content-type': 'application/json' }, 'POST', '{not json'),
     ];
     for (const res of answers) {
       expect(res.headers['x-frame-options']).toBe('DENY');
