@@ -21,6 +21,9 @@ import type { Answers, GraderStore } from '../store/grader-store.ts';
 import { weightedScore } from './result.ts';
 import { collect, EVIDENCE_DIR, runStep, runStepsStrict, type StepContext } from './step-runner.ts';
 
+/** What a quiz question says before it is answered (the CLI counts these apart from wrong answers). */
+export const NOT_ANSWERED = 'Not answered yet.';
+
 export type { Answers } from '../store/grader-store.ts';
 
 interface CheckRun {
@@ -264,8 +267,9 @@ export class Checker {
         title: q.text,
         weight: q.weight,
         pass,
-        message: given === undefined ? 'Not answered yet.' : `You answered "${given}".`,
-        ...(pass ? {} : { hint: q.hint }),
+        message: given === undefined ? NOT_ANSWERED : `You answered "${given}".`,
+        // A hint follows a wrong answer only: before any answer it would be a free clue to every question.
+        ...(pass || given === undefined ? {} : { hint: q.hint }),
       };
     });
   }

@@ -116,8 +116,13 @@ export function judgeCase(c: ProofCase, results: ExerciseResult[]): string[] {
   switch (c.kind) {
     case 'fresh-and-solution': {
       expectFailing(first, all, 'a fresh lab');
-      for (const x of first.criteria)
-        if (!x.pass && !x.hint) problems.push(`a fresh lab: ${x.id} failed without a hint`);
+      for (const x of first.criteria) {
+        if (x.pass) continue;
+        // An unanswered quiz question must not hint (a hint there is a free clue); a check's criterion must.
+        if (c.exercise.kind === 'quiz') {
+          if (x.hint) problems.push(`a fresh lab: the unanswered question ${x.id} gave a hint: ${x.hint}`);
+        } else if (!x.hint) problems.push(`a fresh lab: ${x.id} failed without a hint`);
+      }
       if (!second || !third) return [...problems, 'the solution was not checked twice'];
       expectFailing(second, [], 'the reference solution');
       if (failing(second).join() !== failing(third).join())

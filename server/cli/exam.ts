@@ -6,7 +6,8 @@ import type { LabState } from '../labs/lab-service.ts';
 import type { ExamState } from '../shared/check-result.ts';
 import { spawnDetached } from './detached.ts';
 
-const clock = (iso: string) => new Date(iso).toTimeString().slice(0, 5);
+/** In UTC and saying so, as the hand-in notes do: one zone on every line, never a bare "20:37". */
+export const clock = (iso: string) => `${new Date(iso).toISOString().slice(11, 16)} UTC`;
 
 export function timeLeft(exam: ExamState): string {
   if (exam.handedIn) return handInNote(exam.handedIn);

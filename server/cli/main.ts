@@ -2,12 +2,15 @@
 // images build, doctor, serve. Every command works without a browser.
 import { spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
+import { NOT_ANSWERED } from '../checker/checker.ts';
 import type { GradeReport } from '../checker/result.ts';
 import { compose, engineStatus, type Services } from '../compose.ts';
 import { type Config, readConfig } from '../config.ts';
 import { errorMessage, MaillabError } from '../errors.ts';
+import { handInNote } from '../labs/exam.ts';
 import type { LabState } from '../labs/lab-service.ts';
 import { notPreparable } from '../labs/prepared-images.ts';
+import type { Lesson } from '../lessons/schema.ts';
 import { createLogger } from '../log.ts';
 import { describeDiskCap } from '../runtime/disk-cap.ts';
 import { hostNames } from '../runtime/labels.ts';
@@ -87,19 +90,32 @@ async function requireLab(services: Services, lesson: string): Promise<LabState>
   return services.labs.readyLab(lab.labId);
 }
 
-function printReport(report: GradeReport, title: string): void {
-  out(`Lesson ${report.lesson}: ${title}`);
+function printReport(report: GradeReport, lesson: Lesson): void {
+  out(`Lesson ${report.lesson}: ${lesson.title}`);
   if (report.exam) out(timeLeft(report.exam));
+  let unanswered = 0;
+  let otherFailures = 0;
   for (const exercise of report.exercises) {
     out(`\n  ${exercise.title} (${exercise.id})`);
+    const quiz = lesson.exercises.find((e) => e.id === exercise.id && e.kind === 'quiz');
     for (const c of exercise.criteria) {
       out(`    ${c.pass ? 'PASS' : 'FAIL'}  ${c.title}`);
       out(`          ${c.message}`);
+      const question = quiz?.kind === 'quiz' ? quiz.questions.find((q) => q.id === c.id) : undefined;
+      // A CLI student sees the choices and the command to answer with; in the page they are the form.
+      if (!c.pass && question) {
+        out(`          choices: ${question.choices.map((choice) => `"${choice}"`).join(', ')}`);
+        out(`          answer:  npx maillab lab answer ${lesson.number} ${exercise.id} ${c.id}="<choice>"`);
+      }
       if (!c.pass && c.hint) out(`          hint: ${c.hint}`);
+      if (!c.pass && question && c.message === NOT_ANSWERED) unanswered++;
+      else if (!c.pass) otherFailures++;
     }
     if (exercise.notRecorded) out(`  ! ${exercise.notRecorded}`);
   }
   out(report.exam ? `\nScore: ${Math.round(report.score)}/100` : `\nScore: ${report.score}%`);
+  if (unanswered > 0 && otherFailures === 0)
+    out(`Only quiz questions are left: ${unanswered} not answered yet (lab answer, above).`);
   if (report.exam && !report.exam.handedIn)
     out('(During the exam only pass or fail is shown; `lab handin` ends it and prints the full report.)');
 }
@@ -152,9 +168,15 @@ async function lab(
     }
     case 'handin': {
       const state = await requireLab(services, lesson.id);
-      out('Handing in: closing the shells and grading every criterion…');
+      const ended = services.labs.examOf(state)?.handedIn;
+      // A second hand-in changes nothing, so it must not say it is handing in again.
+      out(
+        ended
+          ? `Already handed in: ${handInNote(ended)}`
+          : 'Handing in: closing the shells and grading every criterion…',
+      );
       const handIn = await services.labs.handIn(state.labId, 'student');
-      printReport({ ...handIn.report, exam: services.labs.examOf(state) ?? undefined }, lesson.title);
+      printReport({ ...handIn.report, exam: services.labs.examOf(state) ?? undefined }, lesson);
       return handIn.report.exercises.every((e) => e.criteria.every((c) => c.pass)) ? 0 : 1;
     }
     case 'grade': {
@@ -166,7 +188,7 @@ async function lab(
         report = { lesson: lesson.id, exercises: [result], score: result.score };
       } else report = await services.labs.grade(state.labId);
       if (flags.json) out(JSON.stringify(report, null, 2));
-      else printReport(report, lesson.title);
+      else printReport(report, lesson);
       return report.exercises.every((e) => e.criteria.every((c) => c.pass)) ? 0 : 1;
     }
     case 'answer': {
@@ -226,6 +248,12 @@ async function lab(
         throw new MaillabError(
           'forbidden',
           `The exam of lesson ${lesson.number} is over: its hosts are closed. \`npx maillab lab grade ${lesson.number}\` shows the report.`,
+        );
+      // `docker exec -it` without a terminal fails with the engine's raw "the input device is not a TTY".
+      if (!process.stdin.isTTY)
+        throw new MaillabError(
+          'bad_request',
+          `lab shell needs a terminal: run it in one (not through a pipe or from a script), or open lesson ${lesson.number} in the browser, where ${host} has a terminal beside the text.`,
         );
       const command = await services.runtime.shellCommand(state.labId, host);
       const child = spawn(command.file, command.args, {

@@ -97,8 +97,11 @@ export async function serve(
   }
   // Labs made ahead: the next Start takes a ready one (MAILLAB_SPARE_LABS).
   labs.setOnLabStarted((lesson) => services.spares.noteStart(lesson));
-  // A lesson whose lab ran its setup gets its prepared images made next, one lesson at a time.
-  labs.setPrepareInBackground(true);
+  // A lesson whose lab ran its setup gets its prepared images made next, one lesson at a time. In a
+  // classroom, spares and preparation go only to lessons that a class has: the machine is the class's.
+  const inAClass = (lessonId: string) => services.classroom.list().some((c) => c.lessons.includes(lessonId));
+  labs.setPrepareInBackground(opts.classroom ? inAClass : true);
+  if (opts.classroom) services.spares.setLessonFilter(inAClass);
 
   const terminals = new TerminalSessions({
     shellCommand: async (labId, host) => {

@@ -77,7 +77,8 @@ export interface LabServiceOptions {
   /** Lessons' setup done ahead (prepared images); without it every lab runs its setup. */
   prepared?: PreparedImages;
   /** Whether a lab that ran its setup asks for its lesson to be prepared in the background (serve). */
-  prepareInBackground?: boolean;
+  /** true, or which lessons (a classroom server prepares only its open classes' lessons). */
+  prepareInBackground?: boolean | ((lessonId: string) => boolean);
   /** The lab image when it is already there (never builds it): what lessons are prepared ahead from. */
   builtImage?: () => string | undefined;
 }
@@ -154,8 +155,13 @@ export class LabService {
   }
 
   /** The server prepares lessons' images in the background; a short-lived CLI process does not. */
-  setPrepareInBackground(on: boolean): void {
+  setPrepareInBackground(on: boolean | ((lessonId: string) => boolean)): void {
     this.opts.prepareInBackground = on;
+  }
+
+  private preparesInBackground(lessonId: string): boolean {
+    const on = this.opts.prepareInBackground;
+    return typeof on === 'function' ? on(lessonId) : on === true;
   }
 
   /**
@@ -165,7 +171,7 @@ export class LabService {
    * a lesson already prepared, refused or not preparable costs a look at most.
    */
   prepareAhead(lessonId: string): void {
-    const image = this.opts.prepareInBackground ? this.opts.builtImage?.() : undefined;
+    const image = this.preparesInBackground(lessonId) ? this.opts.builtImage?.() : undefined;
     if (image) this.opts.prepared?.want(this.opts.lessons.get(lessonId), image);
   }
 
@@ -645,7 +651,7 @@ export class LabService {
     } else if (lesson.setup.length || lesson.prerequisites.length) {
       say(`Preparing the lab for lesson ${lesson.number}`);
       await this.opts.checker.setup(state.labId, lesson, say, state.fault);
-      if (this.opts.prepareInBackground) this.opts.prepared?.want(lesson, image);
+      if (this.preparesInBackground(lesson.id)) this.opts.prepared?.want(lesson, image);
     }
     if (lesson.exam && state.owner !== this.spareOwner) {
       // The clock starts when the lab is ready (a spare's when it is claimed); a reset keeps it.

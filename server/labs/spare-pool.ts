@@ -41,6 +41,7 @@ export class SparePool {
   private stopped = false;
   private recent: string[] = [];
   private readonly failedAt = new Map<string, number>();
+  private allowed: ((lessonId: string) => boolean) | undefined;
 
   constructor(
     private readonly labs: LabService,
@@ -50,8 +51,23 @@ export class SparePool {
     private readonly log: Logger = silentLogger,
   ) {}
 
+  /**
+   * Which lessons may have spares at all: a classroom server keeps them only for lessons of its classes
+   * (a workshop found spares, and prepared images, made for a lesson that no class had).
+   */
+  setLessonFilter(allowed: ((lessonId: string) => boolean) | undefined): void {
+    this.allowed = allowed;
+  }
+
   /** How many spares of each lesson the pool keeps now (lesson folder ids). */
   targets(): Map<string, number> {
+    const out = this.unfilteredTargets();
+    const allowed = this.allowed;
+    if (allowed) for (const id of [...out.keys()]) if (!allowed(id)) out.delete(id);
+    return out;
+  }
+
+  private unfilteredTargets(): Map<string, number> {
     const out = new Map<string, number>();
     const poolable = this.lessons.list().filter((l) => !l.faults.length);
     if (this.setting.mode === 'personal') {

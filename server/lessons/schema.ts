@@ -124,7 +124,38 @@ const questionSchema = z
   .refine((q) => q.choices.includes(q.answer), {
     message: 'answer must be one of choices',
     path: ['answer'],
+  })
+  .refine((q) => !hintStatesAnswer(q.hint, q.answer), {
+    message: 'the hint must not state the answer: say where to look, not what to find',
+    path: ['hint'],
   });
+
+/** The mail agents go by their names as often as by their letters; a hint giving either gives the answer. */
+const AGENT_NAMES: Record<string, string> = {
+  MUA: 'user agent',
+  MTA: 'transfer agent',
+  MDA: 'delivery agent',
+  MRA: 'retrieval agent',
+};
+
+/**
+ * A quiz's hint is shown after a wrong answer, so a hint that names the answer turns every question into
+ * "answer anything, then read the hint" (found in a workshop: lesson 01's hints named every role).
+ * Only the literal answer (as a whole word) and an agent's spelled-out name can be caught by a machine;
+ * the authors' guide asks for the rest.
+ */
+export function hintStatesAnswer(hint: string, answer: string): boolean {
+  const words = (text: string) =>
+    ` ${text
+      .toLowerCase()
+      .split(/[^\p{L}\p{N}$.@/_-]+/u)
+      .map((word) => word.replace(/^\.+|\.+$/g, ''))
+      .filter((word) => word.length > 0)
+      .join(' ')} `;
+  const said = words(hint);
+  const names = [answer, AGENT_NAMES[answer] ?? ''].filter((a) => a.trim().length > 0);
+  return names.some((name) => said.includes(words(name)));
+}
 
 const CHEATS_NEEDED =
   'every checked exercise needs at least one cheat (an attempt to pass without the work) that must fail';

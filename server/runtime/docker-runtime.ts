@@ -293,7 +293,8 @@ export class DockerRuntime implements LabRuntime {
         });
         const { fqdn, aliases } = hostNames(host);
         const grader = host === GRADER_HOST;
-        onProgress(`Creating host ${fqdn}`);
+        // The checker's name is drawn per lab (below), so progress names its role, not a host name.
+        onProgress(grader ? 'Creating the checker' : `Creating host ${fqdn}`);
         const image = spec.hostImages?.[host] ?? spec.image;
         const storageOpt = capped ? { size: await this.storageSize(image) } : undefined;
         // Docker's DNS answers for a container's host name as for an alias (measured on 20.10: a

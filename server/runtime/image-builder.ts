@@ -78,6 +78,21 @@ export class ImageBuildError extends Error {
   }
 }
 
+/**
+ * The RHEL 9 base image could not be obtained (no registry reachable, or none answering in time): on an
+ * offline machine this is the expected path, not a fault, so the fallback says it in one calm line.
+ */
+export class NoBaseImageError extends ImageBuildError {
+  constructor(
+    message: string,
+    readonly base: string,
+    readonly why: string,
+  ) {
+    super(message);
+    this.name = 'NoBaseImageError';
+  }
+}
+
 type Say = (phase: ImageBuildProgress['phase'], message: string) => void;
 
 async function imageLabels(docker: Docker, ref: string): Promise<Record<string, string> | undefined> {
@@ -149,8 +164,10 @@ export async function ensureImage(docker: Docker, opts: EnsureImageOptions): Pro
     const why = await obtainBase(docker, base, opts.pullTimeoutMs ?? DEFAULT_PULL_TIMEOUT_MS, say);
     if (why === undefined) return buildRhel9(docker, opts, base, say);
     if (flavor === 'rhel9') {
-      throw new ImageBuildError(
+      throw new NoBaseImageError(
         `The RHEL 9 image cannot be built: ${why}. Pull it where a registry is reachable and load it here (docker save | docker load), or use the offline image (flavor "offline" or "auto").`,
+        shortImageName(base),
+        why,
       );
     }
     fallbackReason = `RHEL 9 base ${shortImageName(base)} ${why}: using the offline Debian image`;

@@ -15,6 +15,7 @@ import {
   ImageBuildError,
   type ImageChoice,
   type ImageFlavor,
+  NoBaseImageError,
 } from './image-builder.ts';
 import { describeFailure, type SelfTestResult } from './image-self-test.ts';
 
@@ -129,7 +130,12 @@ export class ImageManager {
         if (this.opts.flavor !== 'auto' || flavor === flavors[flavors.length - 1])
           throw new ImageBuildError([...reasons, why].join('\n'), { cause: err });
         reasons.push(why);
-        say(`[image check] ${why}\n  Falling back to the offline image.`);
+        // No registry is the expected path offline: one calm line (doctor keeps the full reason).
+        if (err instanceof NoBaseImageError)
+          say(
+            `[image] The RHEL 9 base ${err.base} is not on this machine and no registry gave it: using the offline image.`,
+          );
+        else say(`[image check] ${why}\n  Falling back to the offline image.`);
         continue;
       }
       const tested = await this.selfTest(choice.image, say);

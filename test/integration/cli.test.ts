@@ -13,6 +13,7 @@ const maillab = (...args: string[]) => runMaillab(args, { MAILLAB_OWNER: OWNER }
 describe.runIf(services)('maillab CLI', () => {
   afterAll(async () => {
     await maillab('lab', 'finish', '06');
+    await maillab('lab', 'finish', '01');
   });
 
   it('says how to start a lab when grading one that does not exist', async () => {
@@ -53,5 +54,30 @@ describe.runIf(services)('maillab CLI', () => {
       filters: { label: ['maillab.owner', `maillab.owner=${OWNER}`] },
     });
     expect(left).toEqual([]);
+  });
+
+  it('shows a CLI student the choices and the answer command, and no hint before an answer', async () => {
+    expect((await maillab('lab', 'start', '01')).code).toBe(0);
+    const fresh = await maillab('lab', 'grade', '01', '--exercise', 'roles');
+    expect(fresh.code).toBe(1);
+    expect(fresh.stdout).toContain('choices: "MUA", "MTA", "MDA", "MRA"');
+    expect(fresh.stdout).toContain('answer:  npx maillab lab answer 01 roles mua="<choice>"');
+    expect(fresh.stdout).not.toContain('hint:');
+    expect(fresh.stdout.trim().split('\n').at(-1)).toBe(
+      'Only quiz questions are left: 6 not answered yet (lab answer, above).',
+    );
+
+    expect((await maillab('lab', 'answer', '01', 'roles', 'mua=MTA')).code).toBe(0);
+    const wrong = await maillab('lab', 'grade', '01', '--exercise', 'roles');
+    const mua = wrong.stdout.slice(wrong.stdout.indexOf('You answered "MTA"'));
+    expect(mua).toMatch(/^You answered "MTA"\.\n\s+choices: .*\n\s+answer: .*\n\s+hint: Ask which program/);
+    // A wrong answer is a real failure, not just an unanswered question.
+    expect(wrong.stdout).not.toContain('Only quiz questions are left');
+
+    // Without a terminal, a plain refusal instead of the engine's "the input device is not a TTY".
+    const shell = await maillab('lab', 'shell', '01', 'server');
+    expect(shell.code).not.toBe(0);
+    expect(shell.stderr).toContain('lab shell needs a terminal');
+    expect(shell.stderr).not.toContain('TTY');
   });
 });

@@ -50,7 +50,7 @@ describe.runIf(services)('an exam from the CLI', () => {
   it('says the limit at start and leaves a watch that will hand in at it', async () => {
     const started = await maillab('lab', 'start', '98');
     expect(started.code, started.stderr).toBe(0);
-    expect(started.stdout).toMatch(/This lesson is an exam: 30 minutes from now, until \d\d:\d\d\./);
+    expect(started.stdout).toMatch(/This lesson is an exam: 30 minutes from now, until \d\d:\d\d UTC\./);
     expect(started.stdout).toContain('npx maillab lab handin 98');
     const labId = await labIdOf();
     await expect.poll(async () => (await watchers(labId)).length, { timeout: 15_000 }).toBeGreaterThan(0);
@@ -86,5 +86,12 @@ describe.runIf(services)('an exam from the CLI', () => {
     const shell = await maillab('lab', 'shell', '98', 'server');
     expect(shell.code).toBe(1);
     expect(shell.stderr).toContain('The exam of lesson 98 is over: its hosts are closed');
+    // Handing in again hands in nothing: it says when and how the exam ended, and shows that report.
+    const again = await maillab('lab', 'handin', '98');
+    expect(again.stdout).not.toContain('Handing in');
+    expect(again.stdout.split('\n')[0]).toMatch(
+      /^Already handed in: The time limit ended the exam at \d\d:\d\d UTC/,
+    );
+    expect(again.stdout).toContain('Score: 75/100');
   });
 });

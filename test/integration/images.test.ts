@@ -153,6 +153,27 @@ describe.runIf(services)('lab images on the real engine', () => {
     await expect(explicit.ensure()).rejects.toThrow(/Unable to find a match: postfix-nonexistent/);
   });
 
+  it('says in one calm line that it uses the offline image when no registry gives the RHEL 9 base', async () => {
+    const containers = path.join(dir, 'containers-offline-machine');
+    await cp(path.join(s.config.containersDir, 'offline'), path.join(containers, 'offline'), {
+      recursive: true,
+    });
+    await cp(path.join(s.config.containersDir, 'rhel9'), path.join(containers, 'rhel9'), { recursive: true });
+    // A base no registry can give: its registry's name does not resolve (as on a machine offline).
+    await writeFile(path.join(containers, 'rhel9', 'Containerfile'), 'FROM maillab-test.invalid/rocky:9\n');
+    const auto = new ImageManager({ docker, containersDir: containers, flavor: 'auto' });
+    const lines: string[] = [];
+    const choice = await auto.ensure((line) => lines.push(line));
+    expect(choice.flavor).toBe('offline');
+    const said = lines.filter((l) => /rhel|RHEL|offline image/.test(l));
+    expect(said).toEqual([
+      '[image] The RHEL 9 base maillab-test.invalid/rocky:9 is not on this machine and no registry gave it: using the offline image.',
+    ]);
+    expect(lines.join('\n')).not.toMatch(/Falling back|cannot be built/);
+    // The full reason stays where the machine's owner looks for it.
+    expect(auto.status().fallback).toMatch(/^rhel9: The RHEL 9 image cannot be built: could not be pulled/);
+  });
+
   it('round-trips an image through save and load, and uses the loaded image', async () => {
     const file = path.join(dir, 'lab-image.tar');
     const saved = await s.images.save(file);

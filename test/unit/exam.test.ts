@@ -4,6 +4,7 @@
 import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { Checker } from '../../server/checker/checker.ts';
+import { examIntro, timeLeft } from '../../server/cli/exam.ts';
 import { createApp } from '../../server/http/app.ts';
 import { SESSION_COOKIE, SessionGate } from '../../server/http/session.ts';
 import { HIDDEN_DURING_EXAM, handInNote } from '../../server/labs/exam.ts';
@@ -238,5 +239,20 @@ describe('the exam over HTTP', () => {
     } finally {
       await new Promise((resolve) => server.close(resolve));
     }
+  });
+});
+
+describe('the exam clock on the command line', () => {
+  it('names its zone on every line, as the hand-in note does', () => {
+    const exam = {
+      minutes: 30,
+      startedAt: '2026-12-08T20:07:00.000Z',
+      deadline: '2026-12-08T20:37:00.000Z',
+      secondsLeft: 125,
+      hintsDuringExam: false,
+    };
+    expect(examIntro(exam, '98')[0]).toBe('This lesson is an exam: 30 minutes from now, until 20:37 UTC.');
+    expect(timeLeft(exam)).toBe('Time left: 2 min 05 s (the exam ends at 20:37 UTC).');
+    expect(timeLeft({ ...exam, secondsLeft: 0 })).toBe('The time limit passed at 20:37 UTC.');
   });
 });

@@ -218,6 +218,34 @@ describe('proof of a lesson', () => {
       'a second check disagrees:  then delivered',
     ]);
   });
+
+  it('holds an unanswered quiz question to giving no hint, where a check must give one', () => {
+    const fresh = find('fresh-and-solution', 'roles');
+    const unanswered = (hint?: string): ExerciseResult => ({
+      id: 'roles',
+      title: 't',
+      score: 0,
+      criteria: [
+        {
+          id: 'mta',
+          title: 'q',
+          weight: 1,
+          pass: false,
+          message: 'Not answered yet.',
+          ...(hint ? { hint } : {}),
+        },
+      ],
+    });
+    const answered: ExerciseResult = {
+      ...unanswered(),
+      score: 100,
+      criteria: [{ id: 'mta', title: 'q', weight: 1, pass: true, message: 'You answered "postfix".' }],
+    };
+    expect(judgeCase(fresh, [unanswered(), answered, answered])).toEqual([]);
+    expect(judgeCase(fresh, [unanswered('It is postfix.'), answered, answered])).toEqual([
+      'a fresh lab: the unanswered question mta gave a hint: It is postfix.',
+    ]);
+  });
 });
 
 describe('lessons that build on earlier ones', () => {

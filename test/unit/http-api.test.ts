@@ -336,6 +336,8 @@ describe('HTTP API', () => {
     const labId = await startReadyLab();
     const wrong = await call('POST', `/api/labs/${labId}/exercises/roles/check`);
     expect(wrong.body.criteria[0]).toMatchObject({ pass: false, message: 'Not answered yet.' });
+    // An unanswered question gets no hint: a hint is for a wrong answer, not a free clue.
+    expect(wrong.body.criteria[0].hint).toBeUndefined();
     expect(
       (await call('PUT', `/api/labs/${labId}/exercises/roles/answers`, { answers: { mta: 'mutt' } })).status,
     ).toBe(204);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { loadLessons } from '../../server/lessons/catalog.ts';
+import { hintStatesAnswer } from '../../server/lessons/schema.ts';
 import { tempLessons, VALID_FRONT_MATTER, writeLesson } from '../support/lesson-fixture.ts';
 
 describe('lesson catalog', () => {
@@ -75,6 +76,24 @@ describe('lesson catalog', () => {
     await expect(loadLessons(root)).rejects.toThrow(
       /exercises\.roles\.questions\.mta\.answer": answer must be one of choices/,
     );
+  });
+
+  it('refuses a quiz hint that states the answer, by name or, for a mail agent, spelled out', async () => {
+    const root = await tempLessons();
+    await writeLesson(
+      root,
+      '03-receiving',
+      VALID_FRONT_MATTER.replace(/hint: (.*MTA moves mail.*)/, 'hint: "It is postfix: the MTA moves mail."'),
+    );
+    await expect(loadLessons(root)).rejects.toThrow(
+      /exercises\.roles\.questions\.mta\.hint": the hint must not state the answer/,
+    );
+    expect(hintStatesAnswer('The mail user agent is what you type into.', 'MUA')).toBe(true);
+    expect(hintStatesAnswer('See example.com.', 'example.com')).toBe(true);
+    expect(hintStatesAnswer('Which program did the network part (journalctl -u postfix)?', 'MUA')).toBe(
+      false,
+    );
+    expect(hintStatesAnswer('Which is the local part of an address?', 'localhost')).toBe(false);
   });
 
   it('says which lessons exist when asked for an unknown one', async () => {

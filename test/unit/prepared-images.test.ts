@@ -323,6 +323,17 @@ describe('prepared lesson images', () => {
     expect(await prepared.imagesFor(lessons.get('05'), IMAGE)).toBeUndefined();
   });
 
+  it('in a classroom, are made only for lessons that a class has, not for the next lesson', async () => {
+    const { lessons, prepared, labs } = await aServer();
+    labs.setPrepareInBackground((id) => id === '03-receiving');
+
+    const lab = await labs.start('ann', '03');
+    await lab.ready;
+    await prepared.settled();
+    expect(await prepared.imagesFor(lessons.get('03'), IMAGE)).toBeDefined();
+    expect(await prepared.imagesFor(lessons.get('04'), IMAGE)).toBeUndefined();
+  });
+
   it('are not made ahead by a short-lived CLI process, nor before the lab image is there', async () => {
     const { lessons } = await catalog();
     const runtime = new FakeRuntime();

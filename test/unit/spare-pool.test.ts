@@ -174,6 +174,19 @@ describe('the spare pool', () => {
     ]);
   });
 
+  it('in a classroom, makes spares only of lessons that a class has, not of the lesson after', async () => {
+    const s = await setup();
+    const labs = service(s);
+    const pool = new SparePool(labs, s.lessons, parseSpareSetting(''), 20);
+    pool.setLessonFilter((id) => id === '03-receiving');
+    pool.noteStart('03-receiving');
+    await pool.fillNow();
+    expect((await labs.spares()).map((l) => l.lesson)).toEqual(['03-receiving']);
+    const every = new SparePool(labs, s.lessons, parseSpareSetting('*=1'), 20);
+    every.setLessonFilter((id) => id === '13-capstone');
+    expect([...every.targets().keys()]).toEqual(['13-capstone']);
+  });
+
   it('fills to the counts an instructor sets, and stops at the lab limit', async () => {
     const s = await setup();
     const labs = service(s, 3);
