@@ -346,13 +346,23 @@ export function dashboardPage(shell: Shell, classId: string): Page {
 
   // EventSource reconnects by itself (the stream says retry: 2000); each (re)connect fetches the grid
   // again, so nothing that happened while it was away is missed.
+  // A stopping server says so as its last event: until it answers again the page is not connected
+  // (and says so, rather than "reconnecting…" every 2 s, or a stale "live").
+  let serverStopped = false;
   const events = new EventSource(classApi.eventsUrl(classId));
   events.addEventListener('open', () => {
+    serverStopped = false;
     live.textContent = 'live';
     live.dataset.state = 'open';
     refresh();
   });
+  events.addEventListener('stopping', () => {
+    serverStopped = true;
+    live.textContent = 'not connected: the maillab server stopped';
+    live.dataset.state = 'closed';
+  });
   events.addEventListener('error', () => {
+    if (serverStopped) return;
     live.textContent = 'reconnecting…';
     live.dataset.state = 'reconnecting';
   });

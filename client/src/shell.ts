@@ -1,6 +1,6 @@
 // The frame around every page: the top bar (product, where you are, which lab image is in use), the
 // engine banner, the view a page renders into, and the toast region for announcements.
-import type { Status } from './api.ts';
+import { request, type Status } from './api.ts';
 import { h, icon, icons } from './dom.ts';
 
 /** What a route renders; dispose() closes its sockets and timers when the student navigates away. */
@@ -23,6 +23,22 @@ export function createShell(root: HTMLElement): Shell {
   const engine = h('span', { class: 'engine-state', 'data-testid': 'engine-state', hidden: true });
   // The machine's owner only (the server sends it to no one else): whether a lab host can fill the disk.
   const disk = h('span', { class: 'disk-state', 'data-testid': 'disk-state', hidden: true });
+  // Ends this browser's session (a shared or borrowed computer); the link opens it again.
+  const logout = h(
+    'button',
+    {
+      type: 'button',
+      class: 'button small',
+      'data-testid': 'logout',
+      hidden: true,
+      onclick: () =>
+        void request('POST', '/api/logout').then(
+          () => location.assign('/'),
+          () => location.assign('/'),
+        ),
+    },
+    'Log out',
+  );
   const banners = h('div', { class: 'banners' });
   const view = h('main', { id: 'view', class: 'view', tabindex: '-1' });
 
@@ -44,7 +60,7 @@ export function createShell(root: HTMLElement): Shell {
         crumbSep,
         crumb,
       ),
-      h('div', { class: 'topbar-right' }, imageBadge, disk, engine),
+      h('div', { class: 'topbar-right' }, imageBadge, disk, engine, logout),
     ),
     banners,
     view,
@@ -66,6 +82,8 @@ export function createShell(root: HTMLElement): Shell {
         disk.textContent = status.disk.capped ? 'Disk capped' : 'Disk not capped';
         disk.title = status.disk.line;
       }
+      // A status answer means this browser has a session: there is something to log out of.
+      logout.hidden = !status;
       if (!status) {
         engine.hidden = true;
         imageBadge.hidden = true;

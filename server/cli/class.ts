@@ -1,22 +1,46 @@
-// `maillab class create|list|export`: classes from the command line, with the links and code an
-// instructor hands out. Reads and writes the same database the server uses (WAL: both at once is fine).
+// `maillab class create|list|link|export`: classes from the command line, with the links and code
+// an instructor hands out. Reads and writes the same database the server uses (WAL: both at once is
+// fine). Names come from students: what goes to a terminal has its control characters made visible.
 
 import { gradesCsv } from '../classroom/grades.ts';
 import type { Services } from '../compose.ts';
 import { MaillabError } from '../errors.ts';
+import { listenBase, servingUrl } from '../http/serving-address.ts';
 import { SessionGate } from '../http/session.ts';
+import { safeJson, terminalSafe } from '../http/unsafe-text.ts';
+import type { ClassRecord } from '../store/class-store.ts';
 import { allowOnly } from './args.ts';
 
 export const CLASS_USAGE = `  maillab class create "<name>" --lessons 01,06,07   a class: prints the instructor link, join code and link
   maillab class list [--json]                       the classes, with ids and join codes
+  maillab class link <class>                        the instructor link, join code and join link again
   maillab class export <class> --csv|--json         grades: one row per student per exercise`;
 
-/** Where people open this maillab: MAILLAB_PUBLIC_URL, else the address `serve` listens on. */
-export function publicBase(services: Services): string {
+/**
+ * Where people open this maillab: MAILLAB_PUBLIC_URL, else the address of the `serve` running on
+ * this data directory, else where `serve` would listen by default (`guessed`: no server runs yet).
+ */
+export function publicBase(services: Pick<Services, 'config'>): { url: string; guessed: boolean } {
   const { config } = services;
-  if (config.publicUrl) return config.publicUrl;
-  const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
-  return `http://${host.includes(':') ? `[${host}]` : host}:${config.port}`;
+  if (config.publicUrl) return { url: config.publicUrl, guessed: false };
+  const running = servingUrl(config.dataDir);
+  if (running) return { url: running, guessed: false };
+  return { url: listenBase(config.host, config.port), guessed: true };
+}
+
+async function printLinks(services: Services, klass: ClassRecord, out: (line?: string) => void) {
+  const gate = await SessionGate.load(services.config.stateDir);
+  const base = publicBase(services);
+  out('Instructor link (it carries a secret: keep it to yourself; it opens the dashboard):');
+  out(`  ${base.url}/?key=${gate.keyFor('instructor', klass.id)}`);
+  out('');
+  out(`Join code for students: ${klass.joinCode}`);
+  out(`Join link:              ${base.url}/join/${klass.joinCode}`);
+  if (base.guessed) {
+    out('');
+    out(`No maillab serves this data directory yet: these links assume ${base.url}. If you serve on another`);
+    out(`host or port, run \`npx maillab class link ${klass.id}\` once it runs (or set MAILLAB_PUBLIC_URL).`);
+  }
 }
 
 export async function classCommand(
@@ -24,6 +48,9 @@ export async function classCommand(
   words: string[],
   flags: Record<string, string | true>,
   out: (line?: string) => void,
+  /** Raw output (exports), and whether it is a terminal rather than a file or a pipe. */
+  write: (text: string) => void = (text) => process.stdout.write(text),
+  isTerminal = Boolean(process.stdout.isTTY),
 ): Promise<number> {
   const [verb, name] = words;
   const { classroom } = services;
@@ -33,17 +60,20 @@ export async function classCommand(
       if (!name || typeof flags.lessons !== 'string')
         throw new MaillabError('bad_request', `Usage:\n${CLASS_USAGE}`);
       const klass = classroom.create(name, flags.lessons.split(','));
-      const gate = await SessionGate.load(services.config.stateDir);
-      const base = publicBase(services);
-      out(`Class "${klass.name}" (${klass.id}): lessons ${klass.lessons.join(', ')}`);
+      out(`Class "${terminalSafe(klass.name)}" (${klass.id}): lessons ${klass.lessons.join(', ')}`);
       out('');
-      out('Instructor link (it carries a secret: keep it to yourself; it opens the dashboard):');
-      out(`  ${base}/?key=${gate.keyFor('instructor', klass.id)}`);
-      out('');
-      out(`Join code for students: ${klass.joinCode}`);
-      out(`Join link:              ${base}/join/${klass.joinCode}`);
+      await printLinks(services, klass, out);
       out('');
       out('Serve the class with: npx maillab serve --classroom [--host 0.0.0.0] [--port 8080]');
+      return 0;
+    }
+    case 'link': {
+      allowOnly(flags, [], 'class link');
+      if (!name) throw new MaillabError('bad_request', 'Usage: maillab class link <class id, code or name>');
+      const klass = classroom.find(name);
+      out(`Class "${terminalSafe(klass.name)}" (${klass.id}): lessons ${klass.lessons.join(', ')}`);
+      out('');
+      await printLinks(services, klass, out);
       return 0;
     }
     case 'list': {
@@ -56,12 +86,17 @@ export async function classCommand(
         students: services.classes.students(c.id).length,
         createdAt: c.createdAt,
       }));
-      if (flags.json) out(JSON.stringify(classes, null, 2));
+      if (flags.json) out(safeJson(classes, 2));
       else if (!classes.length)
         out('No classes yet. Create one: npx maillab class create "<name>" --lessons 01,06');
-      else
+      else {
         for (const c of classes)
-          out(`${c.id}  ${c.joinCode}  ${c.name}  (${c.students} students; lessons ${c.lessons.join(', ')})`);
+          out(
+            `${c.id}  ${c.joinCode}  ${terminalSafe(c.name)}  (${c.students} students; lessons ${c.lessons.join(', ')})`,
+          );
+        out('');
+        out("A class's instructor link and join link: npx maillab class link <class id>");
+      }
       return 0;
     }
     case 'export': {
@@ -72,7 +107,10 @@ export async function classCommand(
           'Usage: maillab class export <class id, code or name> --csv|--json',
         );
       const rows = classroom.grades(classroom.find(name).id);
-      process.stdout.write(flags.csv ? gradesCsv(rows) : `${JSON.stringify(rows, null, 2)}\n`);
+      // JSON escapes every unsafe character (\u001b), the same value read back; CSV goes to a file
+      // byte for byte, and only a terminal is shown its control characters as visible escapes.
+      const text = flags.csv ? gradesCsv(rows) : `${safeJson(rows, 2)}\n`;
+      write(flags.csv && isTerminal ? terminalSafe(text.replace(/\r\n/g, '\n'), ['\n']) : text);
       return 0;
     }
     default:

@@ -16,7 +16,7 @@ import { describeDiskCap } from '../runtime/disk-cap.ts';
 import { hostNames } from '../runtime/labels.ts';
 import { GRADER_HOST } from '../runtime/runtime.ts';
 import { allowOnly, parseArgs } from './args.ts';
-import { CLASS_USAGE, classCommand, publicBase } from './class.ts';
+import { CLASS_USAGE, classCommand } from './class.ts';
 import { spawnDetached } from './detached.ts';
 import { examIntro, spawnExamWatch, timeLeft, watchExam } from './exam.ts';
 import { spawnHostWatch, watchHosts } from './host-watch.ts';
@@ -501,21 +501,24 @@ async function run(
       const { serve } = await import('../http/serve.ts');
       const running = await serve(services, { host, port, classroom });
       if (classroom) {
-        const base =
-          services.config.publicUrl ??
-          publicBase({ ...services, config: { ...services.config, host, port } });
+        const base = running.publicUrl;
         out(`\nmaillab is ready for classes at ${base}`);
         out(`  Students join at ${base}/join with their class's code.`);
         out(
-          '  Instructors open the link `npx maillab class create` printed (`npx maillab class list` shows the classes).',
+          "  Instructors open their class's link: `npx maillab class link <class>` prints it (`npx maillab class list` shows the classes).",
         );
         out(`  The machine's owner (every class): ${base}/?key=${running.loginUrl.split('?key=')[1]}`);
       } else
         out(
-          `\nmaillab is ready. Open this link (it carries the key to this maillab; keep it to yourself):\n  ${running.loginUrl}`,
+          `\nmaillab is ready. Open this link (it carries the key to this maillab; keep it to yourself):\n  ${running.publicUrl}/?key=${running.loginUrl.split('?key=')[1]}`,
         );
+      let stopping = false;
       const stop = () => {
+        if (stopping) return;
+        stopping = true;
         out('Stopping (labs keep running; `npx maillab lab finish <lesson>` removes one).');
+        // close() keeps to 4 s; this is the promise of 5 s should anything in it hang.
+        setTimeout(() => process.exit(0), 5_000 - 200).unref();
         running.close().then(() => process.exit(0));
       };
       process.once('SIGINT', stop);

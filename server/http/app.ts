@@ -3,6 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import express, { type Request } from 'express';
 import type { Answers, Checker } from '../checker/checker.ts';
+import type { Classroom } from '../classroom/classroom.ts';
 import { badRequest, errorMessage, labNotFound, MaillabError } from '../errors.ts';
 import type { Admission, Ticket } from '../labs/admission.ts';
 import type { IdleExpiry } from '../labs/idle-expiry.ts';
@@ -24,6 +25,8 @@ import type {
 import { type ClassRoutesOptions, classRoutes, joinRoutes } from './class-routes.ts';
 import { errorHandler } from './error-mapping.ts';
 import { isAllowedHost } from './host-check.ts';
+import { keyLinkRoutes } from './key-link.ts';
+import { pageHeaders } from './page-headers.ts';
 import { isSameSiteRequest, type Session, type SessionGate } from './session.ts';
 
 export interface StatusSource {
@@ -110,6 +113,19 @@ function exerciseView(lesson: Lesson): Exercise[] {
   );
 }
 
+/** Who a session or link is, in words for the page that asks before switching. */
+function describeIdentity(who: { role: string; id?: string }, classroom?: Classroom): string {
+  if (who.role === 'owner') return "this machine's owner";
+  try {
+    if (who.role === 'instructor') return `the instructor of class "${classroom?.get(who.id ?? '').name}"`;
+    const student = classroom?.student(who.id ?? '');
+    if (student) return `student "${student.displayName}" of "${classroom?.get(student.classId).name}"`;
+  } catch {
+    // A class gone since: fall through to the bare role.
+  }
+  return `a ${who.role}`;
+}
+
 export function createApp(opts: AppOptions): express.Express {
   const { lessons, labs, checker, status } = opts;
   const ownerOfOwner = opts.ownerOf ?? (() => 'local');
@@ -164,6 +180,8 @@ export function createApp(opts: AppOptions): express.Express {
     });
     next();
   });
+  // First, so every answer carries them, a malformed body's 400 included.
+  app.use(pageHeaders);
   app.use(express.json({ limit: '64kb' }));
   const allowedHosts = opts.allowedHosts;
   app.use((req, res, next) => {
@@ -176,41 +194,24 @@ export function createApp(opts: AppOptions): express.Express {
       });
       return;
     }
-    res.setHeader('X-Content-Type-Options', 'nosniff');
-    res.setHeader('Referrer-Policy', 'no-referrer');
     next();
   });
 
-  // Opening the printed link (any page with ?key=…) starts a session and drops the key from the address.
+  // Opening a printed link (any page with ?key=…) starts a session, or asks first; and logout.
   const { session } = opts;
-  app.use((req, res, next) => {
-    const key = req.query.key;
-    if (req.method !== 'GET' || key === undefined) return next();
-    const opened = session.sessionForKey(key);
-    // Instructor and student keys open only in classroom mode, and only for a class and student it has.
-    const known =
-      opened?.role === 'owner' ||
-      (classroom !== undefined &&
-        opened !== undefined &&
-        (opened.role === 'student'
-          ? classroom.classroom.student(opened.id ?? '') !== undefined
-          : classroom.classroom.list().some((c) => c.id === opened.id)));
-    if (!opened || !known) {
-      res
-        .status(401)
-        .type('text/plain')
-        .send(
-          "This link does not carry this maillab's key. Open the link `npx maillab serve` printed when it started.",
-        );
-      return;
-    }
-    res.setHeader('Set-Cookie', session.setCookieHeader(req.secure, opened.role, opened.id));
-    const url = new URL(req.originalUrl, 'http://maillab');
-    // An instructor's link lands on their class's dashboard.
-    if (opened.role === 'instructor' && url.pathname === '/') url.pathname = `/class/${opened.id}`;
-    url.searchParams.delete('key');
-    res.redirect(303, `${url.pathname}${url.search}`);
-  });
+  app.use(
+    keyLinkRoutes({
+      session,
+      // Instructor and student keys open only in classroom mode, and only for a class and student it has.
+      known: (opened) =>
+        opened.role === 'owner' ||
+        (classroom !== undefined &&
+          (opened.role === 'student'
+            ? classroom.classroom.student(opened.id ?? '') !== undefined
+            : classroom.classroom.list().some((c) => c.id === opened.id))),
+      describe: (who) => describeIdentity(who, classroom?.classroom),
+    }),
+  );
 
   const api = express.Router();
   if (classroom) api.use(joinRoutes({ ...classroom, labs, session }));
@@ -376,6 +377,11 @@ export function createApp(opts: AppOptions): express.Express {
   app.use('/api', api);
   if (opts.clientDir) {
     const dir = opts.clientDir;
+    // Only what the page loads: a source map (an old build's, or one dropped there) is not served.
+    app.use((req, _res, next) => {
+      if (req.path.endsWith('.map')) throw new MaillabError('not_found', 'No such file.');
+      next();
+    });
     app.use(express.static(dir, { index: false, maxAge: 0 }));
     // The client routes (/ and /lessons/:id) all load the same page.
     app.get(

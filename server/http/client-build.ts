@@ -3,7 +3,7 @@
 // Several processes may serve from one checkout (two servers, or test files side by side): each file
 // is replaced by a rename, so a page being loaded never reads one half written.
 import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
@@ -23,7 +23,8 @@ export async function buildClient(opts: { outdir: string; minify?: boolean }): P
     minify,
     logLevel: 'silent',
     legalComments: 'none',
-    sourcemap: 'linked',
+    // No source maps: the served bundle need not hand anyone the readable sources and their layout.
+    sourcemap: false,
   } as const;
   const [js, css] = await Promise.all([
     build({
@@ -57,6 +58,10 @@ export async function buildClient(opts: { outdir: string; minify?: boolean }): P
     contents: await readFile(path.join(dir, 'index.html')),
   });
   await Promise.all(outputs.map((file) => replaceFile(file.path, file.contents)));
+  // Maps an older build left behind go too, so nothing serves them.
+  await Promise.all(
+    ['app.js.map', 'app.css.map'].map((name) => rm(path.join(outdir, name), { force: true })),
+  );
 }
 
 /** Writes beside the target, then renames over it: readers see the old file or the new, never half. */

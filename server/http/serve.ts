@@ -12,17 +12,25 @@ import { attachTerminalServer, isSameOrigin } from '../terminal/terminal-server.
 import { TerminalSessions } from '../terminal/terminal-sessions.ts';
 import { createApp } from './app.ts';
 import { buildClient } from './client-build.ts';
+import { EventStreams } from './event-streams.ts';
 import { allowedHostNames, isAllowedHost } from './host-check.ts';
+import { forgetServing, listenBase, recordServing } from './serving-address.ts';
 import { SessionGate } from './session.ts';
 
 /** How often lab hosts' disk use and process counts are measured (a disk look walks the written files). */
 const EXAM_WATCH_MS = 5_000;
 const CLASS_WATCH_MS = 5_000;
+/** How long a request in flight may take to finish once the server stops. */
+const HTTP_DRAIN_MS = 1_000;
+/** Everything close() does fits in this, so a SIGTERM ends the process within 5 s. */
+const STOP_BUDGET_MS = 4_000;
 
 export interface RunningServer {
   server: Server;
   /** Where the server answers, e.g. http://127.0.0.1:8080 (no page works here without a session). */
   url: string;
+  /** Where people open it: MAILLAB_PUBLIC_URL, else its host (localhost for all interfaces) and port. */
+  publicUrl: string;
   /** The link to open: it carries the key that starts a session. */
   loginUrl: string;
   /** A link to a page of this server that starts a session on the way, e.g. link('/lessons/06'). */
@@ -123,6 +131,7 @@ export async function serve(
   };
   services.labs.setOnLabGone((labId, reason) => terminals.closeLab(labId, reason));
 
+  const streams = new EventStreams();
   const allowedHosts = allowedHostNames(opts.host, config.allowedHosts);
   const app = createApp({
     log: services.log,
@@ -141,6 +150,7 @@ export async function serve(
             recorder: services.recorder,
             admission: services.admission,
             expiry: services.expiry,
+            streams,
             ...(config.publicUrl ? { publicUrl: config.publicUrl } : {}),
           },
         }
@@ -226,25 +236,53 @@ export async function serve(
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : opts.port;
   const url = `http://${opts.host}:${port}`;
+  const publicUrl = config.publicUrl ?? listenBase(opts.host, port);
+  // `class create` and `class link` in another shell print links with this address.
+  try {
+    recordServing(config.dataDir, publicUrl);
+  } catch (err) {
+    services.log.warn({ err: errorMessage(err) }, 'could not record where this server is reached');
+  }
   return {
     server,
     url,
+    publicUrl,
     loginUrl: `${url}/?key=${session.key}`,
     link: (pathname) => `${url}${pathname}${pathname.includes('?') ? '&' : '?'}key=${session.key}`,
     terminals,
     close: async () => {
+      const began = Date.now();
+      forgetServing(config.dataDir);
       stopHostWatch();
       clearInterval(examWatch);
       clearInterval(classWatch);
-      // Spares belong to this server: none keeps running unnoticed after it stops.
-      const spares = await services.spares.stop().catch(() => 0);
-      if (spares) log(`Removed ${spares} spare lab${spares === 1 ? '' : 's'} prepared ahead.`);
-      // A lesson preparation in progress leaves no lab behind.
-      await services.prepared.stop().catch(() => {});
+      // People first: dashboards get a last "stopping" event and every socket ends, so nothing an
+      // open page holds keeps the process alive (server.close() waits for each open request).
+      streams.stopAll();
       ws.close();
       terminals.closeAll();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-      server.closeAllConnections();
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      // A request still being answered gets a moment; then its connection is cut.
+      const cut = setTimeout(() => server.closeAllConnections(), HTTP_DRAIN_MS);
+      await closed;
+      clearTimeout(cut);
+      // Spares belong to this server, and a lesson preparation in progress leaves no lab behind;
+      // removing them takes about a second per lab, so past the budget the rest is said, not awaited.
+      const cleanup = Promise.all([
+        services.spares.stop().catch(() => 0),
+        services.prepared.stop().catch(() => {}),
+      ]).then(([spares]) => spares);
+      const budget = Math.max(0, STOP_BUDGET_MS - (Date.now() - began));
+      const spares = await Promise.race([
+        cleanup,
+        new Promise<'late'>((resolve) => setTimeout(() => resolve('late'), budget).unref()),
+      ]);
+      if (spares === 'late')
+        log(
+          'Spare labs were still being removed when the server stopped: `npx maillab spares clear` removes any left.',
+        );
+      else if (spares) log(`Removed ${spares} spare lab${spares === 1 ? '' : 's'} prepared ahead.`);
     },
   };
 }

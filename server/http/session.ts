@@ -19,7 +19,12 @@ const KEY_PREFIX = { instructor: 'i', student: 's' } as const;
 export interface Session {
   role: Role;
   id: string;
+  /** When the cookie was signed, in whole seconds since the epoch: older sessions can be told apart. */
+  issuedAt: number;
 }
+
+/** How long a session cookie is honoured: the browser keeps it as long, and the server checks its date. */
+export const SESSION_MAX_AGE_S = 30 * 24 * 3600;
 
 export class SessionGate {
   private constructor(private readonly secret: Buffer) {}
@@ -75,9 +80,14 @@ export class SessionGate {
     return safeEqual(candidate, this.keyFor(role, id)) ? { role, id } : undefined;
   }
 
-  /** A fresh session's cookie value: role, id (random for the owner), and a signature over both. */
-  newSessionCookie(role: Role = 'owner', id?: string): string {
-    const payload = `v1.${role}.${id ?? randomBytes(16).toString('base64url')}`;
+  /**
+   * A fresh session's cookie value: role, id (random for the owner), when it was issued, and a
+   * signature over all three. The issue time lets the server refuse a session older than its age
+   * limit even from a browser that kept the cookie (v1 cookies had none and are no longer accepted).
+   */
+  newSessionCookie(role: Role = 'owner', id?: string, now = Date.now()): string {
+    const issued = Math.floor(now / 1000);
+    const payload = `v2.${role}.${id ?? randomBytes(16).toString('base64url')}.${issued}`;
     return `${payload}.${this.mac(payload)}`;
   }
 
@@ -91,19 +101,31 @@ export class SessionGate {
   }
 
   /** The session a request carries, if its cookie is one this server signed. */
-  sessionOf(req: Pick<IncomingMessage, 'headers'>): Session | undefined {
+  sessionOf(req: Pick<IncomingMessage, 'headers'>, now = Date.now()): Session | undefined {
     const value = cookieValue(req.headers.cookie, SESSION_COOKIE);
     if (!value) return undefined;
     const cut = value.lastIndexOf('.');
     const payload = value.slice(0, cut);
-    const [version, role, id] = payload.split('.');
-    if (cut < 0 || version !== 'v1' || !ROLES.includes(role as Role) || !id) return undefined;
-    return safeEqual(value.slice(cut + 1), this.mac(payload)) ? { role: role as Role, id } : undefined;
+    const [version, role, id, issued, ...rest] = payload.split('.');
+    const issuedAt = Number(issued);
+    if (cut < 0 || version !== 'v2' || !ROLES.includes(role as Role) || !id || rest.length) return undefined;
+    if (!/^\d{1,12}$/.test(issued ?? '')) return undefined;
+    // A cookie from the future (a clock set back) or past its age is no session.
+    const age = now / 1000 - issuedAt;
+    if (age < -300 || age > SESSION_MAX_AGE_S) return undefined;
+    return safeEqual(value.slice(cut + 1), this.mac(payload))
+      ? { role: role as Role, id, issuedAt }
+      : undefined;
   }
 
   /** Set-Cookie for a new session: not readable by scripts, never sent by another site's page. */
   setCookieHeader(secure: boolean, role: Role = 'owner', id?: string): string {
-    return `${SESSION_COOKIE}=${this.newSessionCookie(role, id)}; Path=/; HttpOnly; SameSite=Strict; Max-Age=${30 * 24 * 3600}${secure ? '; Secure' : ''}`;
+    return `${SESSION_COOKIE}=${this.newSessionCookie(role, id)}; Path=/; HttpOnly; SameSite=Strict; Max-Age=${SESSION_MAX_AGE_S}${secure ? '; Secure' : ''}`;
+  }
+
+  /** Set-Cookie that ends this browser's session (logout). */
+  clearCookieHeader(secure: boolean): string {
+    return `${SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0${secure ? '; Secure' : ''}`;
   }
 }
 

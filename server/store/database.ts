@@ -1,6 +1,6 @@
 // maillab's own database: one SQLite file in the data directory (better-sqlite3, synchronous, so a
 // transaction is one call and nothing interleaves inside it). Opening it brings its schema up to date.
-import { accessSync, constants, mkdirSync } from 'node:fs';
+import { accessSync, chmodSync, closeSync, constants, existsSync, mkdirSync, openSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { MaillabError } from '../errors.ts';
@@ -24,9 +24,15 @@ export function openDatabase(dir: string, migrations: readonly string[] = MIGRAT
         'bad_request',
         `The data directory ${dir} is on a read-only filesystem, so maillab could record no attempt there. Remount it read-write (or free the disk it is on), or point MAILLAB_DATA_DIR elsewhere.`,
       );
+    // Names, student ids and every attempt are in it: readable by the owner only, like the server's
+    // secret beside it. SQLite makes its -wal and -shm files with the database file's own mode, so
+    // the file is made (or, made by an older maillab at 0644, narrowed) before SQLite opens it.
+    closeSync(openSync(file, 'a', 0o600));
+    chmodSync(file, 0o600);
     db = new Database(file);
     // WAL: the server writes while the CLI (class export, class list) reads, without either waiting.
     db.pragma('journal_mode = WAL');
+    for (const side of [`${file}-wal`, `${file}-shm`]) if (existsSync(side)) chmodSync(side, 0o600);
   }
   db.pragma('foreign_keys = ON');
   // Another process (the CLI beside the server) may hold the write lock for a moment.

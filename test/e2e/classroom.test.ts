@@ -1,6 +1,8 @@
 // The instructor's dashboard in a real browser, beside a student's lesson page, on real containers:
 // the student joins with the class code and starts lesson 06; the instructor watches the student's
 // terminal read-only (sees what they type, cannot type into it) and sees their pass appear live.
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Services } from '../../server/compose.ts';
@@ -31,6 +33,17 @@ describe.runIf(canRun)('the instructor dashboard in a real browser', () => {
   let klass: ClassRecord;
   let studentId: string;
 
+  /** Every Content-Security-Policy violation any page reports: the policy must not break the client. */
+  const violations: string[] = [];
+  const watchPolicy = (page: Page) =>
+    page.on('console', (message) => {
+      if (/Content.Security.Policy/i.test(message.text())) violations.push(message.text());
+    });
+  /** Another site of the same host (another port), as the issue's probes used. */
+  let attacker: Server | undefined;
+  let attackerPage = '';
+  const attackerUrl = () => `http://127.0.0.1:${((attacker as Server).address() as AddressInfo).port}/`;
+
   beforeAll(async () => {
     klass = s.classroom.create(`e2e class ${process.pid}`, ['06']);
     server = await serve(s, { host: '127.0.0.1', port: 0, log: () => {}, session: gate, classroom: true });
@@ -39,9 +52,16 @@ describe.runIf(canRun)('the instructor dashboard in a real browser', () => {
     instructorContext = await browser.newContext({ viewport: { width: 1600, height: 900 } });
     student = await studentContext.newPage();
     instructor = await instructorContext.newPage();
+    watchPolicy(student);
+    watchPolicy(instructor);
+    attacker = createServer((_req, res) =>
+      res.writeHead(200, { 'content-type': 'text/html' }).end(attackerPage),
+    );
+    await new Promise<void>((resolve) => attacker?.listen(0, '127.0.0.1', resolve));
   });
 
   afterAll(async () => {
+    attacker?.close();
     await browser?.close();
     if (studentId) for (const lab of s.labs.list(studentId)) await s.labs.finish(lab.labId);
     await server?.close();
@@ -128,5 +148,53 @@ describe.runIf(canRun)('the instructor dashboard in a real browser', () => {
     // When the student opens a shell again, the watch attaches by itself.
     await typeInto(student, 'desktop', 'echo AFTER-RESET-$((3*3))');
     await waitForTerminal(instructor, 'desktop', /AFTER-RESET-9/);
+  });
+
+  it('runs the pages and terminals under the Content Security Policy without a single violation', async () => {
+    expect(violations).toEqual([]);
+    // And a signed-in page offers a way out.
+    expect(await student.getByTestId('logout').isVisible()).toBe(true);
+  });
+
+  it('refuses to be framed by another site, so nothing can be typed or pressed through a frame', async () => {
+    attackerPage = `<!doctype html><iframe id="f" src="${server.url}/lessons/${LESSON}" width="800" height="600"></iframe>`;
+    const page = await studentContext.newPage();
+    const blocked: string[] = [];
+    page.on('console', (m) => blocked.push(m.text()));
+    await page.goto(attackerUrl());
+    await expect
+      .poll(() => blocked.join('\n'), { timeout: 10_000 })
+      .toMatch(/frame-ancestors|X-Frame-Options|refused to connect|Refused to display/i);
+    const framed = page.frames().find((f) => f !== page.mainFrame());
+    const text = await framed
+      ?.locator('body')
+      .textContent({ timeout: 2_000 })
+      .catch(() => '');
+    expect(text ?? '').not.toMatch(/Start|Check|null client/i);
+    await page.close();
+  });
+
+  it('keeps a signed-in student’s session when another site sends them to its own student key, and asks', async () => {
+    const mallory = s.classroom.join(klass.joinCode, 'Mallory').student;
+    attackerPage = `<!doctype html><script>location = ${JSON.stringify(`${server.url}/lessons/${LESSON}?key=${gate.keyFor('student', mallory.id)}`)};</script>`;
+    const page = await studentContext.newPage();
+    await page.goto(attackerUrl());
+    await page.getByTestId('key-confirm').waitFor();
+    expect(await page.getByRole('heading').textContent()).toContain('Mallory');
+    await page.screenshot({ path: 'docs/key-confirm.png' });
+    // Staying keeps Ann: her own lab is still the one the page shows.
+    await page.getByTestId('key-confirm-keep').click();
+    const me = (await page.evaluate(() => fetch('/api/me').then((r) => r.json()))) as {
+      student: { id: string };
+    };
+    expect(me.student.id).toBe(studentId);
+    await page.close();
+  });
+
+  it('shows the dashboard as not connected, not live, once the server stops', async () => {
+    await expect.poll(() => instructor.getByTestId('live-state').getAttribute('data-state')).toBe('open');
+    await server.close();
+    await expect.poll(() => instructor.getByTestId('live-state').getAttribute('data-state')).toBe('closed');
+    expect(await instructor.getByTestId('live-state').textContent()).toMatch(/not connected/);
   });
 });

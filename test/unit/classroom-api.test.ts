@@ -129,7 +129,7 @@ async function readyLab(cookie: string, lesson = '06') {
 describe('joining a class', () => {
   it('gives a student a session, their own link back, and only their class’s lessons', async () => {
     const ann = await join('Ann', tuesday.joinCode.toLowerCase(), 'S-101');
-    expect(ann.cookie).toMatch(/^maillab_session=v1\.student\./);
+    expect(ann.cookie).toMatch(/^maillab_session=v2\.student\./);
     const me = await call(ann.cookie, 'GET', '/api/me');
     expect(me.body).toMatchObject({ role: 'student', class: { id: tuesday.id, name: 'Tuesday' } });
     const listed = await call(ann.cookie, 'GET', '/api/lessons');
@@ -139,14 +139,32 @@ describe('joining a class', () => {
     expect(runtime.labs.size).toBe(0);
   });
 
-  it('refuses a bad join code, and slows down whoever keeps guessing', async () => {
+  it('refuses a bad join code, and answers 429 to whoever keeps guessing wrong', async () => {
     const bad = await call('', 'POST', '/api/join', { code: 'ZZZZZZ', name: 'Mallory' });
     expect(bad.status).toBe(403);
     expect(bad.body.error.message).toMatch(/join code is not one of this maillab’s classes/);
     expect(bad.headers.get('set-cookie')).toBeNull();
     for (let i = 0; i < 9; i++) await call('', 'POST', '/api/join', { code: `ZZZZZ${i}`, name: 'M' });
-    const limited = await call('', 'POST', '/api/join', { code: tuesday.joinCode, name: 'M' });
+    const limited = await call('', 'POST', '/api/join', { code: 'ZZZZZX', name: 'M' });
     expect(limited.status).toBe(429);
+    expect(limited.body.error.message).toMatch(/Too many wrong join codes/);
+  });
+
+  it('lets a student with the right code in from an address whose other users guessed wrong', async () => {
+    for (let i = 0; i < 15; i++) await call('', 'POST', '/api/join', { code: `ZZZZZ${i}`, name: 'M' });
+    const ann = await call('', 'POST', '/api/join', { code: tuesday.joinCode, name: 'Ann' });
+    expect(ann.status).toBe(201);
+    expect(classroom.grid(tuesday.id).students.map((s) => s.displayName)).toEqual(['Ann']);
+  });
+
+  it('paces successful joins from one address: the 11th in a row is told when to press Join again', async () => {
+    for (let i = 0; i < 10; i++) await join(`Student ${i}`);
+    const eleventh = await call('', 'POST', '/api/join', { code: tuesday.joinCode, name: 'Student 10' });
+    expect(eleventh.status).toBe(429);
+    expect(eleventh.headers.get('retry-after')).toBe('1');
+    expect(eleventh.body.error.message).toMatch(/Wait 1 s, then press Join again/);
+    // Another class behind the same address is not slowed by this one's joins.
+    expect((await call('', 'POST', '/api/join', { code: other.joinCode, name: 'Cy' })).status).toBe(201);
   });
 
   it('refuses a join sent from another site', async () => {

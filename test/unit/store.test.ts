@@ -1,5 +1,6 @@
 // The SQLite store: migrations from the first version on, attempts written all or nothing, and the
 // lab service recording every check attempt and reveal into it.
+import { chmodSync, statSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -33,6 +34,26 @@ const result = (passes: boolean[], id = 'listen'): ExerciseResult => ({
 });
 
 describe('the database', () => {
+  it('is readable by its owner only, with its -wal and -shm files, even made before under a loose umask', async () => {
+    const dir = await tempDir();
+    const old = process.umask(0o022);
+    try {
+      const db = openDatabase(dir);
+      new ClassStore(db).create('Tuesday', ['06']);
+      const modes = ['maillab.db', 'maillab.db-wal', 'maillab.db-shm'].map(
+        (name) => statSync(path.join(dir, name)).mode & 0o777,
+      );
+      expect(modes).toEqual([0o600, 0o600, 0o600]);
+      db.close();
+      // A database an older maillab made at 0644 is narrowed when opened.
+      chmodSync(path.join(dir, 'maillab.db'), 0o644);
+      openDatabase(dir).close();
+      expect(statSync(path.join(dir, 'maillab.db')).mode & 0o777).toBe(0o600);
+    } finally {
+      process.umask(old);
+    }
+  });
+
   it('migrates a new data directory to the latest version and reopens it without migrating again', async () => {
     const dir = await tempDir();
     const db = openDatabase(dir);
