@@ -23,7 +23,10 @@ export interface StudentRecord {
 
 // No 0/O, 1/I/L: a join code is read off a projector and typed by hand.
 const CODE_ALPHABET = 'ABCDEFGHJKMNPQRSTUVWXYZ23456789';
-const CODE_LENGTH = 6;
+// A right code is never refused (wrong ones are throttled per address, right ones must get in from behind
+// a school's NAT), so the code's size alone stops guessing: 31^10 is about 2^49.5, years at a thousand
+// guesses a second, where six characters (2^29.7) fell to days.
+const CODE_LENGTH = 10;
 
 export const newJoinCode = () =>
   Array.from({ length: CODE_LENGTH }, () => CODE_ALPHABET[randomInt(CODE_ALPHABET.length)]).join('');

@@ -63,7 +63,7 @@ describe('class links', () => {
     recordServing(dir, 'http://127.0.0.1:9090');
     const { text } = await run(['create', 'Tuesday'], { lessons: '06' });
     expect(linkIn(text)).toMatch(/^http:\/\/127\.0\.0\.1:9090\/\?key=i\./);
-    expect(text).toMatch(/Join link: +http:\/\/127\.0\.0\.1:9090\/join\/[A-Z0-9]{6}/);
+    expect(text).toMatch(/Join link: +http:\/\/127\.0\.0\.1:9090\/join\/[A-Z0-9]{10}/);
     expect(text).not.toMatch(/http\S*:8080/);
   });
 

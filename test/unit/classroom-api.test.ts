@@ -127,6 +127,12 @@ async function readyLab(cookie: string, lesson = '06') {
 }
 
 describe('joining a class', () => {
+  it('draws join codes too long to guess, since a right code is never throttled, and takes them grouped', async () => {
+    expect(tuesday.joinCode).toMatch(/^[A-HJKMNP-Z2-9]{10}$/);
+    const grouped = `${tuesday.joinCode.slice(0, 5)}-${tuesday.joinCode.slice(5)}`.toLowerCase();
+    expect((await call('', 'POST', '/api/join', { code: grouped, name: 'Ann' })).status).toBeLessThan(300);
+  });
+
   it('gives a student a session, their own link back, and only their class’s lessons', async () => {
     const ann = await join('Ann', tuesday.joinCode.toLowerCase(), 'S-101');
     expect(ann.cookie).toMatch(/^maillab_session=v2\.student\./);
