@@ -1,4 +1,4 @@
-// Runs one step of a lesson in a lab host. A script step is passed to /bin/bash as an argument (never
+// Runs one step of a lesson in a lab host. A script step is passed to /bin/bash as arguments (never
 // read from the host's files or stdin) with a fixed environment, after the step library: act.sh on
 // every host, judge.sh and judge.py on the grader only. A collect step copies files from a student
 // host to the grader through the engine. Students are root on their hosts, so what a step there prints
@@ -54,18 +54,39 @@ export interface StepContext {
 
 const envName = (host: string) => host.replace(/\W/g, '_');
 
-/** The whole program a step runs: the library its host may use, then the lesson's script. */
-export function stepProgram(host: string, script: string): string {
-  if (host !== GRADER_HOST) return `${ACT_LIB}\n${script}\n`;
+/** The parts of the program a step runs, in order: the library its host may use, then the script. */
+function stepParts(host: string, script: string): string[] {
+  if (host !== GRADER_HOST) return [ACT_LIB, `${script}\n`];
   // The Python helpers travel inside the program, like everything else a judge runs.
   return [
     ACT_LIB,
     JUDGE_LIB,
-    `IFS= read -r -d '' __MAILLAB_JUDGE_PY <<'__MAILLAB_PY__'\n${JUDGE_PY}\n__MAILLAB_PY__`,
-    `__MAILLAB_WORK=${WORK_DIR}`,
-    script,
-    '',
+    `IFS= read -r -d '' __MAILLAB_JUDGE_PY <<'__MAILLAB_PY__'\n${JUDGE_PY}\n__MAILLAB_PY__\n__MAILLAB_WORK=${WORK_DIR}`,
+    `${script}\n`,
+  ];
+}
+
+/** The whole program a step runs, as one text (what a prepared image's hash and the linter read). */
+export function stepProgram(host: string, script: string): string {
+  return stepParts(host, script).join('\n');
+}
+
+/**
+ * The argv that runs a step: bash, then each part of the program as an argument of its own, evaluated
+ * in order in one shell. Linux refuses any single argument over 128 KiB (MAX_ARG_STRLEN, E2BIG), and
+ * one argument holding the library and lesson 13's judge reached 126 KiB; parts keep far below it.
+ * The positional parameters are cleared before the parts run, so a script sees none, as with -c.
+ */
+export function stepArgv(host: string, script: string, name: string): string[] {
+  const parts = stepParts(host, script);
+  const last = parts.length - 1;
+  const run = [
+    '__maillab_parts=("$@"); set --',
+    ...parts.slice(0, last).map((_, i) => `eval "\${__maillab_parts[${i}]}"`),
+    `__maillab_script=\${__maillab_parts[${last}]}; unset __maillab_parts`,
+    'eval "$__maillab_script"',
   ].join('\n');
+  return ['/bin/bash', '--noprofile', '--norc', '-c', run, name, ...parts];
 }
 
 function stepEnv(ctx: StepContext, host: string): Record<string, string> {
@@ -98,7 +119,7 @@ export async function runStep(ctx: StepContext, step: Step | JudgeStep): Promise
   const result = await ctx.runtime.exec(
     ctx.labId,
     step.host,
-    ['/bin/bash', '--noprofile', '--norc', '-c', stepProgram(step.host, script), `maillab:${step.script}`],
+    stepArgv(step.host, script, `maillab:${step.script}`),
     { env: stepEnv(ctx, step.host), timeoutMs: (step.timeoutSeconds ?? DEFAULT_STEP_TIMEOUT_S) * 1000 },
   );
   const parsed = parseReport(result.stdout);

@@ -1,15 +1,25 @@
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { parseReport, weightedScore } from '../../server/checker/result.ts';
-import { stepProgram } from '../../server/checker/step-runner.ts';
+import { stepArgv, stepProgram } from '../../server/checker/step-runner.ts';
 
-/** Runs a script as a grader step runs (the whole program as one argument), here on the test machine. */
-const runLib = (script: string, host = 'grader') =>
-  execFileSync('bash', ['--noprofile', '--norc', '-c', stepProgram(host, script), 'test'], {
-    env: { PATH: process.env.PATH },
-  }).toString();
+/** Runs a script as a grader step runs (bash, the program's parts as arguments), here on the test machine. */
+const runLib = (script: string, host = 'grader') => {
+  const [bash = 'bash', ...args] = stepArgv(host, script, 'test');
+  return execFileSync(bash, args, { env: { PATH: process.env.PATH } }).toString();
+};
 
 describe('check results', () => {
+  it('runs a judge bigger than the kernel takes in one argument, and gives a script no positional parameters', () => {
+    // A 110 KB judge after the library: as one argument (the old way) Linux refuses it with E2BIG
+    // before bash starts; each part stays under the 128 KiB a single argument may have.
+    const big = `${'# filler line of a long judge\n'.repeat(3700)}echo "args=$#"; pass big "ran"\n`;
+    expect(() => execFileSync('bash', ['-c', stepProgram('grader', big), 'test'])).toThrow(/E2BIG/);
+    const out = runLib(big);
+    expect(out).toContain('args=0');
+    expect(parseReport(out)).toEqual([{ kind: 'pass', criterion: 'big', observed: 'ran' }]);
+  });
+
   it('parses pass, fail and fact lines and ignores the rest', () => {
     const lines = parseReport(
       [

@@ -267,7 +267,7 @@ describe('HTTP API', () => {
     const setup = runtime.execs.find((e) => e.argv[5] === 'maillab:setup/server.sh');
     expect(setup?.host).toBe('server');
     expect(setup?.argv.slice(0, 4)).toEqual(['/bin/bash', '--noprofile', '--norc', '-c']);
-    expect(setup?.argv[4]).toContain('echo setup/server.sh');
+    expect(setup?.argv.at(-1)).toContain('echo setup/server.sh');
   });
 
   it('returns the same lab when a lesson is started twice', async () => {
