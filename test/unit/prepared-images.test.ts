@@ -103,7 +103,7 @@ async function aServer() {
 }
 
 const setupRuns = (runtime: FakeRuntime, labId: string) =>
-  runtime.execs.filter((e) => e.labId === labId && e.argv.at(-1) === 'maillab:setup/server.sh').length;
+  runtime.execs.filter((e) => e.labId === labId && e.argv[5] === 'maillab:setup/server.sh').length;
 
 describe('prepared lesson images', () => {
   it('are named by everything setup runs: the lab image, the lesson and the lessons it builds on', async () => {
@@ -247,9 +247,7 @@ describe('prepared lesson images', () => {
     const { lessons } = await catalog();
     const runtime = new FakeRuntime();
     runtime.reply = (_host, argv) =>
-      argv.at(-1) === 'maillab:setup/server.sh'
-        ? { exitCode: 1, stderr: 'postfix did not start' }
-        : undefined;
+      argv[5] === 'maillab:setup/server.sh' ? { exitCode: 1, stderr: 'postfix did not start' } : undefined;
     const { prepared } = services(runtime, lessons);
     await expect(prepared.prepare(lessons.get('03'), IMAGE)).rejects.toThrow(/postfix did not start/);
     expect([...runtime.labs.keys()]).toEqual([]);
