@@ -226,4 +226,87 @@ describe.runIf(services)('judge library on a real lab', () => {
     expect(await judge('tcp_probe server.example.com 25 | field 1')).toBe('connected');
     expect(await judge('tcp_probe server.example.com 2525 | field 1')).toBe('refused');
   });
+
+  it('reads where postfix listens from master.cf and main.cf together', async () => {
+    const dir = '"$MAILLAB_EVIDENCE/desktop/etc/postfix"';
+    await judge(
+      `mkdir -p ${dir} && printf 'inet_interfaces = all\n' >${dir}/main.cf && printf '%s\n' '#smtp inet n - n - - smtpd' '127.0.0.1:smtp inet n - n - - smtpd' 'submission inet n - n - - smtpd' 'pickup unix n - n 60 1 pickup' >${dir}/master.cf`,
+    );
+    const listens = (await judge('pf_listens desktop')).split('\n').map((l) => fields(l).join(' '));
+    expect(listens).toEqual([
+      '127.0.0.1:smtp 127.0.0.1 smtp master.cf',
+      'submission all submission inet_interfaces',
+    ]);
+    expect(
+      await judge(
+        'loopback_address 127.0.0.1 && loopback_address localhost && ! loopback_address all && echo ok',
+      ),
+    ).toBe('ok');
+  });
+
+  /** Copies HOST's unit paths to the grader and returns the judge's MAILLAB_COPY note, as a collect step makes it. */
+  const collectUnits = async (units: string[], extra: string[] = []) => {
+    const paths = (await judge(`unit_paths ${units.join(' ')}`)).split('\n');
+    await judge(
+      'rm -rf "$MAILLAB_EVIDENCE/server/etc/systemd" "$MAILLAB_EVIDENCE/server/run/systemd" /var/lib/maillab/work/distrust-*',
+    );
+    const copy = await s.runtime.copyFiles(lab.labId, 'server', 'grader', {
+      paths: [...paths, ...extra],
+      into: `${EVIDENCE_DIR}/server`,
+    });
+    env.MAILLAB_COPY_server = [
+      copy.missing.length ? `missing: ${copy.missing.join(' ')}` : '',
+      copy.dropped.length ? `not copied: ${copy.dropped.slice(0, 5).join('; ')}` : '',
+    ]
+      .filter(Boolean)
+      .join('; ');
+  };
+  const onServer = (script: string) => s.runtime.exec(lab.labId, 'server', ['/bin/bash', '-c', script]);
+
+  it('sees a unit masked in /etc/systemd/system, and not one enabled and only masked at runtime', async () => {
+    await onServer(
+      'systemctl enable dovecot saslauthd 2>/dev/null; systemctl mask dovecot; systemctl mask --runtime saslauthd',
+    );
+    await collectUnits(['dovecot', 'saslauthd']);
+    // dovecot's unit is the package's, so systemctl mask links /etc/systemd/system/dovecot.service to
+    // /dev/null; saslauthd's sits in /etc/systemd/system on the offline image, which the /run link cannot hide.
+    expect(await judge('unit_boot_state server dovecot | field 1')).toBe('masked');
+    // The engine's copy cannot see /run (a tmpfs mount): a --runtime mask is not judged.
+    expect(await judge('unit_boot_state server saslauthd | field 1')).toBe('enabled');
+    await onServer(
+      'systemctl unmask dovecot; systemctl unmask --runtime saslauthd; systemctl disable saslauthd 2>/dev/null',
+    );
+    await collectUnits(['dovecot', 'saslauthd']);
+    expect(await judge('unit_boot_state server dovecot')).toBe('enabled');
+    expect(await judge('unit_boot_state server saslauthd')).toBe('disabled');
+  });
+
+  it("refuses postfix's lines when a drop-in runs a program in its unit, not when it only sets the environment", async () => {
+    // The forger of lessons/README.md (L2): started by ExecStartPost, it renames itself "local" and
+    // logs as postfix/local, so journald files its line under postfix.service with _COMM=local.
+    const forged = `FORGED: to=<student@example.com>, status=sent (delivered to mailbox) ${nonce}`;
+    await onServer(`mkdir -p /etc/systemd/system/postfix.service.d /run/maillab-test
+      printf '[Service]\\nEnvironment=MAILLAB_TEST=1\\nLimitNOFILE=8192\\n' >/etc/systemd/system/postfix.service.d/10-env.conf
+      systemctl daemon-reload && systemctl restart postfix`);
+    await collectUnits(['postfix'], ['/var/log/journal']);
+    expect(await judge('unit_exec_changed server postfix || echo same')).toBe('same');
+    await onServer(`printf '%s\\n' 'import ctypes, syslog' 'ctypes.CDLL(None).prctl(15, b"local", 0, 0, 0)' 'syslog.openlog("postfix/local", 0, syslog.LOG_MAIL)' 'syslog.syslog("${forged}")' >/run/maillab-test/forger.py
+      printf '[Service]\\nExecStartPost=/usr/bin/python3 /run/maillab-test/forger.py\\n' >/etc/systemd/system/postfix.service.d/20-forger.conf
+      systemctl daemon-reload && systemctl restart postfix && sleep 1`);
+    await collectUnits(['postfix'], ['/var/log/journal']);
+    // Without trust_units the forged line counts as postfix's own: the attack works.
+    expect(await judge(`log_text server postfix | grep -c 'FORGED: .*${nonce}'`)).toBe('1');
+    expect(await judge('unit_exec_changed server postfix')).toContain(
+      'ExecStartPost runs /usr/bin/python3 /run/maillab-test/forger.py',
+    );
+    expect(
+      await judge(`trust_units server postfix; log_text server postfix | grep -c 'FORGED: .*${nonce}'`),
+    ).toBe('0');
+    expect(await judge('trust_units server postfix; unit_distrusted server postfix')).toContain(
+      'ExecStartPost',
+    );
+    await onServer(
+      'rm -rf /etc/systemd/system/postfix.service.d /run/maillab-test; systemctl daemon-reload; systemctl restart postfix',
+    );
+  });
 });

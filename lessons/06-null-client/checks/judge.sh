@@ -13,7 +13,6 @@ lt=$(pf $D local_transport)
 myorigin=$(pf $D myorigin)
 myorigin_x=$(pfx $D myorigin)
 relayhost=$(pf $D relayhost)
-smtpd_inet=$(pf_service $D smtp/inet)
 note=$(pf_note $D)
 # Desktop's postfix lines (journald's trusted fields only) for the two messages desktop-send.sh submitted.
 probe_log=$(log_text $D postfix "$probe_id")
@@ -46,42 +45,50 @@ case $(field 1 <<<"$probe") in
   timeout) outside="grader's connection to desktop.example.com:25 timed out"; open=1 ;;
   *) outside="grader could not connect to desktop.example.com:25 ($(field 2 <<<"$probe"))"; open=1 ;;
 esac
-# Every interface named is a loopback one: loopback-only, localhost, 127.0.0.1, [::1] ...
-loopback_value() {
-  local v=${1,,} w
-  v=${v//,/ }
-  [ -n "${v// /}" ] || return 1
-  for w in $v; do
-    case $w in loopback-only | localhost | 127.* | '[::1]' | ::1) ;; *) return 1 ;; esac
-  done
-}
+# Where postfix listens, as master.cf and main.cf say together: a service named host:port binds that
+# host whatever inet_interfaces says (`127.0.0.1:smtp` with inet_interfaces = all is a null client).
+listens=$(pf_listens $D)
+smtp_listens=$(awk -F'\x1f' '$3 == "25" || tolower($3) == "smtp"' <<<"$listens")
+wide="" wide_from=""
+while IFS=$'\x1f' read -r l_service l_addr _ l_how; do
+  [ -n "$l_service" ] && ! loopback_address "$l_addr" && { wide+="${wide:+, }$l_service on $l_addr"; wide_from+=" $l_how"; }
+done <<<"$listens"
+listen_seen="postfix on desktop is told to listen with inet_interfaces = $ii"
+grep -q 'master.cf$' <<<"$listens" && listen_seen+=" and master.cf services $(awk -F'\x1f' '$4 == "master.cf" {printf "%s%s", s, $1; s=", "}' <<<"$listens")"
 # Did postfix's master say, after it last started, that inet_interfaces changed under it (a reload
-# of a new value)? Then it still listens where it did when it started.
+# of a new value)? Then the services that take their addresses from it still listen where they did.
 restart_needed() {
+  grep -q 'inet_interfaces$' <<<"$listens" || return 1
   log_text $D postfix | grep -E '^postfix/master: (daemon started|warning: to change inet_interfaces)' |
     awk '/daemon started/ {w = 0} /to change inet_interfaces/ {w = 1} END {exit !w}'
 }
 if [ $running -ne 0 ]; then
   fail loopback-only "$outside; $down_seen." "$down_hint"
-elif [ $open -eq 0 ] && loopback_value "$ii"; then
-  fail loopback-only "$outside, although inet_interfaces = $ii in desktop's main.cf$note." \
+elif [ $open -eq 0 ] && [ -z "$wide" ] && grep -q 'inet_interfaces$' <<<"$smtp_listens"; then
+  fail loopback-only "$outside, although $listen_seen$note." \
     "main.cf is right but the running master process still has its old sockets: inet_interfaces is only read when postfix starts, so a reload is not enough — restart postfix."
-elif [ $open -eq 0 ]; then
-  fail loopback-only "$outside (inet_interfaces = $ii)$note." \
-    "A send-only host must not accept connections from other hosts: make postfix listen on the loopback interface only (inet_interfaces), then restart postfix (a reload does not re-open sockets)."
-elif [ -z "$smtpd_inet" ]; then
+elif [ $open -eq 0 ] && [ -z "$wide" ] && [ -n "$smtp_listens" ]; then
+  fail loopback-only "$outside, although $listen_seen$note." \
+    "master.cf is right but the running master process has not read it yet: make postfix read its configuration again (reload or restart)."
+elif [ -z "$smtp_listens" ]; then
   fail loopback-only "$outside, but desktop's master.cf has no smtp inet service at all." \
-    "Do not switch SMTP off: local programs submit mail on 127.0.0.1:25. Keep the smtp service in master.cf and limit it with inet_interfaces instead."
-elif ! loopback_value "$ii"; then
-  fail loopback-only "$outside, but postfix on desktop is told to listen on '$ii'$note: something else (a firewall?) hides the port today." \
+    "Do not switch SMTP off: local programs submit mail on 127.0.0.1:25. Keep the smtp service in master.cf and limit where it listens instead."
+elif [[ -n $wide && $wide_from == *master.cf* ]]; then
+  fail loopback-only "$outside; $listen_seen$note: $wide is not a loopback address." \
+    "A service line in master.cf that names its own address listens there whatever inet_interfaces says: a send-only host listens on the loopback interface only, so every inet service in master.cf must too."
+elif [ $open -eq 0 ]; then
+  fail loopback-only "$outside ($listen_seen)$note." \
+    "A send-only host must not accept connections from other hosts: make postfix listen on the loopback interface only (inet_interfaces), then restart postfix (a reload does not re-open sockets)."
+elif [ -n "$wide" ]; then
+  fail loopback-only "$outside, but $listen_seen$note: something else (a firewall?) hides the port today." \
     "Closing the port from outside is not the same as not listening: make postfix itself listen on the loopback interface only (inet_interfaces), then restart it."
 elif restart_needed; then
   # Port 25 looks closed, yet the running master still listens where it did before: something else
   # (a firewall) hides it, and the next one to open the port finds postfix on every interface.
-  fail loopback-only "$outside, but desktop's postfix logged after its last start: warning: to change inet_interfaces, stop and start Postfix (inet_interfaces = $ii$note)." \
+  fail loopback-only "$outside, but desktop's postfix logged after its last start: warning: to change inet_interfaces, stop and start Postfix ($listen_seen$note)." \
     "main.cf is right but the running master process still has its old sockets: inet_interfaces is only read when postfix starts, so a reload is not enough — restart postfix."
 else
-  pass loopback-only "$outside; desktop's postfix runs with inet_interfaces = $ii$note."
+  pass loopback-only "$outside; $listen_seen$note: every address is a loopback one."
 fi
 
 # --- no-local-domains ------------------------------------------------------------------------------

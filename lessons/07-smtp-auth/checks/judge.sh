@@ -233,14 +233,17 @@ else
 fi
 
 # --- saslauthd-enabled ----------------------------------------------------------------------------
-# Starts at boot: the engine copies no symbolic link, it names each one it leaves out.
-copy=${MAILLAB_COPY_server:-}
+# Starts at boot: its wants link, and no mask in /etc or /run (systemctl mask leaves the wants link
+# in place), as the engine's copy of those paths shows them (unit_boot_state).
+boot_state=$(unit_boot_state $S saslauthd)
 enabled=1
-[[ $copy == *"multi-user.target.wants/saslauthd.service: a symbolic link"* ]] && enabled=0
-[ -f "$(evidence $S /etc/systemd/system/multi-user.target.wants/saslauthd.service)" ] && enabled=0
+[ "$boot_state" = enabled ] && enabled=0
 boot_seen="saslauthd is enabled (a link in multi-user.target.wants)"
 [ $enabled -eq 0 ] || boot_seen="saslauthd does not start at boot (no link in multi-user.target.wants; server reports it '$said_sasl_boot' and '$said_sasl')"
-if [ $enabled -eq 0 ] && [ -n "$sasl_answered" ]; then
+if [ "$(field 1 <<<"$boot_state")" = masked ]; then
+  fail saslauthd-enabled "saslauthd is masked: $(field 2 <<<"$boot_state")${sasl_answered:+, although it runs now and answered the check}." \
+    "A masked unit never starts again, at boot or by hand, whatever links enable it: unmask saslauthd (systemctl unmask saslauthd), then enable and start it."
+elif [ $enabled -eq 0 ] && [ -n "$sasl_answered" ]; then
   pass saslauthd-enabled "$boot_seen, and it checked the check's wrong password: $sasl_answered."
 elif [ -n "$sasl_answered" ]; then
   fail saslauthd-enabled "saslauthd runs and checked the check's wrong password, but $boot_seen." \

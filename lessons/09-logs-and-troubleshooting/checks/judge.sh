@@ -47,6 +47,15 @@ note=""
 [ -z "$conf_fatal" ] && note=$(pf_note $S)
 
 # --- server's postfix log (journald's trusted fields only) ------------------------------------------
+# A drop-in that starts another program in postfix's unit makes its lines look like postfix's own
+# (lessons/README.md, L2): then none of the unit's lines count, and the verdicts below say why first.
+trust_units $S postfix
+if distrust=$(unit_distrusted $S postfix); then
+  for c in from-desktop from-outside own-mail-only; do
+    fail $c "server's postfix.service does not run what the package's unit runs ($distrust), so no line it logged can be told from a program's in postfix's place." \
+      "Troubleshoot postfix itself, not its unit: remove the drop-ins or unit files that add or change its Exec lines (systemctl cat postfix shows them; systemctl revert postfix removes them), then restart postfix."
+  done
+fi
 plog=$(log_text $S postfix)
 master_last=$(grep -E '^postfix/master: (daemon started|reload|terminating)' <<<"$plog" | tail -n1)
 running=1

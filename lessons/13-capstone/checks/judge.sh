@@ -90,14 +90,6 @@ external_value() {
   done
   return 1
 }
-loopback_value() {
-  local v=${1,,} w
-  v=${v//,/ }
-  [ -n "${v// /}" ] || return 1
-  for w in $v; do
-    case $w in loopback-only | localhost | 127.* | '[::1]' | ::1) ;; *) return 1 ;; esac
-  done
-}
 
 # --- server's postfix log: its own lines (journald's trusted fields) ----------------------------------
 plog=$(daemon_log $S postfix)
@@ -1010,16 +1002,37 @@ lt_ok=1
 [[ ${d_lt,,} == error:* && ${d_lt,,} == *"local delivery disabled"* ]] && lt_ok=0
 outcome=$(grep -oE 'status=.*' <<<"$d_probe_log" | tail -n1 | cut -c1-160)
 probe_to="a probe to maillab-probe@[127.0.0.1] on desktop ended with '${outcome:-no log line}'"
+# Where desktop's postfix listens, as master.cf and main.cf say together (pf_listens): a service
+# named host:port binds that host whatever inet_interfaces says.
+d_listens=$(pf_listens $D)
+d_smtp=$(awk -F"$US" '$3 == "25" || tolower($3) == "smtp"' <<<"$d_listens")
+d_wide="" d_wide_from=""
+while IFS=$US read -r l_service l_addr _ l_how; do
+  [ -n "$l_service" ] && ! loopback_address "$l_addr" && { d_wide+="${d_wide:+, }$l_service on $l_addr"; d_wide_from+=" $l_how"; }
+done <<<"$d_listens"
+d_listen_seen="inet_interfaces = $d_ii"
+grep -q 'master.cf$' <<<"$d_listens" && d_listen_seen+=" and master.cf services $(awk -F"$US" '$4 == "master.cf" {printf "%s%s", s, $1; s=", "}' <<<"$d_listens")"
+# A reload that changed inet_interfaces matters only to services that take their address from it.
+grep -q 'inet_interfaces$' <<<"$d_listens" || d_restart_needed=1
 if [ $d_running -ne 0 ]; then
   fail null-client-sendonly "inet_interfaces = ${d_ii:-?}; $d_down_seen." "$d_down_hint"
-elif [ $d_open -eq 0 ] && loopback_value "$d_ii"; then
-  fail null-client-sendonly "$outside_seen, although inet_interfaces = $d_ii in desktop's main.cf$d_note." \
+elif [ $d_open -eq 0 ] && [ -z "$d_wide" ] && grep -q 'inet_interfaces$' <<<"$d_smtp"; then
+  fail null-client-sendonly "$outside_seen, although $d_listen_seen in desktop's configuration$d_note." \
     "main.cf is right but the running master process still has its old sockets: inet_interfaces is only read when postfix starts, so a reload is not enough: restart postfix on desktop."
+elif [ $d_open -eq 0 ] && [ -z "$d_wide" ] && [ -n "$d_smtp" ]; then
+  fail null-client-sendonly "$outside_seen, although $d_listen_seen in desktop's configuration$d_note." \
+    "master.cf is right but the running master process has not read it yet: make postfix on desktop read its configuration again (reload or restart)."
+elif [ -z "$d_smtp" ]; then
+  fail null-client-sendonly "$outside_seen, but desktop's master.cf has no smtp inet service at all." \
+    "Do not switch SMTP off on desktop: local programs submit mail on 127.0.0.1:25. Keep the smtp service and limit where it listens instead (lesson 06)."
+elif [[ -n $d_wide && $d_wide_from == *master.cf* ]]; then
+  fail null-client-sendonly "$outside_seen; $d_listen_seen$d_note: $d_wide is not a loopback address." \
+    "A service line in master.cf that names its own address listens there whatever inet_interfaces says: on a send-only host every inet service listens on the loopback interface only."
 elif [ $d_open -eq 0 ]; then
-  fail null-client-sendonly "$outside_seen (inet_interfaces = $d_ii)$d_note." \
+  fail null-client-sendonly "$outside_seen ($d_listen_seen)$d_note." \
     "A send-only host must not accept connections from other hosts: make postfix listen on the loopback interface only (inet_interfaces), then restart it."
-elif ! loopback_value "$d_ii"; then
-  fail null-client-sendonly "$outside_seen, but postfix on desktop is told to listen on '$d_ii'$d_note: only desktop's firewall hides the port." \
+elif [ -n "$d_wide" ]; then
+  fail null-client-sendonly "$outside_seen, but postfix on desktop is told to listen on $d_wide$d_note: only desktop's firewall hides the port." \
     "A null client's postfix itself listens on the loopback interface only (inet_interfaces, lesson 06), whatever the firewall does; then restart it."
 elif [ $d_restart_needed -eq 0 ]; then
   fail null-client-sendonly "inet_interfaces = $d_ii in desktop's main.cf, but postfix there logged after its last start: warning: to change inet_interfaces, stop and start Postfix." \
@@ -1034,7 +1047,7 @@ elif [[ $outcome != *"local delivery disabled"* ]]; then
   fail null-client-sendonly "main.cf says local_transport = $d_lt, but $probe_to." \
     "The running postfix on desktop does not use the new local_transport yet: make it read main.cf again (reload or restart)."
 else
-  pass null-client-sendonly "inet_interfaces = $d_ii ($outside_seen); mydestination is empty; local_transport = $d_lt, and $probe_to$d_note."
+  pass null-client-sendonly "$d_listen_seen, every address a loopback one ($outside_seen); mydestination is empty; local_transport = $d_lt, and $probe_to$d_note."
 fi
 
 # =====================================================================================================
@@ -1171,14 +1184,23 @@ fi
 # =====================================================================================================
 # boot: the mail services start at boot (unit links, which the engine names instead of copying)
 # =====================================================================================================
-dcopy=${MAILLAB_COPY_desktop:-}
-not_enabled=""
-for unit in postfix dovecot saslauthd; do
-  linked $unit || not_enabled+="${not_enabled:+, }$unit on server"
+# The wants link says "enabled"; a mask in /etc or /run (systemctl mask leaves the wants link in
+# place, measured) says the unit will not start at all (unit_boot_state, from the copy's unit paths).
+not_enabled="" masked="" masked_where=""
+for target in "$S postfix" "$S dovecot" "$S saslauthd" "$D postfix"; do
+  read -r h unit <<<"$target"
+  state=$(unit_boot_state "$h" "$unit")
+  case $(field 1 <<<"$state") in
+    enabled) ;;
+    masked) masked+="${masked:+, }$unit on $h" masked_where+="${masked_where:+; }$(field 2 <<<"$state") on $h" ;;
+    *) not_enabled+="${not_enabled:+, }$unit on $h" ;;
+  esac
 done
-[[ $dcopy == *"multi-user.target.wants/postfix.service: a symbolic link"* ]] || not_enabled+="${not_enabled:+, }postfix on desktop"
-if [ -z "$not_enabled" ]; then
+if [ -z "$not_enabled$masked" ]; then
   pass boot "postfix, dovecot and saslauthd are enabled on server, and postfix on desktop: they start at boot."
+elif [ -n "$masked" ]; then
+  fail boot "Masked: $masked ($masked_where)${not_enabled:+; not enabled (no link in multi-user.target.wants): $not_enabled}." \
+    "A masked unit never starts, at boot or by hand, however it is enabled: unmask it (systemctl unmask UNIT), then systemctl enable --now UNIT."
 else
   fail boot "Not enabled (no link in multi-user.target.wants): $not_enabled." \
     "systemctl start runs a service only until the next reboot: enable every service the mail system needs (systemctl enable --now UNIT), so that it comes back after a restart of the host."

@@ -402,5 +402,80 @@ COMMANDS = {
     "imap": cmd_imap, "tls": cmd_tls, "certfile": cmd_certfile,
 }
 
+
+# ===== A unit's commands: what systemd would run for it ============================================
+# A drop-in (or a unit file in /etc or /run in place of the package's) can start any program inside
+# the daemon's own unit, under a daemon's name (prctl), and its journal lines then look like the
+# daemon's (lessons/README.md, L2). Settings that start nothing (Environment, limits, Restart) are
+# right work; the lines that run programs are compared with the image's own.
+EXEC_KEYS = ("ExecCondition", "ExecStartPre", "ExecStart", "ExecStartPost", "ExecReload", "ExecStop", "ExecStopPost")
+
+
+def unit_exec(files):
+    """The Exec* commands of a unit file followed by its drop-ins, in that order: an empty assignment
+    resets the list, a value appends to it, as systemd reads them ([Service] only; a backslash at a
+    line's end continues it)."""
+    commands = {}
+    for path in files:
+        try:
+            with open(path, errors="replace") as f:
+                text = f.read()
+        except OSError:
+            continue
+        section = ""
+        for line in text.replace("\\\n", " ").splitlines():
+            line = line.strip()
+            if not line or line[0] in "#;":
+                continue
+            if line.startswith("["):
+                section = line
+                continue
+            key, eq, value = line.partition("=")
+            if section != "[Service]" or not eq or key.strip() not in EXEC_KEYS:
+                continue
+            value = " ".join(value.split())
+            if value:
+                commands.setdefault(key.strip(), []).append(value)
+            else:
+                commands[key.strip()] = []
+    return {k: v for k, v in commands.items() if v}
+
+
+def dropins(dirs):
+    """*.conf files of the drop-in directories, in systemd's order: by file name, a name in an earlier
+    (higher-priority) directory hiding the same name in a later one."""
+    chosen = {}
+    for d in dirs:
+        if os.path.isdir(d):
+            for name in os.listdir(d):
+                if name.endswith(".conf") and name not in chosen and os.path.isfile(os.path.join(d, name)):
+                    chosen[name] = os.path.join(d, name)
+    return [chosen[n] for n in sorted(chosen)]
+
+
+def cmd_unit_exec(args):
+    """unit-exec UNIT UNIT-FILE DROPIN-DIR...: compare the Exec* commands of UNIT-FILE with DROPIN-DIR's
+    drop-ins (a host's, as copied) against the grader's own unit, read from its own systemd
+    directories (every host boots from one image). Prints "same", or "changed<US>what differs"."""
+    unit, unit_file, dirs = args[0], args[1], args[2:]
+    own_file = next(
+        (p for p in (f"/etc/systemd/system/{unit}.service", f"/run/systemd/system/{unit}.service",
+                     f"/usr/lib/systemd/system/{unit}.service", f"/lib/systemd/system/{unit}.service")
+         if os.path.isfile(p) and not os.path.islink(p)), "")
+    own = unit_exec([own_file] + dropins([f"/etc/systemd/system/{unit}.service.d", f"/run/systemd/system/{unit}.service.d"]))
+    theirs = unit_exec([unit_file] + dropins(dirs))
+    diffs = []
+    for key in EXEC_KEYS:
+        if own.get(key, []) != theirs.get(key, []):
+            shown = "; ".join(theirs.get(key, [])) or "nothing"
+            diffs.append(f"{key} runs {shown[:120]}")
+    if diffs:
+        out("changed", ", ".join(diffs))
+    else:
+        out("same")
+
+
+COMMANDS["unit-exec"] = cmd_unit_exec
+
 if __name__ == "__main__":
     COMMANDS[sys.argv[1]](sys.argv[2:])

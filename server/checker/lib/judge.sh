@@ -77,13 +77,20 @@ pf_note() {
 }
 
 # --- dovecot configuration, as the grader's doveconf reads the copied /etc/dovecot -----------------
-# dc HOST SETTING: doveconf -h of the copied dovecot.conf.
-dc() { /usr/bin/doveconf -c "$(evidence "$1" /etc/dovecot/dovecot.conf)" -h "$2" 2>>"$__MAILLAB_WORK/dc-$1.warn"; }
+# dc HOST SETTING: doveconf -h of the copied configuration, read from a copy whose absolute `!include`
+# lines name the copy's files (__maillab_dc_copy, below), so HOST's included files count.
+dc() {
+  local d
+  d=$(__maillab_dc_copy "$1") || d=$(evidence "$1" /etc/dovecot)
+  /usr/bin/doveconf -c "$d/dovecot.conf" -h "$2" 2>>"$__MAILLAB_WORK/dc-$1.warn"
+}
 
 # --- logs: only lines the daemon itself wrote (journald's trusted fields), from the copied journal ---
 # daemon_log HOST UNIT [MESSAGE-ID...]: "ident<US>message<US>µs" lines of postfix (or another unit); with
 # Message-IDs, only the lines of the queue IDs that carried them. Needs /var/log/journal collected.
+# Nothing for a unit trust_units (below) found running other commands than the image's.
 daemon_log() {
+  [ -f "$__MAILLAB_WORK/distrust-$1-$2" ] && return 0
   local host=$1 unit=$2
   shift 2
   __maillab_py log "$(evidence "$host" /var/log/journal)" "$unit" "$@"
@@ -105,7 +112,9 @@ mbox_messages() { __maillab_py mbox "$@"; }
 # tcp_probe HOST PORT: "connected<US>banner", "refused", "timeout" or "error<US>why".
 tcp_probe() { __maillab_py tcp "$1" "$2"; }
 # smtp_talk HOST PORT [--helo H] [--starttls] [--auth U P] [--from F] [--rcpt R]... [--data-nonce N]
-smtp_talk() { __maillab_py smtp "$@"; }
+# greets with this Check's HELO (MAILLAB_PROBE_HELO, drawn below), never a name of the grader's own;
+# a --helo given after it wins.
+smtp_talk() { __maillab_py smtp "$1" "$2" --helo "$MAILLAB_PROBE_HELO" "${@:3}"; }
 # pop3_fetch / imap_fetch HOST PORT USER PASS [--ssl] [--needle N]
 pop3_fetch() { __maillab_py pop3 "$@"; }
 imap_fetch() { __maillab_py imap "$@"; }
@@ -233,8 +242,6 @@ __maillab_probe_from() {
   export MAILLAB_PROBE_HELO=${MAILLAB_PROBE_HELO:-probe.example.net}
 }
 __maillab_probe_from
-# The grader's SMTP conversations greet with this Check's HELO, not a name of the grader's own.
-smtp_talk() { __maillab_py smtp "$1" "$2" --helo "$MAILLAB_PROBE_HELO" "${@:3}"; }
 
 # policy_addresses HOST...: one address per class of client for a policy question, "class<US>address":
 # loopback, each named lab host, three random free addresses of the lab network (`other`), and two
@@ -504,15 +511,191 @@ __maillab_dc_copy() {
   fi
   printf '%s' "$d"
 }
-# dc HOST SETTING, as above, read from that copy: absolute `!include` files of HOST count.
-dc() {
-  local d
-  d=$(__maillab_dc_copy "$1") || d=$(evidence "$1" /etc/dovecot)
-  /usr/bin/doveconf -c "$d/dovecot.conf" -h "$2" 2>>"$__MAILLAB_WORK/dc-$1.warn"
-}
 # dc_conf HOST: the dovecot.conf to give doveconf -c for HOST (that copy; the plain evidence when none).
 dc_conf() {
   local d
   d=$(__maillab_dc_copy "$1") || d=$(evidence "$1" /etc/dovecot)
   printf '%s/dovecot.conf' "$d"
 }
+
+
+# ===== Where postfix listens: master.cf and main.cf together ========================================
+# A master.cf service named host:port binds that host whatever inet_interfaces says, and a bare port
+# binds every address inet_interfaces names (measured on postfix 3.7: `127.0.0.1:smtp inet … smtpd`
+# with inet_interfaces = all listens on 127.0.0.1:25 only; `0.0.0.0:smtp` with loopback-only listens
+# on every address; master ignores `-o inet_interfaces=` on a service line). So where postfix
+# listens is read from both files, never from inet_interfaces alone.
+
+# pf_listens HOST: one line per address of each enabled inet service of HOST's copied master.cf,
+# "service<US>address<US>port<US>how": address as written (lowercased; `all`, `loopback-only`, a name
+# or an IP), port as written, how `master.cf` (the service names its host) or `inet_interfaces`.
+# Services master_service_disable names are left out. Nothing when no main.cf was copied.
+pf_listens() {
+  local host=$1 name type rest addr port ii disabled w
+  ii=$(pfx "$host" inet_interfaces) || return 0
+  disabled=" $(pf "$host" master_service_disable | tr ',' ' ') "
+  while read -r name type rest; do
+    [ "$type" = inet ] || continue
+    [[ $disabled == *" $name.inet "* || $disabled == *" inet "* ]] && continue
+    if [[ $name == *:* ]]; then
+      addr=${name%:*} port=${name##*:}
+      printf '%s\x1f%s\x1f%s\x1f%s\n' "$name" "${addr,,}" "$port" master.cf
+    else
+      for w in ${ii//,/ }; do printf '%s\x1f%s\x1f%s\x1f%s\n' "$name" "${w,,}" "$name" inet_interfaces; done
+    fi
+  done < <(/usr/sbin/postconf -c "$(evidence "$host" /etc/postfix)" -M 2>>"$__MAILLAB_WORK/pf-$host.warn")
+}
+# loopback_address ADDRESS: status 0 when ADDRESS (as pf_listens prints it) is a loopback one:
+# loopback-only, localhost and RHEL's other names for it in /etc/hosts, 127.0.0.0/8, ::1.
+loopback_address() {
+  local a=${1,,}
+  a=${a%.}
+  case $a in
+    loopback-only | localhost | localhost.localdomain | localhost4 | localhost4.localdomain4 | localhost6 | \
+      localhost6.localdomain6 | ip6-localhost | ip6-loopback | '[::1]' | ::1) return 0 ;;
+  esac
+  [[ $a =~ ^127\.[0-9]+\.[0-9]+\.[0-9]+$ ]]
+}
+# smtp_port PORT: status 0 when PORT, as master.cf writes it, is SMTP's (25 or smtp).
+smtp_port() { [ "$1" = 25 ] || [ "${1,,}" = smtp ]; }
+
+
+# ===== Units: what systemd on a student host would start, as the engine's copy shows it ===========
+# The engine copies no link: a collected path that is a symbolic link is neither copied nor missing
+# (MAILLAB_COPY_<host> names it among the first five it left out, but names of other entries may
+# crowd it out or imitate it, so that list is not read for it). What the lesson collected from HOST
+# in its LAST collect step from HOST (MAILLAB_COPY_<host> says what that one missed) therefore tells:
+
+# unit_path HOST PATH: how PATH stood on HOST when the last collect from HOST copied it: file,
+# directory, missing, link (or a device or FIFO: never a unit file either), or unknown when that copy
+# was cut short. PATH must be one of that collect step's paths.
+unit_path() {
+  local host=$1 path=$2 copy note missing
+  copy=$(evidence "$host" "$path")
+  if [ -f "$copy" ]; then echo file; return; fi
+  if [ -d "$copy" ]; then echo directory; return; fi
+  note="MAILLAB_COPY_${host//[^A-Za-z0-9_]/_}"
+  note=${!note:-}
+  # "missing: P1 P2; cut short: …; not copied: …": the missing paths come first and are the lesson's own.
+  missing=""
+  [[ $note == "missing: "* ]] && missing=" ${note#missing: }" && missing="${missing%%;*} "
+  if [[ $missing == *" $path "* ]]; then echo missing; return; fi
+  if [[ $note == *"cut short: "* ]]; then echo unknown; return; fi
+  echo link
+}
+
+# Where systemd reads a unit that the lessons collect, in its own order of precedence (systemd 252:
+# /etc/systemd/system before /run/systemd/system before the package's /usr/lib/systemd/system). The
+# first that holds UNIT.service decides: a link there is a mask (`systemctl mask` links to /dev/null);
+# on the offline image postfix's and saslauthd's unit files sit in /etc/systemd/system, where
+# `systemctl mask` refuses ("File … already exists") and `systemctl mask --runtime` writes a link in
+# /run that the file in /etc shadows: is-enabled still says enabled, and the unit starts (measured).
+UNIT_DIRS=(/etc/systemd/system /run/systemd/system)
+
+# unit_paths UNIT...: the paths a collect step must list (the LAST one from the host, and before any
+# large path, so that nothing cuts it short) for unit_enabled, unit_masked and unit_exec_changed.
+unit_paths() {
+  local u d
+  for u; do
+    printf '%s\n' "/etc/systemd/system/multi-user.target.wants/$u.service"
+    for d in "${UNIT_DIRS[@]}"; do printf '%s\n%s\n' "$d/$u.service" "$d/$u.service.d"; done
+  done
+}
+
+# unit_masked HOST UNIT: status 0 when UNIT is masked on HOST, printing where ("/etc/systemd/system/
+# UNIT.service is a symbolic link"); the first of UNIT_DIRS that holds UNIT.service decides.
+unit_masked() {
+  local host=$1 unit=$2 d kind
+  for d in "${UNIT_DIRS[@]}"; do
+    kind=$(unit_path "$host" "$d/$unit.service")
+    case $kind in
+      missing) continue ;;
+      link) printf '%s/%s.service is a symbolic link (systemctl mask%s links it to /dev/null)\n' "$d" "$unit" "$([ "$d" = /run/systemd/system ] && echo ' --runtime')"; return 0 ;;
+      unknown) printf 'the copy of %s/%s.service was cut short\n' "$d" "$unit"; return 0 ;;
+      *) return 1 ;;
+    esac
+  done
+  return 1
+}
+
+# unit_enabled HOST UNIT: status 0 when multi-user.target wants UNIT (systemctl enable's link; a
+# regular file there is ignored by systemd, so only a link counts) and UNIT is not masked.
+unit_enabled() {
+  [ "$(unit_path "$1" "/etc/systemd/system/multi-user.target.wants/$2.service")" = link ] || return 1
+  ! unit_masked "$1" "$2" >/dev/null
+}
+
+# unit_boot_state HOST UNIT: "enabled", "masked<US>where" or "disabled", for messages and hints.
+unit_boot_state() {
+  local where
+  if where=$(unit_masked "$1" "$2"); then
+    printf 'masked\x1f%s\n' "$where"
+  elif unit_enabled "$1" "$2"; then
+    echo enabled
+  else
+    echo disabled
+  fi
+}
+
+# unit_exec_changed HOST UNIT: status 0 when systemd on HOST would run other commands for UNIT than
+# the image's own unit does (ExecStart*, ExecReload, ExecStop… added or overridden by a drop-in in
+# /etc/systemd/system/UNIT.service.d or /run/systemd/system/UNIT.service.d, or by a unit file in
+# /etc or /run in place of the package's), printing what; status 1 when they are the same. A link
+# where the copy needs a file (the unit file, a drop-in directory, a drop-in in it) hides what
+# systemd would run, and counts as changed. Collect unit_paths UNIT first.
+unit_exec_changed() {
+  local host=$1 unit=$2 d kind file="" note entry
+  local -a dirs=()
+  for d in "${UNIT_DIRS[@]}"; do
+    kind=$(unit_path "$host" "$d/$unit.service")
+    case $kind in
+      missing) ;;
+      file) [ -n "$file" ] || file=$(evidence "$host" "$d/$unit.service") ;;
+      directory) ;;
+      *) [ -n "$file" ] || { printf '%s/%s.service is a %s in place of a unit file, so what systemd runs for %s cannot be read\n' "$d" "$unit" "$kind" "$unit"; return 0; } ;;
+    esac
+    kind=$(unit_path "$host" "$d/$unit.service.d")
+    case $kind in
+      missing | file) ;;
+      directory) dirs+=("$(evidence "$host" "$d/$unit.service.d")") ;;
+      *) printf '%s/%s.service.d is a %s, so its drop-ins cannot be read\n' "$d" "$unit" "$kind"; return 0 ;;
+    esac
+  done
+  # A link inside a drop-in directory is left out of the copy; the copy's note names it. The unit
+  # paths come first in the collect, so the first entries left out are theirs: any of them counts.
+  note="MAILLAB_COPY_${host//[^A-Za-z0-9_]/_}"
+  note=${!note:-}
+  if [[ $note == *"not copied: "* ]]; then
+    note=${note#*not copied: }
+    while [ -n "$note" ]; do
+      entry=${note%%; *}
+      [[ $note == *"; "* ]] && note=${note#*; } || note=""
+      if [[ $entry =~ ^(etc|run)/systemd/system/[^/]+\.service\.d/ ]]; then
+        printf '%s is a link in a drop-in directory, so what it sets cannot be read\n' "/${entry%%: *}"
+        return 0
+      fi
+    done
+  fi
+  [ -n "$file" ] || file=$(for d in /usr/lib/systemd/system /lib/systemd/system; do [ -f "$d/$unit.service" ] && echo "$d/$unit.service" && break; done)
+  local verdict
+  verdict=$(__maillab_py unit-exec "$unit" "$file" "${dirs[@]}")
+  [ "$(field 1 <<<"$verdict")" = changed ] || return 1
+  printf '%s on %s: %s\n' "$unit.service" "$host" "$(field 2 <<<"$verdict")"
+}
+
+# trust_units HOST UNIT...: from here on in this Check, daemon_log (and everything built on it:
+# log_text, smtpd_took, smtpd_refused, postfix_fatal) refuses every line of a UNIT whose commands
+# were changed (unit_exec_changed): a program started from a drop-in writes lines that look like the
+# daemon's. unit_distrusted HOST UNIT says why, for a message. Call it before reading logs.
+trust_units() {
+  local host=$1 unit why
+  shift
+  for unit; do
+    if why=$(unit_exec_changed "$host" "$unit"); then
+      printf '%s\n' "$why" >"$__MAILLAB_WORK/distrust-$host-$unit"
+    else
+      rm -f "$__MAILLAB_WORK/distrust-$host-$unit"
+    fi
+  done
+}
+unit_distrusted() { [ -f "$__MAILLAB_WORK/distrust-$1-$2" ] && cat "$__MAILLAB_WORK/distrust-$1-$2"; }
