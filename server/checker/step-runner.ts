@@ -10,10 +10,7 @@ import { parseReport, type ReportLine } from './result.ts';
 
 const lib = (name: string) => readFileSync(new URL(`./lib/${name}`, import.meta.url), 'utf8');
 const ACT_LIB = lib('act.sh');
-// Its comment lines are left out of what travels: a grader step is one argument to bash, which
-// Linux caps at 128 KiB (MAX_ARG_STRLEN), and with the capstone's judge the whole program came within
-// 5 KiB of it (126 KiB on 2026-12-08); comments are about 15 KiB of the library.
-const JUDGE_LIB = lib('judge.sh').replace(/^[ \t]*#.*\n/gm, '');
+const JUDGE_LIB = lib('judge.sh');
 const JUDGE_PY = lib('judge.py');
 
 export const DEFAULT_STEP_TIMEOUT_S = 30;

@@ -4,15 +4,18 @@ import { execFileSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { stepProgram } from '../../server/checker/step-runner.ts';
+import { stepArgv, stepProgram } from '../../server/checker/step-runner.ts';
 import { loadLessons } from '../../server/lessons/catalog.ts';
 import { renderLessonMarkdown } from '../../server/lessons/render.ts';
 import { PROOF_GROUPS } from '../lessons/proof-suite.ts';
 
 const lessonsDir = new URL('../../lessons', import.meta.url).pathname;
 const catalog = await loadLessons(lessonsDir);
+// Through stdin: the whole program is bigger than one argument may be (it travels in parts, stepArgv).
 const bashParses = (program: string) =>
-  execFileSync('bash', ['-n', '-c', program], { stdio: ['ignore', 'pipe', 'pipe'] }).toString();
+  execFileSync('bash', ['-n'], { input: program, stdio: ['pipe', 'pipe', 'pipe'] }).toString();
+/** Linux's cap on one argument (MAX_ARG_STRLEN): a bigger part would keep the step from running at all. */
+const MAX_ARG_BYTES = 128 * 1024;
 
 describe('lesson scripts', () => {
   it('puts every lesson in exactly one proof group, so none goes unproven', () => {
@@ -30,6 +33,10 @@ describe('lesson scripts', () => {
     for (const [script, text] of Object.entries(lesson.scripts)) {
       it(`${lesson.id}/${script} parses as bash, with the library its host gets`, () => {
         expect(() => bashParses(stepProgram('grader', text))).not.toThrow();
+      });
+      it(`${lesson.id}/${script} travels in arguments the kernel takes`, () => {
+        const big = stepArgv('grader', text, 'x').filter((arg) => Buffer.byteLength(arg) >= MAX_ARG_BYTES);
+        expect(big.map((arg) => `${Buffer.byteLength(arg)} bytes: ${arg.slice(0, 60)}…`)).toEqual([]);
       });
     }
   }
