@@ -519,90 +519,49 @@ dc_conf() {
 
 
 # ===== firewalld runs: systemd's own word on the unit, and a closed port nobody knows ahead ========
-# A probe of one fixed port proved nothing: `kill -9` of firewalld leaves its nftables ruleset in the
-# kernel (measured on the offline image: the port still answers No route to host, 25 connects, while
-# systemd marks the unit failed), and a hand-written rule can reject that one port with no firewalld
-# at all. So a firewall counts as firewalld's when systemd itself (PID 1, which no other process of
-# the host can log as: journald takes _PID from the kernel) last said the unit started, and when a
-# port drawn per Check is filtered.
-
-# closed_port: this Check's closed port, drawn when first asked and kept in the work directory for
-# its later steps: above the ports a mail server or a stray service plausibly opens, so that a zone
-# allowing more than the lesson asks does not read as "nothing filters".
+# (lessons/README.md, L3: kill -9 of firewalld leaves its rules in the kernel; port 2 was knowable.)
+# closed_port: this Check's closed port, drawn once and kept for its later steps.
 closed_port() {
-  local work=/var/lib/maillab/work
-  if [ -d "$work" ]; then
-    [ -s "$work/closed-port" ] || shuf -i 10000-32767 -n1 >"$work/closed-port"
-    cat "$work/closed-port"
-  else
-    shuf -i 10000-32767 -n1
-  fi
+  local f=/var/lib/maillab/work/closed-port
+  [ -s "$f" ] || shuf -i 10000-32767 -n1 >"$f" 2>/dev/null || { shuf -i 10000-32767 -n1; return; }
+  cat "$f"
 }
-
-# unit_last HOST UNIT: systemd's last word on UNIT.service in HOST's copied journal (the lines PID 1
-# wrote with UNIT=, told apart by their catalog MESSAGE_ID): "started|reloaded|starting|stopping|
-# stopped|exited|failed|done<US>message<US>µs", or "none" when systemd never mentioned it.
+# unit_last HOST UNIT: systemd's (PID 1's) last word on UNIT.service in HOST's copied journal, by
+# catalog MESSAGE_ID: "started|reloaded|starting|stopping|stopped|exited|failed|done<US>message", or none.
 unit_last() {
-  local dir
-  dir=$(evidence "$1" /var/log/journal)
-  [ -d "$dir" ] || { printf 'none\n'; return; }
-  journalctl -D "$dir" -q --no-pager -o json _PID=1 _COMM=systemd "UNIT=$2.service" 2>/dev/null |
+  journalctl -D "$(evidence "$1" /var/log/journal)" -q --no-pager -o json _PID=1 _COMM=systemd "UNIT=$2.service" 2>/dev/null |
     /usr/bin/python3 -I -S -c '
 import json, sys
-# systemd'"'"'s catalog (sd-messages.h): one id per job and process event of a unit.
-KIND = {
-    "39f53479d3a045ac8e11786248231fbf": "started", "7b05ebc668384222baa8881179cfda54": "reloaded",
-    "7d4958e842da4a758f6c1cdc7b36dcc5": "starting", "de5b426a63be47a7b6ac3eaac82e2f6f": "stopping",
-    "9d1aaa27d60140bd96365438aad20286": "stopped", "98e322203f7a4ed290d09fe03c09fe15": "exited",
-    "be02cf6855d2428ba40df7e9d022f03d": "failed", "d9b373ed55a64feb8242e02dbe79a49c": "failed",
-    "7ad2d189f7e94e70a38c781354912448": "done",
-}
-last = None
+K = dict(zip("39f53479 7b05ebc6 7d4958e8 de5b426a 9d1aaa27 98e32220 be02cf68 d9b373ed 7ad2d189".split(),
+             "started reloaded starting stopping stopped exited failed failed done".split()))
+last = "none"
 for line in sys.stdin:
     try:
         e = json.loads(line)
     except ValueError:
         continue
-    kind = KIND.get(e.get("MESSAGE_ID") or "")
-    if kind:
-        last = (kind, e.get("MESSAGE") or "", e.get("__REALTIME_TIMESTAMP") or "0")
-print("\x1f".join(last) if last else "none")
+    k = K.get((e.get("MESSAGE_ID") or "")[:8])
+    if k:
+        last = k + "\x1f" + (e.get("MESSAGE") or "")
+print(last)
 '
 }
-
-# firewalld_filters HOST PROBE [PROBE-TEXT]: does firewalld run on HOST and filter? PROBE and
-# PROBE-TEXT are tcp_probe's fields for this Check's closed_port, taken before the copy. Prints
-# "yes|down|open|unknown<US>a sentence for the message"; status 0 for yes only.
-#   down: systemd's last word on firewalld.service is not that it started (stopped, killed, failed,
-#         never started), whatever the probe met: rules left in the kernel are no running firewall;
-#   open: firewalld runs, yet server itself answered the closed port (a zone that accepts everything);
-#   unknown: the probe was not reported.
+# firewalld_filters HOST PROBE [TEXT]: PROBE, TEXT are tcp_probe's fields for closed_port. Prints
+# "yes|down|open|unknown<US>sentence"; status 0 for yes. down: systemd's last word is not "started".
 firewalld_filters() {
-  local host=$1 probe=$2 text=${3:-} port state said
+  local port state said
   port=$(closed_port)
-  IFS=$'\x1f' read -r state said _ <<<"$(unit_last "$host" firewalld)"
+  IFS=$'\x1f' read -r state said <<<"$(unit_last "$1" firewalld)"
   said=${said%.}
   case $state in
     started | reloaded) ;;
-    none)
-      printf 'down\x1f%s\n' "systemd's journal on $host says nothing of firewalld.service starting since the host booted: firewalld does not run"
-      return 1
-      ;;
-    *)
-      printf 'down\x1f%s\n' "systemd's last word on firewalld.service in $host's journal is \"$said\": firewalld does not run now"
-      return 1
-      ;;
+    none) printf 'down\x1f%s\n' "systemd's journal on $1 says nothing of firewalld.service starting: firewalld does not run" && return 1 ;;
+    *) printf 'down\x1f%s\n' "systemd's last word on firewalld.service in $1's journal is \"$said\": firewalld does not run now" && return 1 ;;
   esac
-  case $probe in
-    refused | connected)
-      printf 'open\x1f%s\n' "firewalld runs, but a connection to port $port, which no zone of a mail server allows, was ${probe/connected/accepted} by $host itself: nothing filters $host's traffic"
-      return 1
-      ;;
+  case $2 in
+    refused | connected) printf 'open\x1f%s\n' "firewalld runs, but a connection to port $port, which no zone of a mail server allows, was ${2/connected/accepted} by $1 itself: nothing filters $1's traffic" && return 1 ;;
     timeout) printf 'yes\x1f%s\n' "firewalld runs, and a connection to port $port was dropped by it" ;;
-    error) printf 'yes\x1f%s\n' "firewalld runs, and a connection to port $port was rejected by it ($text)" ;;
-    *)
-      printf 'unknown\x1f%s\n' "the grader did not report its probe of port $port"
-      return 1
-      ;;
+    error) printf 'yes\x1f%s\n' "firewalld runs, and a connection to port $port was rejected by it (${3:-})" ;;
+    *) printf 'unknown\x1f%s\n' "the grader did not report its probe of port $port" && return 1 ;;
   esac
 }
