@@ -258,6 +258,7 @@ policy_addresses() {
 # each ADDR: RCPT TO a foreign domain. No login and no TLS: SASL and TLS are off in the copy, since
 # the question is who may relay without logging in, and any client may start TLS.
 # One line per ADDR: "ADDR<US>relays|refused|error<US>reply".
+# MAILLAB_POLICY_FROM/_RCPT/_HELO, when set, replace the null sender, the foreign RCPT and the HELO.
 pf_relay_for() {
   local host=$1 src d port opts line name value
   shift
@@ -299,7 +300,7 @@ pf_relay_for() {
     "smtpd_client_recipient_rate_limit=0" "smtpd_sasl_auth_enable=no" "smtpd_tls_security_level=none" \
     "smtpd_use_tls=no" "smtpd_enforce_tls=no" "smtpd_tls_wrappermode=no" 2>/dev/null
   touch -d '-10 sec' "$d/main.cf"
-  /usr/sbin/postconf -c "$d" -n 2>/dev/null | grep -oE '\b(hash|btree|lmdb|cdb|dbm):[^ ,]+' | sort -u |
+  /usr/sbin/postconf -c "$d" -nx 2>/dev/null | grep -oE '\b(hash|btree|lmdb|cdb|dbm):[^ ,]+' | sort -u |
     while IFS=: read -r type path; do [ -f "$path" ] && /usr/sbin/postmap -c "$d" "$type:$path" 2>/dev/null; done
   grep -vE '^smtp[[:space:]]+inet' /etc/postfix/master.cf >"$d/master.cf"
   { printf '127.0.0.1:%s inet n - n - - smtpd\n' "$port"; printf '%s\n' "${opts[@]}"; } >>"$d/master.cf"
@@ -313,7 +314,7 @@ pf_relay_for() {
     return 1
   fi
   MAILLAB_WORK=/var/lib/maillab/work /usr/bin/python3 -I -S -c '
-import smtplib, sys, time
+import os, smtplib, sys, time
 port, helo, addrs = int(sys.argv[1]), sys.argv[2], sys.argv[3:]
 deadline = time.time() + 5
 for a in addrs:
@@ -332,14 +333,14 @@ for a in addrs:
             raise smtplib.SMTPException("XCLIENT: %d %s" % (code, msg.decode("utf-8", "replace")))
         s.ehlo_resp = None
         s.ehlo(helo)
-        code, msg = s.mail("")
+        code, msg = s.mail(os.environ.get("MAILLAB_POLICY_FROM", ""))
         if code == 250:
-            code, msg = s.rcpt("maillab-relay-probe@relay-probe.example.net")
+            code, msg = s.rcpt(os.environ.get("MAILLAB_POLICY_RCPT", "maillab-relay-probe@relay-probe.example.net"))
         s.quit()
         print(a, "relays" if code // 100 == 2 else "refused", "%d %s" % (code, msg.decode("utf-8", "replace")), sep="\x1f")
     except (OSError, smtplib.SMTPException) as err:
         print(a, "error", str(err).replace("\n", " "), sep="\x1f")
-' "$port" "${MAILLAB_PROBE_HELO:-probe.example.net}" "$@"
+' "$port" "${MAILLAB_POLICY_HELO:-${MAILLAB_PROBE_HELO:-probe.example.net}}" "$@"
   __maillab_policy_stop "$pidfile"
 }
 __maillab_policy_stop() {
