@@ -309,4 +309,36 @@ describe.runIf(services)('judge library on a real lab', () => {
       'rm -rf /etc/systemd/system/postfix.service.d /run/maillab-test; systemctl daemon-reload; systemctl restart postfix',
     );
   });
+
+  // Last: it leaves server with a killed firewalld's rules in the kernel.
+  it('believes firewalld runs only while systemd itself last said it started', async () => {
+    const onServer = (script: string) => s.runtime.exec(lab.labId, 'server', ['/bin/bash', '-c', script]);
+    const copyJournal = async () => {
+      await judge('rm -rf "$MAILLAB_EVIDENCE/server/var/log/journal"');
+      await s.runtime.copyFiles(lab.labId, 'server', 'grader', {
+        paths: ['/var/log/journal'],
+        into: `${EVIDENCE_DIR}/server`,
+      });
+    };
+    const probe = 'tcp_probe server.example.com "$(closed_port)"';
+    const filters = `p=$(${probe}); firewalld_filters server "$(field 1 <<<"$p")" "$(field 2 <<<"$p")" | field 1`;
+    expect(
+      (await onServer('systemctl start firewalld && firewall-cmd -q --add-service=smtp && echo up')).stdout,
+    ).toMatch(/up/);
+    await copyJournal();
+    expect(await judge('unit_last server firewalld | field 1')).toBe('started');
+    // One closed port per Check: the later steps of the same Check probe the same one.
+    const port = await judge('closed_port');
+    expect(Number(port)).toBeGreaterThanOrEqual(10000);
+    expect(await judge('closed_port')).toBe(port);
+    expect(await judge(filters)).toBe('yes');
+    // kill -9 leaves firewalld's ruleset in the kernel: the port is still rejected, yet nothing runs.
+    await onServer('kill -9 "$(systemctl show -p MainPID --value firewalld)"; sleep 1');
+    await copyJournal();
+    expect(await judge('unit_last server firewalld | field 1')).toBe('failed');
+    expect(await judge(`${probe} | field 1`)).toBe('error');
+    expect(await judge(filters)).toBe('down');
+    // A unit systemd never mentioned is no unit that ran.
+    expect(await judge('unit_last server maillab-nothing')).toBe('none');
+  });
 });

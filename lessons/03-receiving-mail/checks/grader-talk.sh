@@ -1,5 +1,6 @@
 # Receiving check, part 1, on the grader (the outsider; nothing here judges): connect to server's port
-# 25 and to a port that server's firewall zone does not allow, then hold three SMTP conversations:
+# 25 and to a port that server's firewall zone does not allow (drawn per Check, closed_port), then
+# hold three SMTP conversations:
 #   1. RCPT TO:<student@example.com>, then a message carrying this run's nonce (null sender, so a
 #      failed delivery bounces to no one);
 #   2. RCPT TO a user that does not exist at example.com;
@@ -7,7 +8,7 @@
 # The results are facts for judge.sh, which decides once the engine has copied the mailbox,
 # server's configuration and its journal.
 S=server.example.com
-CLOSED_PORT=2
+CLOSED_PORT=$(closed_port)
 
 p25=$(tcp_probe $S 25)
 fact p25 "$(field 1 <<<"$p25")"

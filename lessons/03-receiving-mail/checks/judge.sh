@@ -4,7 +4,6 @@
 # and whether firewalld's unit links exist). Server's own word (MAILLAB_CLAIM_*) only appears in messages.
 S=server
 SN=server.example.com
-CLOSED_PORT=2
 ip_server=$(ip_of server)
 ip_grader=$(ip_of grader)
 said_postfix=${MAILLAB_CLAIM_server_postfix:-unknown}
@@ -92,13 +91,13 @@ case $p25 in
   *) reach=unknown seen25="the grader did not report its connection to $SN:25" ;;
 esac
 # A firewall that filters answers a port its zone does not allow with a rejection (No route to host)
-# or drops it (timeout); without one, server's own TCP stack refuses the connection.
-case $px in
-  refused | connected) filtering=1 seenx="a connection to port $CLOSED_PORT, which no firewall zone allows, was ${px/connected/accepted} by server itself: nothing filters server's traffic" ;;
-  timeout) filtering=0 seenx="a connection to port $CLOSED_PORT was dropped by server's firewall" ;;
-  error) filtering=0 seenx="a connection to port $CLOSED_PORT was rejected by server's firewall ($px_text)" ;;
-  *) filtering=1 seenx="the grader did not report its probe of port $CLOSED_PORT" ;;
-esac
+# or drops it (timeout); without one, server's own TCP stack refuses the connection. It counts as
+# firewalld's only while systemd's journal says firewalld runs (firewalld_filters).
+fw=$(firewalld_filters $S "$px" "$px_text")
+fw_state=$(field 1 <<<"$fw")
+seenx=$(field 2 <<<"$fw")
+filtering=1
+[ "$fw_state" = yes ] && filtering=0
 # Everything said over SMTP needs the connection first.
 noconv_seen="the grader could not hold an SMTP conversation with $SN:25 (${p25_text:-$p25})"
 noconv_hint="Check talks to the server from another host, so port 25 must be reachable first: see the criteria about listening and the firewall."
@@ -236,12 +235,12 @@ fi
 
 # --- firewall-runtime -----------------------------------------------------------------------------
 if [ $filtering -ne 0 ]; then
-  if [ "$said_firewalld" = active ] || [ "$perm_state" = accept-all ]; then
+  if [ "$fw_state" = open ]; then
     fail firewall-runtime "$seenx (server reports firewalld as '$said_firewalld'; $perm_seen)." \
       "firewalld runs but lets everything in: its zone accepts every connection. Use a zone that rejects what it does not allow (RHEL's default, public) and allow only the smtp service there."
   else
     fail firewall-runtime "$seenx (server reports firewalld as '$said_firewalld')." \
-      "Switching the firewall off opens every port, not just SMTP: keep firewalld running and enabled, as on any RHEL server (systemctl enable --now firewalld), and allow only the smtp service in it."
+      "firewalld is not running: a firewall that is switched off, or that died, is no firewall anyone manages. Keep firewalld running and enabled, as on any RHEL server (systemctl status firewalld says why it stopped; systemctl enable --now firewalld), and allow only the smtp service in it."
   fi
 elif [ "$reach" = blocked ] && [ "$perm_state" = allows ]; then
   fail firewall-runtime "$seen25, although $perm_seen in firewalld's saved configuration." \
@@ -252,7 +251,7 @@ elif [ "$reach" = blocked ]; then
 elif [ "$reach" = open ] || [ "$reach" = refused ]; then
   through="grader connected to port 25"
   [ "$reach" = refused ] && through="a connection to port 25 reached server, which refused it itself"
-  pass firewall-runtime "firewalld filters ($seenx), and it lets SMTP through: $through."
+  pass firewall-runtime "$seenx; and it lets SMTP through: $through."
 else
   fail firewall-runtime "$seen25." "Press Check again; if this persists, make sure firewalld runs on server."
 fi

@@ -299,6 +299,63 @@ else
     "Read server's /var/log/maillog for desktop's connection (grep for its address) to see how the conversation ended."
 fi
 
+# --- who else may hand the server mail: the copy asked as other clients of the lab network --------
+# Lesson 05 lets the lab network in and shuts desktop out. The grader's own message proved only that
+# the prober got in: a rule keyed on what only the prober does (measured: smtpd_helo_restrictions
+# that let the probe's HELO pattern in and reject every other HELO) refused every other host of the
+# network and passed. So the copied configuration is asked, as other addresses of the lab network,
+# with an ordinary sender and a HELO of their own, whether it takes mail for a local user.
+
+# access_policy HOST RCPT: the clients of the class `other` (free addresses of the lab network) that
+# postfix on HOST, as its copied configuration stands, refuses at RCPT TO:<RCPT>: one line per such
+# address, "other<US>address<US>reply", then one line "outside<US>address<US>accepted|refused" per
+# outside address (for messages: lessons may leave the outside to the student). Status 2 when the
+# configuration could not be evaluated (the reason on stdout).
+access_policy() {
+  local host=$1 rcpt=$2 cls addr verdict reply errors="" answered=0 outside=""
+  declare -A class_of=()
+  local -a addrs=()
+  while IFS=$'\x1f' read -r cls addr; do
+    case $cls in other | outside) class_of[$addr]=$cls && addrs+=("$addr") ;; esac
+  done < <(policy_addresses)
+  while IFS=$'\x1f' read -r addr verdict reply; do
+    answered=$((answered + 1))
+    cls=${class_of[$addr]:-other}
+    if [ "$verdict" = error ]; then errors=$reply; continue; fi
+    if [ "$cls" = outside ]; then
+      outside+="outside"$'\x1f'"$addr"$'\x1f'"$([ "$verdict" = relays ] && echo accepted || echo refused)"$'\n'
+    elif [ "$verdict" != relays ]; then
+      printf 'other\x1f%s\x1f%s\n' "$addr" "$reply"
+    fi
+  done < <(MAILLAB_POLICY_FROM="user$(shuf -i 100-999 -n1)@example.org" MAILLAB_POLICY_RCPT=$rcpt \
+    MAILLAB_POLICY_HELO="ws$(shuf -i 100-999 -n1).example.org" pf_relay_for "$host" "${addrs[@]}")
+  [ "$answered" -ge "${#addrs[@]}" ] || errors=${errors:-"no answer from the grader's postfix"}
+  if [ -n "$errors" ]; then printf '%s\n' "$errors"; return 2; fi
+  printf '%s' "$outside"
+}
+
+# access_verdict CRITERION HOST RCPT OBSERVED: the verdict of a "the lab network may send" criterion
+# whose behaviour (OBSERVED, a sentence) already passed: pass, unless HOST's copied configuration
+# refuses mail for RCPT from another host of the lab network (access_policy).
+access_verdict() {
+  local criterion=$1 host=$2 rcpt=$3 observed=$4 out rc cls addr reply outside_said
+  out=$(access_policy "$host" "$rcpt")
+  rc=$?
+  if [ $rc -eq 2 ]; then
+    fail "$criterion" "$observed But the grader's postfix could not be loaded with a copy of $host's configuration to ask it about other clients: $(head -n1 <<<"$out")." \
+      "Keep postfix's configuration and every table it reads under /etc/postfix, where the check reads it, and make sure postfix starts with it."
+    return
+  fi
+  outside_said=$(awk -F'\x1f' '$1 == "outside" {print $3}' <<<"$out" | sort -u | paste -sd/)
+  IFS=$'\x1f' read -r cls addr reply <<<"$(grep -m1 '^other' <<<"$out")"
+  if [ -z "$addr" ]; then
+    pass "$criterion" "$observed The grader's postfix, loaded with a copy of $host's configuration, takes mail for $rcpt from other hosts of the lab network too (clients outside it: ${outside_said:-not asked})."
+    return
+  fi
+  fail "$criterion" "$observed Yet as $host's configuration stands, another host of the lab network ($addr) would be refused: the grader's postfix, loaded with a copy of it and asked as that client, answered $reply." \
+    "Only the connections you saw are let in. Every host of the lab network but desktop must be able to hand the server mail, however it greets and whoever sends: look at every restriction list, not only the access table."
+}
+
 # --- others-accepted ------------------------------------------------------------------------------
 qid=$(grep -oE 'queued as [0-9A-Za-z]+' <<<"$data_text" | awk '{print $3}')
 delivered=1
@@ -343,7 +400,8 @@ elif [ "$map_state" = nofile ]; then
   fail others-accepted "The grader got $rcpt_code and its message arrived, but there is no $MAP listing the network." \
     "Write the access table with the notes' line that lets a network in: the network's leading whole octets and OK (see ip addr on server), next to desktop's REJECT."
 elif [ "$gclass" = ok ] && is_address_key "$gk"; then
-  pass others-accepted "RCPT TO:<student@example.com> from $grader_is got $rcpt_code, and its message (queued as $qid) arrived in student's mailbox; $listed."
+  # The grader is one client of the network; the copied configuration must take the rest of it too.
+  access_verdict others-accepted $S student@example.com "RCPT TO:<student@example.com> from $grader_is got $rcpt_code, and its message (queued as $qid) arrived in student's mailbox; $listed."
 elif [ "$gclass" = ok ]; then
   fail others-accepted "The grader got $rcpt_code and its message arrived, but the table lets it in by name ('$gk $gv'), not as a member of the lab network." \
     "List the network by its address, as the notes do (192.168.0 OK): the leading whole octets of the lab network (see ip addr on server) and OK."

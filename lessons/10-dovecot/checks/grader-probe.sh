@@ -1,12 +1,12 @@
 # Dovecot check, part 2, on the grader (nothing here judges): the grader is the untrusted client.
-#   - a port that server's firewall zone does not allow, to see that the firewall filters;
+#   - a port that server's firewall zone does not allow (drawn per Check), to see that it filters;
 #   - plaintext logins as student on 110 (POP3) and 143 (IMAP), which dovecot must refuse;
 #   - logins over implicit TLS on 995 (POP3S) and 993 (IMAPS), which must find this run's nonce,
 #     IMAP after a read-write SELECT INBOX.
 # Each result is a fact for judge.sh, which believes them only together with the lines dovecot itself
 # wrote for these sessions in server's journal (collected after this step).
 S=server.example.com
-px=$(tcp_probe $S 2)
+px=$(tcp_probe $S "$(closed_port)")
 fact px "$(field 1 <<<"$px")"
 fact px_text "$(field 2 <<<"$px")"
 

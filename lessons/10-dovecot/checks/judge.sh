@@ -310,13 +310,11 @@ else
 fi
 
 # --- firewall ------------------------------------------------------------------------------------------
-px=$(F px)
-case $px in
-  refused | connected) filtering=1 seenx="a connection to port 2, which no firewall zone allows, was ${px/connected/accepted} by server itself: nothing filters server's traffic" ;;
-  timeout) filtering=0 seenx="a connection to port 2 was dropped by server's firewall" ;;
-  error) filtering=0 seenx="a connection to port 2 was rejected by server's firewall ($(F px_text))" ;;
-  *) filtering=1 seenx="the grader did not report its probe of port 2" ;;
-esac
+# A filtering firewall counts as firewalld's only while systemd's journal says firewalld runs.
+fw=$(firewalld_filters $S "$(F px)" "$(F px_text)")
+seenx=$(field 2 <<<"$fw")
+filtering=1
+[ "$(field 1 <<<"$fw")" = yes ] && filtering=0
 blocked_ports=""
 for pr in "110:$r110" "143:$r143" "995:$r995" "993:$r993"; do
   [ "${pr#*:}" = blocked ] || [ "${pr#*:}" = unknown ] && blocked_ports="$blocked_ports ${pr%%:*}"
@@ -438,7 +436,7 @@ elif [ $fw_masked -eq 0 ] || [ $fw_enabled -ne 0 ]; then
   fail firewall "In the saved configuration $perm_seen, but firewalld is $([ $fw_masked -eq 0 ] && echo masked || echo 'not enabled') on server, so after a reboot no firewall runs." \
     "The firewall belongs to the permanent setup as much as its zone: systemctl unmask firewalld if needed, then systemctl enable --now firewalld."
 else
-  pass firewall "firewalld filters ($seenx) and lets POP3, POP3S, IMAP and IMAPS in now ($ports_seen); in its saved configuration $perm_seen, and it is enabled at boot."
+  pass firewall "$seenx; it lets POP3, POP3S, IMAP and IMAPS in now ($ports_seen); in its saved configuration $perm_seen, and it is enabled at boot."
 fi
 
 # --- enabled -------------------------------------------------------------------------------------------

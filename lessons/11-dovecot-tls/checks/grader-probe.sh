@@ -1,5 +1,5 @@
 # TLS check, part 2, on the grader, a client dovecot does not trust (nothing here judges):
-#   - a port that server's firewall zone does not allow (2), to see that the firewall filters, and 143,
+#   - a port that server's firewall zone does not allow (drawn per Check), to see that the firewall filters, and 143,
 #     to see whether dovecot answers at all;
 #   - a TLS handshake on 993 (IMAPS) and 995 (POP3S) with tls_probe, and the certificate each served,
 #     kept as PEM in the grader's work directory for the judge (the key must belong to it);
@@ -10,7 +10,7 @@ S=server.example.com
 work=${__MAILLAB_WORK:-/var/lib/maillab/work}
 mkdir -p "$work"
 
-px=$(tcp_probe $S 2)
+px=$(tcp_probe $S "$(closed_port)")
 fact px "$(field 1 <<<"$px")"
 fact px_text "$(field 2 <<<"$px")"
 p143=$(tcp_probe $S 143)

@@ -204,12 +204,11 @@ PY
 perm_state=$(field 1 <<<"$perm")
 perm_seen=$(field 3 <<<"$perm")
 [ -n "$perm_state" ] || perm_state=error perm_seen="the grader could not read firewalld's saved configuration"
-case $(F px) in
-  refused | connected) filtering=1 seenx="a connection to port 2, which no firewall zone allows, was $(F px | sed 's/connected/accepted/') by server itself: nothing filters server's traffic" ;;
-  timeout) filtering=0 seenx="a connection to port 2 was dropped by server's firewall" ;;
-  error) filtering=0 seenx="a connection to port 2 was rejected by server's firewall ($(F px_text))" ;;
-  *) filtering=1 seenx="the grader did not report its probe of port 2" ;;
-esac
+# A filtering firewall counts as firewalld's only while systemd's journal says firewalld runs.
+fw=$(firewalld_filters $S "$(F px)" "$(F px_text)")
+seenx=$(field 2 <<<"$fw")
+filtering=1
+[ "$(field 1 <<<"$fw")" = yes ] && filtering=0
 
 # --- why no TLS: every cause the configuration and the network show, each with its hint -------------
 causes=()

@@ -17,7 +17,7 @@ fact t0 "$(date +%s%6N)"
 p25=$(tcp_probe $S 25)
 fact p25 "$(field 1 <<<"$p25")"
 fact p25_text "$(field 2 <<<"$p25")"
-px=$(tcp_probe $S 2)
+px=$(tcp_probe $S "$(closed_port)")
 fact px "$(field 1 <<<"$px")"
 fact px_text "$(field 2 <<<"$px")"
 [ "$(field 1 <<<"$p25")" = connected ] || exit 0

@@ -1053,13 +1053,11 @@ fi
 # =====================================================================================================
 # firewall: server's firewalld filters, lets smtp, pop3s and imaps in now and after a reload
 # =====================================================================================================
-px=$(F px)
-case $px in
-  refused | connected) filtering=1 seenx="a connection to port 2, which no firewall zone allows, was ${px/connected/accepted} by server itself: nothing filters server's traffic" ;;
-  timeout) filtering=0 seenx="a connection to port 2 was dropped by server's firewall" ;;
-  error) filtering=0 seenx="a connection to port 2 was rejected by server's firewall ($(F px_text))" ;;
-  *) filtering=1 seenx="the grader did not report its probe of port 2" ;;
-esac
+# A filtering firewall counts as firewalld's only while systemd's journal says firewalld runs.
+fw=$(firewalld_filters $S "$(F px)" "$(F px_text)")
+seenx=$(field 2 <<<"$fw")
+filtering=1
+[ "$(field 1 <<<"$fw")" = yes ] && filtering=0
 blocked_ports=""
 [ "$reach" = blocked ] && blocked_ports="25"
 [ "$r995" = blocked ] && blocked_ports="$blocked_ports 995"
@@ -1178,7 +1176,7 @@ elif [ $fw_masked -eq 0 ] || ! linked firewalld; then
   fail firewall "In the saved configuration $perm_seen, but firewalld is $([ $fw_masked -eq 0 ] && echo masked || echo 'not enabled') on server, so after a reboot no firewall runs." \
     "The firewall belongs to the permanent setup as much as its zone: systemctl unmask firewalld if needed, then systemctl enable --now firewalld."
 else
-  pass firewall "firewalld filters ($seenx) and lets 25, 995 and 993 in now; in its saved configuration $perm_seen, and it is enabled at boot."
+  pass firewall "$seenx; it lets 25, 995 and 993 in now; in its saved configuration $perm_seen, and it is enabled at boot."
 fi
 
 # =====================================================================================================

@@ -265,6 +265,7 @@ policy_addresses() {
 # each ADDR: RCPT TO a foreign domain. No login and no TLS: SASL and TLS are off in the copy, since
 # the question is who may relay without logging in, and any client may start TLS.
 # One line per ADDR: "ADDR<US>relays|refused|error<US>reply".
+# MAILLAB_POLICY_FROM/_RCPT/_HELO, when set, replace the null sender, the foreign RCPT and the HELO.
 pf_relay_for() {
   local host=$1 src d port opts line name value
   shift
@@ -306,7 +307,7 @@ pf_relay_for() {
     "smtpd_client_recipient_rate_limit=0" "smtpd_sasl_auth_enable=no" "smtpd_tls_security_level=none" \
     "smtpd_use_tls=no" "smtpd_enforce_tls=no" "smtpd_tls_wrappermode=no" 2>/dev/null
   touch -d '-10 sec' "$d/main.cf"
-  /usr/sbin/postconf -c "$d" -n 2>/dev/null | grep -oE '\b(hash|btree|lmdb|cdb|dbm):[^ ,]+' | sort -u |
+  /usr/sbin/postconf -c "$d" -nx 2>/dev/null | grep -oE '\b(hash|btree|lmdb|cdb|dbm):[^ ,]+' | sort -u |
     while IFS=: read -r type path; do [ -f "$path" ] && /usr/sbin/postmap -c "$d" "$type:$path" 2>/dev/null; done
   grep -vE '^smtp[[:space:]]+inet' /etc/postfix/master.cf >"$d/master.cf"
   { printf '127.0.0.1:%s inet n - n - - smtpd\n' "$port"; printf '%s\n' "${opts[@]}"; } >>"$d/master.cf"
@@ -320,7 +321,7 @@ pf_relay_for() {
     return 1
   fi
   MAILLAB_WORK=/var/lib/maillab/work /usr/bin/python3 -I -S -c '
-import smtplib, sys, time
+import os, smtplib, sys, time
 port, helo, addrs = int(sys.argv[1]), sys.argv[2], sys.argv[3:]
 deadline = time.time() + 5
 for a in addrs:
@@ -339,14 +340,14 @@ for a in addrs:
             raise smtplib.SMTPException("XCLIENT: %d %s" % (code, msg.decode("utf-8", "replace")))
         s.ehlo_resp = None
         s.ehlo(helo)
-        code, msg = s.mail("")
+        code, msg = s.mail(os.environ.get("MAILLAB_POLICY_FROM", ""))
         if code == 250:
-            code, msg = s.rcpt("maillab-relay-probe@relay-probe.example.net")
+            code, msg = s.rcpt(os.environ.get("MAILLAB_POLICY_RCPT", "maillab-relay-probe@relay-probe.example.net"))
         s.quit()
         print(a, "relays" if code // 100 == 2 else "refused", "%d %s" % (code, msg.decode("utf-8", "replace")), sep="\x1f")
     except (OSError, smtplib.SMTPException) as err:
         print(a, "error", str(err).replace("\n", " "), sep="\x1f")
-' "$port" "${MAILLAB_PROBE_HELO:-probe.example.net}" "$@"
+' "$port" "${MAILLAB_POLICY_HELO:-${MAILLAB_PROBE_HELO:-probe.example.net}}" "$@"
   __maillab_policy_stop "$pidfile"
 }
 __maillab_policy_stop() {
@@ -699,3 +700,50 @@ trust_units() {
   done
 }
 unit_distrusted() { [ -f "$__MAILLAB_WORK/distrust-$1-$2" ] && cat "$__MAILLAB_WORK/distrust-$1-$2"; }
+# ===== firewalld runs: systemd's own word on the unit, and a closed port nobody knows ahead ========
+# (lessons/README.md, L3: kill -9 of firewalld leaves its rules in the kernel; port 2 was knowable.)
+# closed_port: this Check's closed port, drawn once and kept for its later steps.
+closed_port() {
+  local f=/var/lib/maillab/work/closed-port
+  [ -s "$f" ] || shuf -i 10000-32767 -n1 >"$f" 2>/dev/null || { shuf -i 10000-32767 -n1; return; }
+  cat "$f"
+}
+# unit_last HOST UNIT: systemd's (PID 1's) last word on UNIT.service in HOST's copied journal, by
+# catalog MESSAGE_ID: "started|reloaded|starting|stopping|stopped|exited|failed|done<US>message", or none.
+unit_last() {
+  journalctl -D "$(evidence "$1" /var/log/journal)" -q --no-pager -o json _PID=1 _COMM=systemd "UNIT=$2.service" 2>/dev/null |
+    /usr/bin/python3 -I -S -c '
+import json, sys
+K = dict(zip("39f53479 7b05ebc6 7d4958e8 de5b426a 9d1aaa27 98e32220 be02cf68 d9b373ed 7ad2d189".split(),
+             "started reloaded starting stopping stopped exited failed failed done".split()))
+last = "none"
+for line in sys.stdin:
+    try:
+        e = json.loads(line)
+    except ValueError:
+        continue
+    k = K.get((e.get("MESSAGE_ID") or "")[:8])
+    if k:
+        last = k + "\x1f" + (e.get("MESSAGE") or "")
+print(last)
+'
+}
+# firewalld_filters HOST PROBE [TEXT]: PROBE, TEXT are tcp_probe's fields for closed_port. Prints
+# "yes|down|open|unknown<US>sentence"; status 0 for yes. down: systemd's last word is not "started".
+firewalld_filters() {
+  local port state said
+  port=$(closed_port)
+  IFS=$'\x1f' read -r state said <<<"$(unit_last "$1" firewalld)"
+  said=${said%.}
+  case $state in
+    started | reloaded) ;;
+    none) printf 'down\x1f%s\n' "systemd's journal on $1 says nothing of firewalld.service starting: firewalld does not run" && return 1 ;;
+    *) printf 'down\x1f%s\n' "systemd's last word on firewalld.service in $1's journal is \"$said\": firewalld does not run now" && return 1 ;;
+  esac
+  case $2 in
+    refused | connected) printf 'open\x1f%s\n' "firewalld runs, but a connection to port $port, which no zone of a mail server allows, was ${2/connected/accepted} by $1 itself: nothing filters $1's traffic" && return 1 ;;
+    timeout) printf 'yes\x1f%s\n' "firewalld runs, and a connection to port $port was dropped by it" ;;
+    error) printf 'yes\x1f%s\n' "firewalld runs, and a connection to port $port was rejected by it (${3:-})" ;;
+    *) printf 'unknown\x1f%s\n' "the grader did not report its probe of port $port" && return 1 ;;
+  esac
+}
