@@ -657,8 +657,8 @@ else
 fi
 # dovecot's settings, as dc reads them (the grader's doveconf on the copied files), in one run
 mloc=$(dc $S mail_location)
-{ read -r priv; read -r protocols; read -r ssl_cert; read -r ssl_key; } < <(
-  [ -f "$dconf" ] && /usr/bin/doveconf -c "$dconf" -h mail_privileged_group protocols ssl_cert ssl_key 2>/dev/null)
+{ read -r priv; read -r protocols; read -r ssl_cert; read -r ssl_key; read -r kpass; } < <(
+  [ -f "$dconf" ] && /usr/bin/doveconf -c "$dconf" -h mail_privileged_group protocols ssl_cert ssl_key ssl_key_password 2>/dev/null)
 ssl_cert=${ssl_cert#<} ssl_key=${ssl_key#<}
 loc_inbox=""
 IFS=':' read -r -a loc_parts <<<"$mloc"
@@ -895,7 +895,6 @@ elif [ -z "$key_mode" ]; then
 else
   # The key (rule 9): the served certificate's (no decoy), not on server before the exam, root's alone.
   cert_copy=$(evidence $S "$ssl_cert")
-  kpass=$(dc $S ssl_key_password)
   [[ $kpass == '<'* ]] && kpass=""
   cert_pub=$(cert_pubkey "$cert_copy")
   key_pub=$(key_pubkey "$key_copy" "$kpass")
