@@ -24,10 +24,15 @@ rm -f /var/lib/dbus/machine-id
 rm -f /etc/mailname
 postconf -F '*/*/chroot = n'
 newaliases
-# RHEL's TLS paths, with Debian's CA bundle under RHEL's name.
+# RHEL's TLS paths, with Debian's CA bundle under RHEL's name. postfix's key is made at each host's
+# boot (maillab-host-keys.service), never here: a key made at build is every lab's key.
 mkdir -p /etc/pki/tls/certs /etc/pki/tls/private
 chmod 0755 /etc/pki/tls/private
 ln -sf /etc/ssl/certs/ca-certificates.crt /etc/pki/tls/certs/ca-bundle.crt
+# Debian's ssl-cert made a snakeoil pair when it was installed: unused here, RHEL has none, and its key
+# would be the same in every lab. Its hash link in /etc/ssl/certs goes with it.
+rm -f /etc/ssl/private/ssl-cert-snakeoil.key /etc/ssl/certs/ssl-cert-snakeoil.pem
+find -L /etc/ssl/certs -maxdepth 1 -type l -delete
 
 # --- SASL: RHEL's /etc/sasl2/smtpd.conf. Debian's postfix reads /etc/postfix/sasl/smtpd.conf (it ignores
 # /etc/sasl2 and even cyrus_sasl_config_path, measured), and `postfix check` warns about a symlink in
@@ -60,7 +65,7 @@ chmod 0600 /var/log/maillog /var/log/messages /var/log/secure
 
 # --- services: everything a lesson turns on starts disabled -----------------------------------
 systemctl daemon-reload 2>/dev/null || true
-systemctl enable rsyslog.service maillab-resolv.service
+systemctl enable rsyslog.service maillab-resolv.service maillab-host-keys.service
 for unit in postfix.service dovecot.service saslauthd.service firewalld.service fetchmail.service; do
   systemctl disable "$unit" 2>/dev/null || true
 done
@@ -91,3 +96,9 @@ printf '%s\n' root:redhat student:student jerry:redhat kelly:redhat li:redhat | 
 
 # --- leave no build residue ---------------------------------------------------------------------
 rm -rf /var/lib/apt/lists/* /var/cache/apt/*.bin /var/cache/debconf/*-old /var/log/apt/* /var/log/dpkg.log /tmp/*
+
+# --- no private key may stay in the image: every lab booted from it would share it ---------------
+# Where a key made at install or build lives; /usr holds only keys every copy of a package ships (test
+# and example keys in documentation), public anyway.
+keys=$(grep -rlsI -e '^-----BEGIN [A-Z ]*PRIVATE KEY-----' /etc /var /root /home /srv /opt /usr/local || true)
+[ -z "$keys" ] || { echo "maillab-setup: the image would carry these private keys, shared by every lab: $keys" >&2; exit 1; }

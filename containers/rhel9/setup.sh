@@ -26,6 +26,9 @@ done
 need "postfix main.cf has compatibility_level = 2" test "$(postconf -h compatibility_level)" = 2
 need "postfix master.cf chroots nothing" bash -c '! postconf -F "*/*/chroot" | grep -q "= y$"'
 need "postfix %post made its TLS certificate" test -s /etc/pki/tls/certs/postfix.pem -a -s /etc/pki/tls/private/postfix.key
+# ...at build, so every lab booted from this image would hold the same key: removed here, and made anew
+# at each host's boot by maillab-host-keys.service, with the package's own commands.
+rm -f /etc/pki/tls/certs/postfix.pem /etc/pki/tls/private/postfix.key
 postconf -e 'inet_protocols = ipv4'
 newaliases
 # The contract promises a silent `postfix check`; RHEL 9 prints nothing (seen on an EL9 host).
@@ -67,7 +70,7 @@ touch /var/log/maillog /var/log/messages /var/log/secure
 chmod 0600 /var/log/maillog /var/log/messages /var/log/secure
 
 # --- services: rsyslog on, as on RHEL; everything a lesson turns on starts disabled -----------
-systemctl enable rsyslog.service maillab-resolv.service
+systemctl enable rsyslog.service maillab-resolv.service maillab-host-keys.service
 # (firewalld is enabled by RHEL's presets; the others are not, but say so explicitly.)
 for unit in postfix.service dovecot.service dovecot.socket saslauthd.service firewalld.service fetchmail.service; do
   systemctl disable "$unit" || true
@@ -81,3 +84,10 @@ for user in jerry kelly li; do useradd -m -s /bin/bash "$user"; done
 printf '%s\n' root:redhat student:student jerry:redhat kelly:redhat li:redhat | chpasswd
 
 rm -rf /tmp/* /var/log/dnf* /var/cache/dnf
+
+# --- no private key may stay in the image: every lab booted from it would share it ---------------
+# (sshd is not installed, so no host keys; dovecot's pair is removed above; postfix's too.)
+# Where a key made at install or build lives; /usr holds only keys every copy of a package ships (test
+# and example keys in documentation), public anyway.
+keys=$(grep -rlsI -e '^-----BEGIN [A-Z ]*PRIVATE KEY-----' /etc /var /root /home /srv /opt /usr/local || true)
+[ -z "$keys" ] || { echo "maillab-setup: the image would carry these private keys, shared by every lab: $keys" >&2; exit 1; }

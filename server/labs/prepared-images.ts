@@ -117,8 +117,7 @@ done
   command -v doveconf >/dev/null && doveconf -n 2>/dev/null | grep -v '^#' | sed 's/^/doveconf /'
 } | perl -pe "$names"
 echo "unique machine-id $(cat /etc/machine-id 2>/dev/null)"
-# (Debian's snakeoil key, made at the lab image's build, is deleted by the seal and made by nothing.)
-grep -rlsI -e '-----BEGIN .*PRIVATE KEY-----' /etc 2>/dev/null | grep -v '/ssl-cert-snakeoil' | sort | while read -r f; do
+grep -rlsI -e '-----BEGIN .*PRIVATE KEY-----' /etc 2>/dev/null | sort | while read -r f; do
   echo "unique key $f $(sha256sum < "$f" | cut -c1-16)"
 done
 `;

@@ -45,6 +45,7 @@ want "inet_protocols = ipv4" bash -c '[ "$(postconf -h inet_protocols)" = ipv4 ]
 want "postfix check is clean" bash -c '[ -z "$(postfix check 2>&1)" ]'
 want "/var/spool/mail and /var/mail are the same place" bash -c '[ "$(readlink -f /var/spool/mail)" = "$(readlink -f /var/mail)" ]'
 want "/etc/pki/dovecot has certs/ and private/" test -d /etc/pki/dovecot/certs -a -d /etc/pki/dovecot/private
+want "postfix's TLS key was made at this host's boot, readable by root alone" bash -c '[ "$(stat -c %a:%U:%G /etc/pki/tls/private/postfix.key)" = 600:root:root ] && openssl x509 -in /etc/pki/tls/certs/postfix.pem -noout'
 want "/etc/sasl2/smtpd.conf uses saslauthd" grep -q 'pwcheck_method: *saslauthd' /etc/sasl2/smtpd.conf
 want "postfix, dovecot, saslauthd, firewalld start disabled" bash -c '! systemctl is-enabled postfix dovecot saslauthd firewalld 2>/dev/null | grep -qx enabled'
 want "nc is nmap's ncat" bash -c 'nc --version 2>&1 | grep -qi ncat'
@@ -57,10 +58,12 @@ function stepsFor(nonce: string): StepSpec[] {
   return [
     { name: 'the image contract holds on server (containers/CONTRACT.md)', host: 'server', script: CONTRACT },
     {
-      name: 'postfix starts on server, receiving for example.com',
+      name: 'postfix starts on server, receiving for example.com, with STARTTLS on its own key',
       host: 'server',
       script: `postconf -e 'inet_interfaces = all' 'mydestination = $myhostname, localhost.$mydomain, localhost, $mydomain'
-systemctl enable --now postfix 2>&1 && systemctl is-active postfix || { systemctl status postfix --no-pager 2>&1 | tail -n 15; exit 1; }`,
+systemctl enable --now postfix 2>&1 && systemctl is-active postfix || { systemctl status postfix --no-pager 2>&1 | tail -n 15; exit 1; }
+served=$(openssl s_client -starttls smtp -connect 127.0.0.1:25 </dev/null 2>/dev/null | openssl x509 -noout -fingerprint -sha256)
+[ -n "$served" ] && [ "$served" = "$(openssl x509 -in /etc/pki/tls/certs/postfix.pem -noout -fingerprint -sha256)" ] || { echo "STARTTLS does not serve postfix.pem: \${served:-no certificate}"; exit 1; }`,
     },
     {
       name: 'postfix starts on desktop',

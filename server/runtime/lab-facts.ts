@@ -1,8 +1,9 @@
 // What a prepared lesson image must not carry from the lab it was made on, and how a lab booted from
 // it gets its own. Two kinds of fact:
-// - secrets made at preparation: postfix's TLS key (made at its first start by tls-cert) and
-//   dovecot's (made by dovecot-init). Deleted when the image is sealed; both units make new ones when
-//   the services start at the lab's boot, as on a lab's first boot from the plain image.
+// - secrets made at preparation: postfix's TLS key (made at the host's boot by maillab-host-keys.service)
+//   and dovecot's (made by dovecot-init). Deleted when the image is sealed; a lab booted from the image
+//   makes new ones as on its first boot from the plain image: maillab-host-keys.service at every boot
+//   where postfix's are missing, dovecot-init when dovecot starts.
 // - the preparation lab's addresses (lesson 10's solution writes desktop's into dovecot's
 //   login_trusted_networks). Sealing swaps each host's address for a stand-in of the documentation
 //   range 192.0.2.0/24 (RFC 5737: routed nowhere), so the image names no lab; once the new lab's hosts
@@ -50,26 +51,6 @@ set -e
 rm -f /etc/pki/tls/certs/postfix.pem /etc/pki/tls/private/postfix.key
 rm -f /etc/pki/dovecot/certs/dovecot.pem /etc/pki/dovecot/private/dovecot.pem
 rm -f /var/lib/postfix/prng_exch /var/lib/postfix/*scache*
-# Debian's ssl-cert made this pair at image build: unused, and the same in every lab.
-rm -f /etc/ssl/private/ssl-cert-snakeoil.key /etc/ssl/certs/ssl-cert-snakeoil.pem
-# RHEL's postfix package makes its key at install and nothing makes it again: where the image has no
-# tls-cert step (the offline image's), postfix gets one, so each lab's first start makes its own.
-if [ -f /usr/lib/systemd/system/postfix.service ] && [ ! -e /usr/libexec/postfix/tls-cert ]; then
-  mkdir -p /usr/libexec/maillab /etc/systemd/system/postfix.service.d
-  cat > /usr/libexec/maillab/postfix-tls-key <<'SH'
-#!/bin/sh
-# Makes postfix's self-signed certificate and key when they are missing, as the package's %post does.
-CERT=/etc/pki/tls/certs/postfix.pem
-KEY=/etc/pki/tls/private/postfix.key
-[ -f "$CERT" ] && [ -f "$KEY" ] && exit 0
-umask 077
-openssl req -new -x509 -nodes -days 365 -newkey rsa:2048 -subj "/CN=$(hostname -f 2>/dev/null || hostname)" \
-  -keyout "$KEY" -out "$CERT" >/dev/null 2>&1 || exit 1
-chmod 0644 "$CERT"
-SH
-  chmod 0755 /usr/libexec/maillab/postfix-tls-key
-  printf '[Service]\nExecStartPre=-/usr/libexec/maillab/postfix-tls-key\n' > /etc/systemd/system/postfix.service.d/50-maillab-tls-key.conf
-fi
 ${SWAP}
 [ $# -eq 0 ] || swap "$@" >/dev/null
 `;

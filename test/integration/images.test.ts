@@ -82,7 +82,9 @@ describe.runIf(services)('lab images on the real engine', () => {
     const result = await selfTestImage(s.runtime, broken, id);
     expect(result.passed).toBe(false);
     const failed = result.steps.find((step) => !step.ok);
-    expect(failed?.name).toBe('postfix starts on server, receiving for example.com');
+    expect(failed?.name).toBe(
+      'postfix starts on server, receiving for example.com, with STARTTLS on its own key',
+    );
     expect(failed?.output).toMatch(/postfix/i);
   });
 

@@ -444,6 +444,21 @@ f_refused=$(refusal_of "$fetch_lines")
 f_where=$(e at_fetched)
 f_smtpd=$(grep -E '^postfix/smtpd: [0-9A-Za-z]+: client=' <<<"$fetch_log" | head -n1 | grep -oE 'client=.*')
 fm="fetchmail (as student) said: $said_fetchmail"
+# fetchmail's run began at t1. The check's message counts as its work only when desktop's postfix first
+# took it (smtpd's client= line) after that, and a dovecot session from desktop that began in the run
+# read mail (POP3: a TOP or RETR at its end, and fetchmail 6.4 reads with TOP: measured "top=1/44,
+# retr=0/0"; IMAP: its login): a program that fetched it beforehand,
+# beside a fetchmail that then found nothing, hands it over first. (Two hosts' journals are not ordered
+# against each other, journald stamping each line when it receives it, so the session is not held to
+# begin before the hand-off.)
+handoff=$(daemon_log $D postfix "$fetched_id" | awk -F'\x1f' '$1 == "postfix/smtpd" && $2 ~ /: client=/ {print $3}' | sort -n | head -n1)
+run_fetch=$(awk -F'\x1f' -v a="$t1" -v ip="rip=$ip_desktop," '
+  $3 + 0 >= a + 0 && index($2, ip) && $2 ~ /(^|: )(pop3|imap)-login: Login: user=<student>/ {
+    if ($2 ~ /(^|: )imap-login/) { print "imap"; exit }
+    m = $2; sub(/.*mpid=/, "", m); sub(/[^0-9].*/, "", m); s = $2; sub(/.*session=</, "", s); sub(/>.*/, "", s)
+    want["pop3(student)<" m "><" s ">: Disconnected"] = 1
+  }
+  { for (w in want) if (index($2, w) && $2 ~ /(top|retr)=[1-9]/) { print "pop3"; exit } }' <<<"$dlog")
 if [ -z "$on_server" ] && [ -z "$f_where" ]; then
   fail fetch "The check's message did not reach student's mailbox on server (SMTP: ${MAILLAB_FACT_smtp_data:-no answer} ${MAILLAB_FACT_smtp_error:-}), so there was nothing to fetch." \
     "Server must still receive mail for student@example.com and keep it in /var/spool/mail/student, as the earlier lessons left it: is postfix running on server (systemctl status postfix)?"
@@ -466,6 +481,12 @@ elif [ -z "$f_login" ]; then
 elif [ -n "$f_where" ] && [ -n "$f_smtpd" ] && [[ $fetch_final == status=sent* ]] && ! fm_bin=$(binary_genuine $D /usr/bin/fetchmail); then
   fail fetch "The check's message was fetched and delivered into $f_where, but by a program Check ran as /usr/bin/fetchmail that is not fetchmail: $(field 2 <<<"$fm_bin")." \
     "Check runs /usr/bin/fetchmail as student and counts the work only when that is fetchmail as its package installed it: put the package's fetchmail back (reinstall it) and let it do the fetching, configured by ~/.fetchmailrc."
+elif [ -n "$f_where" ] && [ -n "$f_smtpd" ] && [[ $fetch_final == status=sent* ]] && [ "${handoff:-0}" -lt "$t1" ]; then
+  fail fetch "desktop's postfix took the check's message ($f_smtpd) $(((t1 - ${handoff:-0}) / 1000000)) s before Check ran fetchmail, which then fetched nothing of it: something else had fetched it from server first. $fm." \
+    "Only fetchmail's own run counts: Check runs it as student and follows the check's message from that run's session on dovecot to desktop's postfix. Stop whatever else fetches student's mail in the background (a fetchmail daemon stops with fetchmail -q), then Check again."
+elif [ -n "$f_where" ] && [ -n "$f_smtpd" ] && [[ $fetch_final == status=sent* ]] && [ -z "$run_fetch" ]; then
+  fail fetch "desktop's postfix took the check's message ($f_smtpd) while Check ran fetchmail, but no session from desktop that began in that run read mail from dovecot: the message came some other way. $fm." \
+    "Only fetchmail's own run counts: Check follows the check's message from the session fetchmail opens on dovecot to desktop's postfix. Let fetchmail, configured by ~/.fetchmailrc, do the fetching, and nothing else."
 elif [ -n "$f_where" ] && [ -n "$f_smtpd" ] && [[ $fetch_final == status=sent* ]]; then
   pass fetch "fetchmail logged in to dovecot from desktop (${f_login#*-login: }); desktop's postfix took the check's message over SMTP ($f_smtpd) and delivered it ($fetch_final) into $f_where."
 elif [ -n "$f_where" ] && [ -z "$fetch_log" ]; then

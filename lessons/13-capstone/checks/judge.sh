@@ -649,8 +649,8 @@ else
 fi
 # dovecot's settings, as dc reads them (the grader's doveconf on the copied files), in one run
 mloc=$(dc $S mail_location)
-{ read -r priv; read -r protocols; read -r ssl_cert; read -r ssl_key; } < <(
-  [ -f "$dconf" ] && /usr/bin/doveconf -c "$dconf" -h mail_privileged_group protocols ssl_cert ssl_key 2>/dev/null)
+{ read -r priv; read -r protocols; read -r ssl_cert; read -r ssl_key; read -r kpass; } < <(
+  [ -f "$dconf" ] && /usr/bin/doveconf -c "$dconf" -h mail_privileged_group protocols ssl_cert ssl_key ssl_key_password 2>/dev/null)
 ssl_cert=${ssl_cert#<} ssl_key=${ssl_key#<}
 loc_inbox=""
 IFS=':' read -r -a loc_parts <<<"$mloc"
@@ -884,11 +884,32 @@ elif [ "$shafile" != "$sha993" ] && [ "$shafile" != "$sha995" ]; then
 elif [ -z "$key_mode" ]; then
   fail tls-cert "$served; ssl_key = <${ssl_key:-(not set)}, which the grader could not read from server." \
     "$files_hint"
-elif (((8#$key_mode) & 8#007)); then
-  fail tls-cert "$served, the file ssl_cert names; but the private key $ssl_key has mode $key_mode: every user on server may read it." \
-    "The private key is world-readable: anyone who reads it can impersonate the server. chmod 600 (dovecot reads it as root)."
 else
-  pass tls-cert "$served, the certificate in $ssl_cert; its key $ssl_key has mode $key_mode."
+  # The key (rule 9): the served certificate's (no decoy), not on server before the exam, root's alone.
+  cert_copy=$(evidence $S "$ssl_cert")
+  [[ $kpass == '<'* ]] && kpass=""
+  cert_pub=$(cert_pubkey "$cert_copy")
+  key_pub=$(key_pubkey "$key_copy" "$kpass")
+  made_before=$(key_made_before $S "$cert_pub")
+  key_readers=$(secret_readers "$key_copy" "the key $ssl_key")
+  cert_readers=""
+  [ "$cert_copy" != "$key_copy" ] && grep -q -- 'PRIVATE KEY-----' "$cert_copy" &&
+    cert_readers=$(secret_readers "$cert_copy" "$ssl_cert, the certificate file, holds the private key too and")
+  if [ -z "$key_pub" ]; then
+    fail tls-cert "$served; but ssl_key = <$ssl_key holds no private key the grader can open." \
+      "ssl_key must name the PEM private key made with the certificate (openssl req -x509 -nodes -keyout ...); openssl pkey -in FILE -noout tells."
+  elif [ "$key_pub" != "$cert_pub" ]; then
+    fail tls-cert "$served; but the key in $ssl_key (ssl_key) is not that certificate's key." \
+      "ssl_key must name the key made with the certificate, and dovecot serves the files it read at its start: compare openssl x509 -noout -pubkey -in CERT with openssl pkey -pubout -in KEY, then restart dovecot."
+  elif [ -n "$made_before" ]; then
+    fail tls-cert "$served; but its key was on server before the exam began, in $made_before." \
+      "A key a package or the lab made is not yours: make a new pair for the server's names (openssl req -x509 with a new key), point ssl_cert and ssl_key at it, and restart dovecot."
+  elif [ -n "$key_readers" ] || [ -n "$cert_readers" ]; then
+    fail tls-cert "$served; but ${key_readers:-$cert_readers}." \
+      "Whoever reads the private key can pretend to be the server, and dovecot reads it as root: keep it owned by root, mode 600 or 400, with no ACL (getfacl shows one)."
+  else
+    pass tls-cert "$served, the certificate in $ssl_cert; its key $ssl_key belongs to it, was made in this exam, and only root can read it (mode $key_mode, owner root)."
+  fi
 fi
 
 # =====================================================================================================

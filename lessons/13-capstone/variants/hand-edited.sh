@@ -4,7 +4,7 @@
 # restrictions separated by spaces, desktop alone trusted by address. /etc/aliases: a comment, the
 # alias in capitals with a continuation line and a full address, compiled with postalias. dovecot: a
 # conf.d file of its own, the spool spelt /var/spool/mail/%u, a certificate for mail.example.com in
-# /etc/pki/tls with its key 0640. The firewall opened by port at runtime, then saved.
+# /etc/pki/tls with its key 0400. The firewall opened by port at runtime, then saved.
 desktop_ip=$(getent ahostsv4 desktop.example.com | awk 'NR == 1 {print $1}')
 [ -n "$desktop_ip" ] || { echo "desktop.example.com has no address" >&2; exit 1; }
 printf '%s\n' '# every name this server receives mail for' server.example.com mail.example.com \
@@ -44,7 +44,7 @@ ssl_key = </etc/pki/tls/private/mail.example.com.key
 CONF
 openssl req -x509 -newkey rsa:2048 -nodes -days 90 -subj /O=Example/CN=mail.example.com \
   -keyout /etc/pki/tls/private/mail.example.com.key -out /etc/pki/tls/certs/mail.example.com.crt 2>/dev/null
-chmod 640 /etc/pki/tls/private/mail.example.com.key
+chmod 400 /etc/pki/tls/private/mail.example.com.key
 systemctl enable dovecot
 systemctl start dovecot
 firewall-cmd --add-port=25/tcp --add-port=995/tcp --add-port=993/tcp

@@ -747,3 +747,35 @@ firewalld_filters() {
     *) printf 'unknown\x1f%s\n' "the grader did not report its probe of port $port" && return 1 ;;
   esac
 }
+# --- Keys: whose they are, and who can read them (rule 9) ----------------------------------------------
+# cert_pubkey FILE, key_pubkey FILE [PASS]: SHA-256 of the DER public key of FILE's certificate, or of
+# its private key; empty when there is none.
+cert_pubkey() { /usr/bin/openssl x509 -in "$1" -noout -pubkey 2>/dev/null | __maillab_pub_sha; }
+key_pubkey() { /usr/bin/openssl pkey -in "$1" -pubout -passin "pass:${2:-}" 2>/dev/null | __maillab_pub_sha; }
+__maillab_pub_sha() {
+  local pem
+  pem=$(cat)
+  [ -z "$pem" ] || printf '%s\n' "$pem" | /usr/bin/openssl pkey -pubin -outform DER 2>/dev/null | /usr/bin/sha256sum | cut -c1-64
+}
+# key_made_before HOST SHA: where on HOST that public key was before the student had a shell (the
+# keysBeforeStudent list), `, `-separated; empty when nowhere or there is no list.
+key_made_before() {
+  local list=/var/lib/maillab/state/keys-before/$1
+  [ -n "$2" ] && [ -f "$list" ] || return 0
+  awk -v k="$2" '$1 == k {print $2}' "$list" | sort -u | paste -sd, - | sed 's/,/, /g'
+}
+# secret_readers FILE WHAT: why someone besides root can read FILE, a phrase starting with WHAT; empty
+# when only root can. The copy keeps no ACL and needs none: a file's group bits are its ACL's mask.
+secret_readers() {
+  local m u g
+  read -r m u g < <(stat -c '%a %u %g' "$1") || return 0
+  m=$((8#$m))
+  local seen="(mode $(printf '%04o' $m))"
+  if ((m & 8#007)); then
+    echo "$2 is open to every user $seen"
+  elif ((u != 0)); then
+    echo "$2 belongs to $(getent passwd "$u" | cut -d: -f1 | grep . || echo "uid $u"), not root $seen"
+  elif ((m & 8#070)); then
+    echo "$2 is open to the group $(getent group "$g" | cut -d: -f1 | grep . || echo "gid $g") or to users an ACL names $seen"
+  fi
+}
