@@ -549,3 +549,5 @@ smtpd_refused_now() {
   log_text_now "$1" postfix |
     grep -E "^postfix/smtpd: NOQUEUE: reject: RCPT from [^ ]*\[${2//./\\.}\]: $4 .*to=<${3//./\\.}>" | tail -n1 | grep .
 }
+# daemon_pids HOST UNIT: UNIT's trusted lines as "pid<US>message<US>µs", to tell which process wrote them.
+daemon_pids() { __maillab_py logpid "$(evidence "$1" /var/log/journal)" "$2"; }
