@@ -527,8 +527,21 @@ if [ -d /var/lib/maillab/work ] && [ ! -s /var/lib/maillab/work/check-began ]; t
 fi
 # check_began: µs since the epoch when this Check's first grader step loaded the library (0 if unknown).
 check_began() { cat /var/lib/maillab/work/check-began 2>/dev/null || echo 0; }
-# log_text_now HOST UNIT: log_text of UNIT's trusted lines written during this Check.
-log_text_now() { daemon_log "$1" "$2" | awk -F'\x1f' -v t="$(check_began)" '$3 + 0 >= t + 0 {print $1": "$2}'; }
+# log_text_now HOST UNIT: log_text of UNIT's trusted lines written during this Check. Kept in the work
+# directory per collect of HOST, since a judge asks for several of them and each daemon_log call starts
+# Python and reads the whole journal cache.
+log_text_now() {
+  local copied="MAILLAB_COPIED_${1//[^A-Za-z0-9_]/_}" f
+  if [ ! -w /var/lib/maillab/work ]; then
+    daemon_log "$1" "$2" | awk -F'\x1f' -v t="$(check_began)" '$3 + 0 >= t + 0 {print $1": "$2}'
+    return
+  fi
+  f="/var/lib/maillab/work/now-${1//[^A-Za-z0-9_]/_}-${2//[^A-Za-z0-9_]/_}-${!copied:-0}"
+  if [ ! -f "$f" ] || [ "$f" -ot /var/lib/maillab/work/check-began ]; then
+    daemon_log "$1" "$2" | awk -F'\x1f' -v t="$(check_began)" '$3 + 0 >= t + 0 {print $1": "$2}' >"$f.tmp" && mv "$f.tmp" "$f"
+  fi
+  cat "$f"
+}
 # smtpd_connects HOST CLIENT-IP: how many connections from CLIENT-IP HOST's smtpd itself logged
 # ("connect from …[IP]") during this Check; status 1 when none. A program on port 25 in postfix's
 # place, or postfix listening on loopback alone, leaves none for the grader's address.
