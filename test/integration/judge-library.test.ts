@@ -209,6 +209,51 @@ describe.runIf(services)('judge library on a real lab', () => {
     );
   });
 
+  it("binds smtpd's lines to this Check by time: connections, accepted recipients, refusals", async () => {
+    // The probe address is drawn from the lab's /28, so an earlier Check can have used it: only lines
+    // written since the Check began (check_began) count.
+    const grader = await judge('ip_of grader');
+    expect(Number(await judge(`smtpd_connects server ${grader}`))).toBeGreaterThanOrEqual(3);
+    expect(await judge(`smtpd_accepted server ${grader}`)).toMatch(/^\w+$/);
+    expect(await judge(`smtpd_refused_now server ${grader} b@elsewhere.test '[45][0-9][0-9]'`)).toMatch(
+      /NOQUEUE: reject: RCPT from .*Relay access denied.*to=<b@elsewhere\.test>/,
+    );
+    const later = await judge(
+      `began=$(check_began); echo $(( $(date +%s%6N) + 1000000 )) >/var/lib/maillab/work/check-began
+       smtpd_connects server ${grader} >/dev/null || echo no-connects
+       smtpd_accepted server ${grader} || echo no-recipient
+       smtpd_refused_now server ${grader} b@elsewhere.test '[45][0-9][0-9]' || echo no-refusal
+       echo "$began" >/var/lib/maillab/work/check-began`,
+    );
+    expect(later.split('\n')).toEqual(['no-connects', 'no-recipient', 'no-refusal']);
+  });
+
+  it("tells dovecot's log process from a process that joined dovecot's cgroup under its name", async () => {
+    // Root on server may write dovecot.service's cgroup.procs; a copy of python3 named `log` then
+    // writes lines with dovecot's unit and its log process's name (measured): only the pid differs.
+    const marker = `JOINED${nonce}`;
+    const joined = await s.runtime.exec(lab.labId, 'server', [
+      '/bin/bash',
+      '-c',
+      `cp /usr/bin/python3 /usr/local/sbin/log
+       for cg in $(find /sys/fs/cgroup/systemd /sys/fs/cgroup/unified -type d -name dovecot.service); do echo $$ >"$cg/cgroup.procs"; done
+       exec /usr/local/sbin/log -c 'import syslog, time; syslog.openlog("dovecot", 0, syslog.LOG_MAIL); syslog.syslog("imap-login: ${marker}"); time.sleep(1)'`,
+    ]);
+    expect(joined.exitCode).toBe(0);
+    await s.runtime.copyFiles(lab.labId, 'server', 'grader', {
+      paths: ['/var/log/journal'],
+      into: `${EVIDENCE_DIR}/server`,
+    });
+    const pids = (await judge('daemon_pids server dovecot')).split('\n').map(fields);
+    const forged = pids.filter((f) => f[1]?.includes(marker)).map((f) => f[0]);
+    const own = new Set(
+      pids.filter((f) => f[1]?.startsWith('imap-login: ') && !f[1].includes(marker)).map((f) => f[0]),
+    );
+    expect(forged).toHaveLength(1);
+    expect(own.size).toBe(1);
+    expect(own.has(forged[0] ?? '')).toBe(false);
+  });
+
   it('vouches for a copied program only when it is the file its package shipped', async () => {
     await judge('mkdir -p "$MAILLAB_EVIDENCE/desktop"');
     await s.runtime.copyFiles(lab.labId, 'desktop', 'grader', {

@@ -78,6 +78,10 @@ else
 fi
 
 # --- read ------------------------------------------------------------------------------------------
+# The mark alone: s-nail leaves no log line, no process the engine sees after it quit, nothing but the
+# Status: header (or the move to ~/mbox), and root on server can write that with sed. Running s-nail
+# from the check would only read that header back, or mark the message itself. So this criterion
+# proves the mark, as its title says, not that mail (rather than another program) made it.
 if [ -z "$hit" ]; then
   fail read "There is no message from desktop in student's mailbox to read yet." \
     "After it arrives, read it on server as student: su - student, then mail."

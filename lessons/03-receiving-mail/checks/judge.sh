@@ -101,14 +101,13 @@ filtering=1
 # Everything said over SMTP needs the connection first.
 noconv_seen="the grader could not hold an SMTP conversation with $SN:25 (${p25_text:-$p25})"
 noconv_hint="Check talks to the server from another host, so port 25 must be reachable first: see the criteria about listening and the firewall."
-# Postfix's own answers: server's smtpd (its trusted log lines) took the grader's message, and refused
-# the other two recipients after it. A program answering on port 25 in postfix's place gives the same
-# replies but writes none of these lines, so no criterion about postfix's answers passes on replies alone.
+# Postfix's own answers: server's smtpd (its trusted log lines, written during this Check) logged the
+# grader's connections, took the grader's message, and refused the other two recipients. A program
+# answering on port 25 in postfix's place gives the same replies but writes none of these lines, so no
+# criterion about postfix's answers passes on replies alone.
 g_msgid="<$MAILLAB_NONCE.smtp@maillab.invalid>"
 g_took=$(smtpd_took $S "$ip_grader" "$g_msgid")
-g_after=""
-[ -n "$g_took" ] && g_after=$g_msgid
-not_postfix_hint="Only postfix's answers count: its smtpd, under systemd, logs each message it takes and each recipient it refuses. Let postfix itself listen where other hosts reach the server (ss -ltnp on server shows which program holds port 25)."
+not_postfix_hint="Only postfix's answers count: its smtpd, under systemd, logs each connection, each message it takes and each recipient it refuses. Let postfix itself listen where other hosts reach the server (ss -ltnp on server shows which program holds port 25)."
 
 # --- firewalld's saved (permanent) configuration, read by the grader's own firewalld modules -------
 perm=$(/usr/bin/python3 - "$(evidence $S /etc/firewalld)" "$(evidence $S /usr/lib/firewalld)" <<'PY'
@@ -203,8 +202,11 @@ fw_enabled=1 fw_masked=1
 
 # --- listens-everywhere ---------------------------------------------------------------------------
 loop_hint="postfix on server listens on the loopback interface only, RHEL's default: make it listen on every interface (inet_interfaces), then restart postfix (a reload does not open new sockets)."
-if [ "$reach" = open ] && [[ $p25_text == 220* ]]; then
-  pass listens-everywhere "$seen25; inet_interfaces = $ii$note."
+if [ "$reach" = open ] && [[ $p25_text == 220* ]] && ! smtpd_connects $S "$ip_grader" >/dev/null; then
+  fail listens-everywhere "$seen25, but server's postfix logged no connection from the grader ($ip_grader) in this check: something other than postfix's smtpd answered." \
+    "$not_postfix_hint"
+elif [ "$reach" = open ] && [[ $p25_text == 220* ]]; then
+  pass listens-everywhere "$seen25, and server's smtpd logged the grader's connections ($(smtpd_connects $S "$ip_grader") in this check); inet_interfaces = $ii$note."
 elif [ "$reach" = open ]; then
   fail listens-everywhere "$seen25, but that is no SMTP greeting (220)." \
     "Port 25 must be served by postfix: stop whatever else listens there and start postfix (systemctl enable --now postfix)."
@@ -288,8 +290,8 @@ if [ "$reach" != open ]; then
   fail accepts-domain "$noconv_seen; $dest_seen$note." "$noconv_hint"
 elif [ -z "$rcpt_code" ]; then
   fail accepts-domain "$noconv_seen: ${talk_error:-no reply to RCPT TO}." "$noconv_hint"
-elif [[ $rcpt_code == 2* ]] && [[ $data_code == 2* ]] && [ -z "$g_took" ]; then
-  fail accepts-domain "RCPT TO:<student@example.com> from the grader got $rcpt_code $rcpt_text, but server's postfix logged taking no message from the grader." "$not_postfix_hint"
+elif [[ $rcpt_code == 2* ]] && [ -z "$g_took" ] && ! smtpd_accepted $S "$ip_grader" >/dev/null; then
+  fail accepts-domain "RCPT TO:<student@example.com> from the grader got $rcpt_code $rcpt_text, but server's postfix logged accepting no recipient from the grader in this check." "$not_postfix_hint"
 elif [[ $rcpt_code == 2* ]]; then
   pass accepts-domain "RCPT TO:<student@example.com> from the grader got $rcpt_code $rcpt_text; $dest_seen."
 elif [[ $rcpt_text == *"Relay access denied"* ]] && [ $dest_has_domain -eq 0 ]; then
@@ -342,7 +344,7 @@ if [ "$reach" != open ]; then
   fail rejects-unknown "$noconv_seen." "$noconv_hint"
 elif [ -z "$unknown_code" ]; then
   fail rejects-unknown "$noconv_seen: ${unknown_text:-no reply to RCPT TO}." "$noconv_hint"
-elif [[ $unknown_code == 5* && $unknown_text == *"User unknown"* ]] && ! smtpd_refused $S "$ip_grader" maillab-nobody@example.com "$unknown_code" $g_after >/dev/null; then
+elif [[ $unknown_code == 5* && $unknown_text == *"User unknown"* ]] && ! smtpd_refused_now $S "$ip_grader" maillab-nobody@example.com "$unknown_code" >/dev/null; then
   fail rejects-unknown "RCPT TO:<maillab-nobody@example.com> got $unknown_code $unknown_text, but server's postfix logged no such refusal." "$not_postfix_hint"
 elif [[ $unknown_code == 5* && $unknown_text == *"User unknown"* ]]; then
   pass rejects-unknown "RCPT TO:<maillab-nobody@example.com>, a user that does not exist, got $unknown_code $unknown_text."
@@ -367,7 +369,7 @@ if [ "$reach" != open ]; then
   fail no-open-relay "$noconv_seen." "$noconv_hint"
 elif [ -z "$relay_code" ]; then
   fail no-open-relay "$noconv_seen: ${relay_text:-no reply to RCPT TO}." "$noconv_hint"
-elif [[ $relay_code == [45]* ]] && ! smtpd_refused $S "$ip_grader" outsider@example.net "$relay_code" $g_after >/dev/null; then
+elif [[ $relay_code == [45]* ]] && ! smtpd_refused_now $S "$ip_grader" outsider@example.net "$relay_code" >/dev/null; then
   fail no-open-relay "RCPT TO:<outsider@example.net> from the grader got $relay_code $relay_text, but server's postfix logged no such refusal." "$not_postfix_hint"
 elif [[ $relay_code == [45]* ]]; then
   relay_verdict no-open-relay $S "RCPT TO:<outsider@example.net> from the grader, a stranger, got $relay_code $relay_text."

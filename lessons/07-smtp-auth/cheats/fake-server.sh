@@ -1,8 +1,10 @@
 # Cheat, on a fresh lab, on server: postfix stopped, and a small SMTP server in its place on port 25
 # that answers what postfix with SMTP AUTH would (AUTH PLAIN LOGIN offered, 235 for student's password,
 # 535 for any other, relay only after a login), writing the log lines postfix and saslauthd would have
-# written with logger. saslauthd is enabled and running, but nothing ever asks it.
+# written with logger. saslauthd is enabled and running, but nothing ever asks it. main.cf says what
+# the work would (SASL on, noanonymous), so only evidence that postfix itself answered tells them apart.
 systemctl enable --now saslauthd
+postconf -e 'smtpd_sasl_auth_enable = yes' 'smtpd_sasl_security_options = noanonymous'
 systemctl stop postfix
 cat >/usr/local/sbin/fake-smtpd <<'PY'
 #!/usr/bin/python3

@@ -24,12 +24,19 @@ open_code=${MAILLAB_FACT_open_code:-} open_text=${MAILLAB_FACT_open_text:-}
 bad_code=${MAILLAB_FACT_bad_code:-} bad_text=${MAILLAB_FACT_bad_text:-}
 
 # --- server's postfix, as the grader's postconf reads the copied /etc/postfix ---------------------
-sasl_enable=$(pf $S smtpd_sasl_auth_enable)
-secopts=$(pf $S smtpd_sasl_security_options)
-tls_auth_only=$(pf $S smtpd_tls_auth_only)
-tls_level=$(pf $S smtpd_tls_security_level)
-relay_r=$(pf $S smtpd_relay_restrictions)
-rcpt_r=$(pf $S smtpd_recipient_restrictions)
+# The values the smtp/inet service runs with: a `-o name=value` on master.cf's smtp line overrides
+# main.cf for that service alone (postconf -P), and is as right as main.cf.
+smtp_param() {
+  local v
+  v=$(/usr/sbin/postconf -c "$(evidence $S /etc/postfix)" -P "smtp/inet/$1" 2>/dev/null | sed -E 's/^[^=]*= ?//')
+  if [ -n "$v" ]; then printf '%s' "$v"; else pf $S "$1"; fi
+}
+sasl_enable=$(smtp_param smtpd_sasl_auth_enable)
+secopts=$(smtp_param smtpd_sasl_security_options)
+tls_auth_only=$(smtp_param smtpd_tls_auth_only)
+tls_level=$(smtp_param smtpd_tls_security_level)
+relay_r=$(smtp_param smtpd_relay_restrictions)
+rcpt_r=$(smtp_param smtpd_recipient_restrictions)
 # mynetworks only as main.cf sets it: its computed default would describe the grader's interfaces.
 mynetworks=$(/usr/sbin/postconf -c "$(evidence $S /etc/postfix)" -nh mynetworks 2>/dev/null)
 mynetworks_style=$(/usr/sbin/postconf -c "$(evidence $S /etc/postfix)" -nh mynetworks_style 2>/dev/null)
@@ -54,6 +61,13 @@ sasl_how=${sasl_line#*: client=}
 failed_line=$(grep -E "^postfix/smtpd: warning: [^ ]*\[$ip_grader\]: SASL (PLAIN|LOGIN) authentication failed" <<<"$plog" | head -n1)
 no_saslauthd=$(grep -E '^postfix/smtpd: warning: SASL authentication failure: cannot connect to saslauthd' <<<"$plog" | tail -n1)
 sasl_fatal=$(grep -iE '^postfix/[a-z]+: (fatal|error|panic): .*(sasl|mechanism)' <<<"$plog" | tail -n1 | cut -c1-200)
+# Postfix's smtpd itself held the grader's conversations: it logs each connection's end with the
+# commands it took ("disconnect from …[IP] ehlo=1 auth=0/1 quit=1"). The grader sends AUTH only
+# after the EHLO of the same connection offered it, so an `auth=` there means postfix offered AUTH.
+ip_re=${ip_grader//./\\.}
+auth_conn=$(grep -E "^postfix/smtpd: disconnect from [^ ]*\[$ip_re\] .*\bauth=" <<<"$plog" | tail -n1)
+# ... and refused AUTH ANONYMOUS itself, through its SASL library.
+anon_line=$(grep -E "^postfix/smtpd: warning: [^ ]*\[$ip_re\]: SASL ANONYMOUS authentication failed" <<<"$plog" | tail -n1)
 # saslauthd's own word that it checked the check's wrong password (it logs refusals, not successes).
 sasl_answered=$(grep -oE 'auth failure: \[user=student\].*' <<<"$slog" | tail -n1)
 
@@ -94,7 +108,10 @@ login_via="AUTH"
 if [ $talked -ne 0 ]; then
   fail auth-offered "$down_seen${hello_error:+ ($hello_error)}." "$down_hint"
 elif [ $offered -eq 0 ] && [ $enable_yes -ne 0 ]; then
-  fail auth-offered "server offers AUTH $mechs $where, although main.cf says smtpd_sasl_auth_enable = ${sasl_enable:-no}$note: that is not the postfix main.cf describes." \
+  fail auth-offered "server offers AUTH $mechs $where, although its postfix configuration says smtpd_sasl_auth_enable = ${sasl_enable:-no}$note: that is not the postfix main.cf and master.cf describe." \
+    "$not_postfix_hint"
+elif [ $offered -eq 0 ] && has_mech PLAIN && has_mech LOGIN && [ -z "$auth_conn" ]; then
+  fail auth-offered "server offers AUTH $mechs $where, but server's postfix logged no conversation from the grader ($ip_grader) in this check that used AUTH: something other than postfix's smtpd answered." \
     "$not_postfix_hint"
 elif [ $offered -eq 0 ] && has_mech PLAIN && has_mech LOGIN; then
   pass auth-offered "server offers AUTH $mechs $where; smtpd_sasl_auth_enable = $sasl_enable$note."
@@ -219,6 +236,9 @@ if [ "$p25" != connected ]; then
 elif [ -z "$open_code" ]; then
   fail no-relay-without-auth "the grader could not finish its conversation with $SN:25 (${open_text:-no reply to RCPT TO})." \
     "Press Check again; if it persists, make sure postfix runs on server and port 25 is reachable."
+elif [[ $open_code == [45]* ]] && ! smtpd_refused_now $S "$ip_grader" "$FOREIGN" "$open_code" >/dev/null; then
+  fail no-relay-without-auth "$open_seen, but server's postfix logged no such refusal in this check: something other than postfix's smtpd answered." \
+    "$not_postfix_hint"
 elif [[ $open_code == [45]* ]]; then
   relay_verdict no-relay-without-auth $S "$open_seen."
 elif [[ " $(lc "$relay_r") $(lc "$rcpt_r") " != *unauth_destination* ]]; then
@@ -286,6 +306,9 @@ elif has_mech ANONYMOUS; then
 elif [[ " $(lc "$secopts") " != *" noanonymous "* ]]; then
   fail noanonymous "$anon_seen, but smtpd_sasl_security_options = ${secopts:-(empty)}$note: only mech_list keeps anonymous logins out today." \
     "smtpd_sasl_security_options is postfix's own guard against logins without a password; it has lost noanonymous (the notes set it explicitly, RHEL's default has it): put noanonymous back and reload postfix."
+elif [ -z "$anon_line" ]; then
+  fail noanonymous "$anon_seen, but server's postfix logged no refused ANONYMOUS login from the grader ($ip_grader) in this check: something other than postfix's smtpd answered." \
+    "$not_postfix_hint"
 else
   pass noanonymous "server offers AUTH $mechs, without ANONYMOUS; $anon_seen; smtpd_sasl_security_options = $secopts$note."
 fi

@@ -79,6 +79,14 @@ run=$(awk -F'\x1f' -v t0="$t0" '$3 + 0 >= t0 + 0 {print $2}' <<<"$dlog")
 dv_fatal=$(awk -F'\x1f' '{print $2}' <<<"$dlog" | grep -E 'Fatal: |Error in configuration' | tail -n1 | cut -c1-200)
 autodetect=$(grep -E 'Mail storage autodetection failed' <<<"$run" | tail -n1 | sed -E 's/^[^:]*: //' | cut -c1-200)
 dotlock=$(grep -E 'file_dotlock_create' <<<"$run" | tail -n1 | sed -E 's/^[^:]*: //' | cut -c1-220)
+# Which processes wrote them: dovecot writes every line but its master's through its one log process
+# (measured: one _PID for all pop3/imap lines of a check). A process that joined dovecot.service's
+# cgroup under the name `log` writes lines as trusted as dovecot's, but from another process.
+writers=$(daemon_pids $S dovecot | awk -F'\x1f' -v t0="$t0" '$3 + 0 >= t0 + 0 && $2 !~ /^master: / {print $1}' | sort -u | xargs)
+one_writer=0
+[ "$(wc -w <<<"$writers")" -le 1 ] || one_writer=1
+writers_seen="dovecot's lines in this run came from $(wc -w <<<"$writers") processes (pids $writers), where dovecot writes them all through its one log process"
+writers_hint="Only dovecot's own log lines count, and another program wrote lines in dovecot's name: stop it, and let dovecot itself serve desktop."
 # login_line PROTO IP tls|plain: the last "Login:" line of PROTO-login for a client at IP in this run
 login_line() {
   local lines
@@ -206,6 +214,8 @@ elif [ $pop3s_found -ne 0 ]; then
     "${loc_hint:-$other_inbox_hint}"
 elif [ -z "$g_pop_tls" ] || [ "${g_pop_tls_retr:-0}" -lt 1 ]; then
   fail pop3-retr "The grader's POP3S session found the check's message, but dovecot logged no such session from the grader ($ip_grader): something other than dovecot answered on 995." "$impostor_hint"
+elif [ $one_writer -ne 0 ]; then
+  fail pop3-retr "desktop's POP3 session is in dovecot's log, but $writers_seen." "$writers_hint"
 else
   pass pop3-retr "desktop ($ip_desktop) logged in over POP3 with a plaintext password and retrieved $d_pop_retr message(s) (dovecot: ${d_pop#pop3-login: }); the grader's POP3S login found the check's message ($MAILLAB_NONCE). Desktop says: $said_pop3."
 fi
@@ -247,6 +257,8 @@ elif [ "$(F imaps_needle)" != found ]; then
     "${loc_hint:-$other_inbox_hint}"
 elif [ -z "$g_imap_tls" ] || [ -z "$g_imap_tls_end" ]; then
   fail imap-select "The grader's IMAPS session found the check's message, but dovecot logged no such session from the grader ($ip_grader): something other than dovecot answered on 993." "$impostor_hint"
+elif [ $one_writer -ne 0 ]; then
+  fail imap-select "desktop's IMAP session is in dovecot's log, but $writers_seen." "$writers_hint"
 else
   pass imap-select "desktop ($ip_desktop) logged in over IMAP with a plaintext password (dovecot: ${d_imap#imap-login: }); over IMAPS the grader's SELECT INBOX opened it read-write with $(F imaps_select_text) messages and found the check's message. Desktop says: $said_imap."
 fi

@@ -39,7 +39,7 @@ def out(*fields):
 
 
 # The fields the judge reads; the rest of each journal entry is dropped before caching.
-KEPT = ("MESSAGE", "SYSLOG_IDENTIFIER", "_COMM", "_SYSTEMD_UNIT", "__REALTIME_TIMESTAMP")
+KEPT = ("MESSAGE", "SYSLOG_IDENTIFIER", "_COMM", "_SYSTEMD_UNIT", "__REALTIME_TIMESTAMP", "_PID")
 
 
 def journal_entries(directory):
@@ -476,6 +476,20 @@ def cmd_unit_exec(args):
 
 
 COMMANDS["unit-exec"] = cmd_unit_exec
+# ===== Which process wrote a daemon's lines ===========================================================
+# A process that joins a unit's cgroup (root on the host can write its cgroup.procs) under a daemon's
+# name (a copy of python3 named `log`) writes lines journald gives that unit and that name: measured on
+# dovecot.service, `_SYSTEMD_UNIT=dovecot.service _COMM=log`. Only its process ID differs from the
+# daemon's, so a judge can require that one process wrote every line a criterion rests on.
+def cmd_logpid(args):
+    """logpid DIR UNIT: the unit's trusted lines as pid<US>message<US>realtime-µs."""
+    directory, unit = args[0], args[1]
+    for e in journal_entries(directory):
+        if trusted(e, unit):
+            out(e.get("_PID", ""), e["MESSAGE"], e.get("__REALTIME_TIMESTAMP", "0"))
+
+
+COMMANDS["logpid"] = cmd_logpid
 
 if __name__ == "__main__":
     COMMANDS[sys.argv[1]](sys.argv[2:])

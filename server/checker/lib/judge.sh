@@ -779,3 +779,50 @@ secret_readers() {
     echo "$2 is open to the group $(getent group "$g" | cut -d: -f1 | grep . || echo "gid $g") or to users an ACL names $seen"
   fi
 }
+# ===== A daemon's own lines from this Check: postfix's answers bound to the Check by time ==========
+# The probe address is fresh per Check but drawn from the lab's /28 (a dozen free addresses), so an
+# earlier Check's lines can carry the same address: a line counts for this Check only when journald
+# received it after the Check's first grader step began. Lab hosts share the machine's kernel, hence
+# its clock, so the grader's clock and the journal's __REALTIME_TIMESTAMP compare directly.
+if [ -d /var/lib/maillab/work ] && [ ! -s /var/lib/maillab/work/check-began ]; then
+  date +%s%6N >/var/lib/maillab/work/check-began 2>/dev/null
+fi
+# check_began: µs since the epoch when this Check's first grader step loaded the library (0 if unknown).
+check_began() { cat /var/lib/maillab/work/check-began 2>/dev/null || echo 0; }
+# log_text_now HOST UNIT: log_text of UNIT's trusted lines written during this Check. Kept in the work
+# directory per collect of HOST, since a judge asks for several of them and each daemon_log call starts
+# Python and reads the whole journal cache.
+log_text_now() {
+  local copied="MAILLAB_COPIED_${1//[^A-Za-z0-9_]/_}" f
+  if [ ! -w /var/lib/maillab/work ]; then
+    daemon_log "$1" "$2" | awk -F'\x1f' -v t="$(check_began)" '$3 + 0 >= t + 0 {print $1": "$2}'
+    return
+  fi
+  f="/var/lib/maillab/work/now-${1//[^A-Za-z0-9_]/_}-${2//[^A-Za-z0-9_]/_}-${!copied:-0}"
+  if [ ! -f "$f" ] || [ "$f" -ot /var/lib/maillab/work/check-began ]; then
+    daemon_log "$1" "$2" | awk -F'\x1f' -v t="$(check_began)" '$3 + 0 >= t + 0 {print $1": "$2}' >"$f.tmp" && mv "$f.tmp" "$f"
+  fi
+  cat "$f"
+}
+# smtpd_connects HOST CLIENT-IP: how many connections from CLIENT-IP HOST's smtpd itself logged
+# ("connect from …[IP]") during this Check; status 1 when none. A program on port 25 in postfix's
+# place, or postfix listening on loopback alone, leaves none for the grader's address.
+smtpd_connects() {
+  local n
+  n=$(log_text_now "$1" postfix | grep -cE "^postfix/smtpd: connect from [^ ]*\[${2//./\\.}\]$")
+  printf '%s' "$n"
+  [ "$n" -gt 0 ]
+}
+# smtpd_accepted HOST CLIENT-IP: the queue ID smtpd opened for CLIENT-IP during this Check ("QID:
+# client=…[IP]", logged when it accepts the first recipient); status 1 when none.
+smtpd_accepted() {
+  log_text_now "$1" postfix | grep -E "^postfix/smtpd: [0-9A-Za-z]+: client=[^ ]*\[${2//./\\.}\]" | head -n1 |
+    sed -E 's/^postfix\/smtpd: ([0-9A-Za-z]+): .*/\1/' | grep .
+}
+# smtpd_refused_now HOST CLIENT-IP RCPT CODE: smtpd_refused, for a refusal logged during this Check.
+smtpd_refused_now() {
+  log_text_now "$1" postfix |
+    grep -E "^postfix/smtpd: NOQUEUE: reject: RCPT from [^ ]*\[${2//./\\.}\]: $4 .*to=<${3//./\\.}>" | tail -n1 | grep .
+}
+# daemon_pids HOST UNIT: UNIT's trusted lines as "pid<US>message<US>µs", to tell which process wrote them.
+daemon_pids() { __maillab_py logpid "$(evidence "$1" /var/log/journal)" "$2"; }
