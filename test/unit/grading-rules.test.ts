@@ -170,8 +170,11 @@ describe('proof of a lesson', () => {
   const find = (kind: string, id: string) => cases.find((c) => c.kind === kind && c.id === id) as ProofCase;
 
   it('lists fresh-and-solution, every mistake, cheat and variant of each exercise', () => {
-    expect(cases.map((c) => `${c.exercise.id}/${c.kind}/${c.id}`)).toEqual([
+    expect(
+      cases.map((c) => `${c.exercise.id}/${c.kind}/${c.id}${c.runsSetup ? ' (runs setup)' : ''}`),
+    ).toEqual([
       'listen/fresh-and-solution/listen',
+      'listen/fresh-and-solution/listen (runs setup)',
       'listen/mistake/reload',
       'listen/mistake/typo',
       'listen/cheat/pass-printer',
