@@ -74,7 +74,8 @@ describe.runIf(services)('maillab verify', () => {
     await rm(lessons, { recursive: true, force: true });
   });
 
-  // About 13 cases of 8–10 s each on 2 cores, more while other test files run beside it.
+  // 15 cases of 8–10 s each on a quiet 2 cores, two at a time (--jobs defaults to the core count);
+  // up to 9 minutes at a load average of 50.
   it('proves lesson 06 on this engine and image, case by case, and exits 0', {
     timeout: 900_000,
   }, async () => {
