@@ -69,7 +69,8 @@ export async function verifyLessons(
   const cases = lessons
     .flatMap(proofCases)
     .filter((c) => !options.exercise || c.exercise.id === options.exercise);
-  const jobs = Math.max(1, options.jobs ?? defaultJobs());
+  // Never more labs than this maillab may run (MAILLAB_MAX_LABS): the rest would fail at start.
+  const jobs = Math.max(1, Math.min(options.jobs ?? defaultJobs(), services.config.maxLabs));
   const prepared: Record<string, string> = {};
   const preparation = prepareInTurn(services, image, [...new Set(cases.map((c) => c.lesson))], prepared);
   let seq = 0;
