@@ -19,22 +19,52 @@ export interface ProofCase {
   name: string;
   /** A break-fix lesson's fault the case's fresh lab gets. */
   fault?: string;
+  /**
+   * The lab runs the lesson's setup even where prepared images exist: the cold path a lesson's first
+   * lab, a break-fix lab and MAILLAB_PREPARED_IMAGES=0 take. Other cases boot from prepared images
+   * when the lesson has them.
+   */
+  runsSetup?: true;
 }
 
 export interface ProofOutcome {
   problems: string[];
   /** Every check run in the case, in order, for the report. */
   results: ExerciseResult[];
+  /** Where the case's time went, in ms. */
+  phases: CasePhases;
+}
+
+/**
+ * A case's time by phase (ms): its lab created and booted (`ready`), the lesson's setup with the work
+ * of the lessons it builds on (`setup`, none when the lab booted from prepared images), the solution,
+ * mistake, cheat or variant applied (`apply`, which also waits for the clean-up tail of a check before
+ * it), the checks (`check`, to their verdicts), and the lab removed (`cleanup`).
+ */
+export interface CasePhases {
+  ready: number;
+  setup: number;
+  apply: number;
+  check: number;
+  cleanup: number;
+}
+
+/** A lab made for one case; `setupMs` is how much of its making was the lesson's setup. */
+export interface ProofLab {
+  labId: string;
+  finish: () => Promise<void>;
+  setupMs?: number;
 }
 
 /** The labs a proof needs: a fresh one per case, ready, then gone. */
 export interface ProofLabs {
-  fresh(lesson: Lesson, fault?: string): Promise<{ labId: string; finish: () => Promise<void> }>;
+  fresh(lesson: Lesson, options: { fault?: string; runSetup?: boolean }): Promise<ProofLab>;
 }
 
 /**
  * Every case of a lesson. A break-fix lesson proves a fresh lab and the solution once per fault; its
- * mistakes, cheats and variants run on the fault they name, or the first.
+ * mistakes, cheats and variants run on the fault they name, or the first. The first fresh-and-solution
+ * case is proven a second time on a lab that runs its setup (`runsSetup`).
  */
 export function proofCases(lesson: Lesson): ProofCase[] {
   const cases: ProofCase[] = [];
@@ -56,6 +86,9 @@ export function proofCases(lesson: Lesson): ProofCase[] {
         id: exercise.id,
         name: `${exercise.id}: a fresh lab fails every criterion; the reference solution passes every criterion, twice${suffix}`,
       });
+      const first = cases.at(-1) as ProofCase;
+      if (cases.length === 1)
+        cases.push({ ...first, runsSetup: true, name: `${first.name}, on a lab that runs its setup` });
     }
     for (const m of exercise.mistakes) {
       const { suffix, ...f } = on(m.fault);
@@ -160,37 +193,50 @@ export function judgeCase(c: ProofCase, results: ExerciseResult[]): string[] {
   return problems;
 }
 
-/** Runs one case on a fresh lab of its own and says what does not hold. */
+/** Runs one case on a fresh lab of its own and says what does not hold, and where the time went. */
 export async function runProofCase(checker: Checker, labs: ProofLabs, c: ProofCase): Promise<ProofOutcome> {
   const { lesson, exercise } = c;
-  const lab = await labs.fresh(lesson, c.fault);
+  const phases: CasePhases = { ready: 0, setup: 0, apply: 0, check: 0, cleanup: 0 };
+  const timed = async <T>(phase: keyof CasePhases, run: () => Promise<T>): Promise<T> => {
+    const began = Date.now();
+    try {
+      return await run();
+    } finally {
+      phases[phase] += Date.now() - began;
+    }
+  };
+  const lab = await timed('ready', () =>
+    labs.fresh(lesson, {
+      ...(c.fault ? { fault: c.fault } : {}),
+      ...(c.runsSetup ? { runSetup: true } : {}),
+    }),
+  );
+  phases.setup = Math.min(lab.setupMs ?? 0, phases.ready);
+  phases.ready -= phases.setup;
   const results: ExerciseResult[] = [];
   const check = async () => {
-    results.push(await checker.checkExercise(lab.labId, lesson, exercise));
+    results.push(await timed('check', () => checker.checkExercise(lab.labId, lesson, exercise)));
   };
+  const apply = (run: () => Promise<void>) => timed('apply', run);
   try {
     if (c.kind === 'fresh-and-solution') {
       await check();
-      await checker.solve(lab.labId, lesson, exercise);
+      await apply(() => checker.solve(lab.labId, lesson, exercise));
       await check();
       await check();
     } else if (c.kind === 'mistake') {
       // A quiz mistake is the right answers with the mistake's own over them, so only it can fail.
-      if (exercise.kind === 'quiz') await checker.solve(lab.labId, lesson, exercise);
-      await checker.applyMistake(lab.labId, lesson, exercise, c.id);
+      if (exercise.kind === 'quiz') await apply(() => checker.solve(lab.labId, lesson, exercise));
+      await apply(() => checker.applyMistake(lab.labId, lesson, exercise, c.id));
       await check();
     } else if (exercise.kind !== 'quiz') {
-      await checker.applyAttempt(
-        lab.labId,
-        lesson,
-        exercise,
-        c.kind === 'cheat' ? 'cheats' : 'variants',
-        c.id,
+      await apply(() =>
+        checker.applyAttempt(lab.labId, lesson, exercise, c.kind === 'cheat' ? 'cheats' : 'variants', c.id),
       );
       await check();
     }
   } finally {
-    await lab.finish();
+    await timed('cleanup', () => lab.finish());
   }
-  return { problems: judgeCase(c, results), results };
+  return { problems: judgeCase(c, results), results, phases };
 }

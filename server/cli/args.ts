@@ -6,7 +6,7 @@ export interface ParsedArgs {
   flags: Record<string, string | true>;
 }
 
-const VALUE_FLAGS = new Set(['exercise', 'port', 'host', 'flavor', 'answer', 'fault', 'lessons']);
+const VALUE_FLAGS = new Set(['exercise', 'port', 'host', 'flavor', 'answer', 'fault', 'lessons', 'jobs']);
 
 export function parseArgs(argv: string[]): ParsedArgs {
   const positional: string[] = [];

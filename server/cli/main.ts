@@ -21,7 +21,7 @@ import { spawnDetached } from './detached.ts';
 import { examIntro, spawnExamWatch, timeLeft, watchExam } from './exam.ts';
 import { spawnHostWatch, watchHosts } from './host-watch.ts';
 import { describeSpares, spares } from './spares.ts';
-import { verifyLessons, verifyTable } from './verify.ts';
+import { defaultJobs, verifyLessons, verifyPhases, verifyTable } from './verify.ts';
 
 const USAGE = `maillab: interactive labs for Linux mail services (postfix, dovecot)
 
@@ -50,7 +50,7 @@ Usage:
   maillab images prepare [lesson...]               do lessons' setup ahead, as images their labs boot from
   maillab images list                              the lab image and the prepared lesson images
   maillab images prune                             remove the prepared lesson images
-  maillab verify [lesson...] [--exercise ID] [--json]
+  maillab verify [lesson...] [--exercise ID] [--jobs N] [--json]
                                                    prove lessons on this machine: a fresh lab fails,
                                                    solutions and variants pass, mistakes and cheats fail
   maillab doctor                                   is the engine reachable? which image, self-tested?
@@ -406,12 +406,18 @@ async function verify(
   words: string[],
   flags: Record<string, string | true>,
 ): Promise<number> {
-  allowOnly(flags, ['exercise', 'json'], 'verify');
+  allowOnly(flags, ['exercise', 'json', 'jobs'], 'verify');
   const lessons = words.length ? words.map((w) => services.lessons.get(w)) : services.lessons.list();
   const exercise = typeof flags.exercise === 'string' ? flags.exercise : undefined;
+  const jobs = flags.jobs === undefined ? defaultJobs() : Number(flags.jobs);
+  if (!Number.isInteger(jobs) || jobs < 1)
+    throw new MaillabError('bad_request', `--jobs must be a whole number of cases at once, 1 or more.`);
   if (!flags.json)
-    out(`Proving ${lessons.map((l) => l.id).join(', ')} on this engine (a fresh lab per case)…`);
+    out(
+      `Proving ${lessons.map((l) => l.id).join(', ')} on this engine (a fresh lab per case, ${jobs} at once)…`,
+    );
   const report = await verifyLessons(services, lessons, {
+    jobs,
     ...(exercise ? { exercise } : {}),
     onCase: (c, i, total) => {
       if (flags.json) return;
@@ -422,6 +428,7 @@ async function verify(
   if (flags.json) out(JSON.stringify(report, null, 2));
   else {
     out(`\n${verifyTable(report)}\n`);
+    out(`${verifyPhases(report)}\n`);
     out(
       report.ok
         ? `All ${report.cases.length} cases hold on ${report.image}.`

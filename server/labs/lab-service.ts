@@ -40,6 +40,8 @@ export interface LabState {
   reset?: LabReset;
   /** Settles when the lab is ready (resolves) or failed (rejects). */
   ready: Promise<LabState>;
+  /** How long the lesson's setup ran while the lab was made (ms; none when it booted prepared). */
+  setupMs?: number;
 }
 
 export interface LabReset {
@@ -148,6 +150,8 @@ export class LabService {
   private readonly atLimit = new Map<string, Set<string>>();
   /** Labs whose creation this process is running. */
   private readonly creating = new Set<string>();
+  /** Labs being made that run their setup whether or not prepared images exist (`start`'s runSetup). */
+  private readonly runsSetup = new Set<string>();
   private readonly opts: LabServiceOptions;
 
   constructor(opts: LabServiceOptions) {
@@ -446,8 +450,14 @@ export class LabService {
   /**
    * Starts the owner's lab for a lesson, or returns the one already there. Does not wait. `fault`
    * forces a break-fix lesson's fault (instructors, the proof); otherwise the engine picks one.
+   * `runSetup` makes a new lab run the lesson's setup even where prepared images or a spare lab could
+   * stand in: the proofs prove that path too.
    */
-  async start(owner: string, lessonName: string, options: { fault?: string } = {}): Promise<LabState> {
+  async start(
+    owner: string,
+    lessonName: string,
+    options: { fault?: string; runSetup?: boolean } = {},
+  ): Promise<LabState> {
     const lesson = this.opts.lessons.get(lessonName);
     if (options.fault !== undefined && !lesson.faults.some((f) => f.id === options.fault))
       throw new MaillabError(
@@ -464,7 +474,7 @@ export class LabService {
       await this.opts.runtime.destroyLab(existing.labId);
       this.labs.delete(existing.labId);
     }
-    if (options.fault === undefined && !lesson.faults.length) {
+    if (options.fault === undefined && !lesson.faults.length && !options.runSetup) {
       const spare = await this.claimSpare(owner, lesson.id);
       if (spare) {
         this.opts.onLabStarted?.(lesson.id);
@@ -493,7 +503,9 @@ export class LabService {
           await this.faultsInUse(lesson.id),
         ))
       : undefined;
-    const state = this.launch(owner, lesson.id, newLabId(), newToken(), fault);
+    const labId = newLabId();
+    if (options.runSetup) this.runsSetup.add(labId);
+    const state = this.launch(owner, lesson.id, labId, newToken(), fault);
     this.opts.onLabStarted?.(lesson.id);
     return state;
   }
@@ -605,7 +617,10 @@ export class LabService {
     log.info({ lab: labId, lesson, owner }, 'lab starting');
     this.opts.recorder?.labStarted(state);
     state.ready = this.create(state, say)
-      .finally(() => this.creating.delete(labId))
+      .finally(() => {
+        this.creating.delete(labId);
+        this.runsSetup.delete(labId);
+      })
       .then(
         () => {
           this.opts.recorder?.labReady(state);
@@ -630,15 +645,16 @@ export class LabService {
   private async create(state: LabState, say: (m: string) => void): Promise<void> {
     const lesson = this.opts.lessons.get(state.lesson);
     const image = await this.opts.image(say);
-    const prepared = state.fault
-      ? undefined
-      : await this.opts.prepared?.imagesFor(lesson, image).catch((err: unknown) => {
-          (this.opts.log ?? silentLogger).warn(
-            { lesson: lesson.id, err: errorMessage(err) },
-            'prepared images not looked up',
-          );
-          return undefined;
-        });
+    const prepared =
+      state.fault || this.runsSetup.has(state.labId)
+        ? undefined
+        : await this.opts.prepared?.imagesFor(lesson, image).catch((err: unknown) => {
+            (this.opts.log ?? silentLogger).warn(
+              { lesson: lesson.id, err: errorMessage(err) },
+              'prepared images not looked up',
+            );
+            return undefined;
+          });
     const spec = {
       labId: state.labId,
       lesson: lesson.id,
@@ -664,7 +680,9 @@ export class LabService {
       say(`Lesson ${lesson.number}'s setup was done ahead: its hosts booted from its prepared image`);
     } else if (lesson.setup.length || lesson.prerequisites.length) {
       say(`Preparing the lab for lesson ${lesson.number}`);
+      const began = Date.now();
       await this.opts.checker.setup(state.labId, lesson, say, state.fault);
+      state.setupMs = Date.now() - began;
       if (this.preparesInBackground(lesson.id)) this.opts.prepared?.want(lesson, image);
     }
     if (lesson.exam && state.owner !== this.spareOwner) {

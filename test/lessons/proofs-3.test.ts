@@ -1,4 +1,4 @@
-// Lesson proofs, group 3 (see proof-suite.ts for what is proven and why the lessons are split).
-import { PROOF_GROUPS, proveLessons } from './proof-suite.ts';
+// Lesson proofs, group 3 of PROOF_FILES (see proof-suite.ts for what is proven and how the lessons are split).
+import { proofGroup, proveLessons } from './proof-suite.ts';
 
-await proveLessons(PROOF_GROUPS['proofs-3'] ?? []);
+await proveLessons(await proofGroup(3));

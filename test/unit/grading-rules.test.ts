@@ -3,7 +3,7 @@
 // a claim; steps run with a fixed environment; evidence is copied through the engine.
 import { beforeEach, describe, expect, it } from 'vitest';
 import { Checker } from '../../server/checker/checker.ts';
-import { judgeCase, type ProofCase, proofCases } from '../../server/checker/proof.ts';
+import { judgeCase, type ProofCase, proofCases, runProofCase } from '../../server/checker/proof.ts';
 import { loadLessons } from '../../server/lessons/catalog.ts';
 import type { Lesson } from '../../server/lessons/schema.ts';
 import type { ExerciseResult } from '../../server/shared/check-result.ts';
@@ -170,8 +170,11 @@ describe('proof of a lesson', () => {
   const find = (kind: string, id: string) => cases.find((c) => c.kind === kind && c.id === id) as ProofCase;
 
   it('lists fresh-and-solution, every mistake, cheat and variant of each exercise', () => {
-    expect(cases.map((c) => `${c.exercise.id}/${c.kind}/${c.id}`)).toEqual([
+    expect(
+      cases.map((c) => `${c.exercise.id}/${c.kind}/${c.id}${c.runsSetup ? ' (runs setup)' : ''}`),
+    ).toEqual([
       'listen/fresh-and-solution/listen',
+      'listen/fresh-and-solution/listen (runs setup)',
       'listen/mistake/reload',
       'listen/mistake/typo',
       'listen/cheat/pass-printer',
@@ -245,6 +248,37 @@ describe('proof of a lesson', () => {
     expect(judgeCase(fresh, [unanswered('It is postfix.'), answered, answered])).toEqual([
       'a fresh lab: the unanswered question mta gave a hint: It is postfix.',
     ]);
+  });
+
+  it('says where a case spent its time: lab ready, its setup, applying, the checks, clean-up', async () => {
+    const fresh = find('fresh-and-solution', 'listen');
+    const wait = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+    const verdicts = [
+      criteria({ listening: false, delivered: false }),
+      criteria({ listening: true, delivered: true }),
+      criteria({ listening: true, delivered: true }),
+    ];
+    const checker = {
+      checkExercise: async () => {
+        await wait(30);
+        return verdicts.shift() as ExerciseResult;
+      },
+      solve: () => wait(60),
+    } as unknown as Checker;
+    const labs = {
+      fresh: async () => {
+        await wait(100);
+        return { labId: 'lab1', setupMs: 70, finish: () => wait(20) };
+      },
+    };
+    const { problems, phases } = await runProofCase(checker, labs, fresh);
+    expect(problems).toEqual([]);
+    // Timers run late, never early: each phase is at least its sleeps, three checks of 30 ms.
+    expect(phases.setup).toBe(70);
+    expect(phases.ready).toBeGreaterThanOrEqual(25);
+    expect(phases.apply).toBeGreaterThanOrEqual(55);
+    expect(phases.check).toBeGreaterThanOrEqual(85);
+    expect(phases.cleanup).toBeGreaterThanOrEqual(15);
   });
 });
 

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { stepArgv, stepProgram } from '../../server/checker/step-runner.ts';
 import { loadLessons } from '../../server/lessons/catalog.ts';
 import { renderLessonMarkdown } from '../../server/lessons/render.ts';
-import { PROOF_GROUPS } from '../lessons/proof-suite.ts';
+import { balancedGroups, PROOF_FILES, proofGroup } from '../lessons/proof-suite.ts';
 
 const lessonsDir = new URL('../../lessons', import.meta.url).pathname;
 const catalog = await loadLessons(lessonsDir);
@@ -18,8 +18,10 @@ const bashParses = (program: string) =>
 const MAX_ARG_BYTES = 128 * 1024;
 
 describe('lesson scripts', () => {
-  it('puts every lesson in exactly one proof group, so none goes unproven', () => {
-    const grouped = Object.values(PROOF_GROUPS).flat();
+  it('puts every lesson in exactly one proof group, so none goes unproven', async () => {
+    const grouped = (
+      await Promise.all(Array.from({ length: PROOF_FILES }, (_, i) => proofGroup(i + 1)))
+    ).flat();
     expect(new Set(grouped).size).toBe(grouped.length);
     expect(
       catalog
@@ -27,6 +29,20 @@ describe('lesson scripts', () => {
         .map((l) => l.number)
         .filter((n) => !grouped.includes(n)),
     ).toEqual([]);
+    expect(
+      readdirSync(new URL('../lessons', import.meta.url)).filter((f) => /^proofs-\d+\.test\.ts$/.test(f)),
+    ).toHaveLength(PROOF_FILES);
+  });
+
+  it('balances the proof groups by measured time, not by lesson count', () => {
+    const lessons = ['01', '02', '03', '04'].map((number) => ({ number, cases: 10 }));
+    const groups = balancedGroups(lessons, 2, { '01': 100, '02': 10, '03': 40, '04': 50 });
+    expect(groups).toEqual([['01'], ['02', '03', '04']]);
+    // A lesson without a measured time counts 12 s a case.
+    expect(balancedGroups([...lessons, { number: '05', cases: 20 }], 2, { '01': 100 })).toEqual([
+      ['04', '05'],
+      ['01', '02', '03'],
+    ]);
   });
 
   for (const lesson of catalog.list()) {

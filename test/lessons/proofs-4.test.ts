@@ -1,0 +1,4 @@
+// Lesson proofs, group 4 of PROOF_FILES (see proof-suite.ts for what is proven and how the lessons are split).
+import { proofGroup, proveLessons } from './proof-suite.ts';
+
+await proveLessons(await proofGroup(4));
