@@ -155,9 +155,10 @@ export async function serveLabDns(
   const started = await exec(GRADER_HOST, [
     'bash',
     '-c',
-    'systemd-run --quiet --unit=maillab-lab-dns python3 -c "$0" && ' +
+    'systemd-run --quiet --unit=maillab-lab-dns python3 -c "$0" "$1" && ' +
       'for i in $(seq 50); do ss -Hlun "sport = :53" | grep -q . && exit 0; sleep 0.1; done; exit 1',
     LAB_DNS,
+    dns,
   ]);
   if (started.exitCode !== 0)
     throw new Error(`Could not start the lab's name server on the grader: ${started.stderr.trim()}`);
