@@ -39,7 +39,7 @@ export interface Config {
   idleWarnMs: number;
   /** What an instructor's "extend" adds to a lab (MAILLAB_EXTEND_MIN, 30). */
   extendMs: number;
-  /** MAILLAB_UNSAFE_CGROUP_BIND=1: allow the writable host cgroup tree (old Docker on cgroup v2, Podman on v1). */
+  /** MAILLAB_UNSAFE_CGROUP_BIND=1: allow the writable host cgroup tree (Docker before 28 on cgroup v2). */
   allowUnsafeCgroupBind: boolean;
   /** MAILLAB_LOG_LEVEL: the server's structured log level (info). */
   logLevel: string;

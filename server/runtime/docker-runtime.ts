@@ -86,6 +86,8 @@ const MAX_OUTPUT = 4 * 1024 * 1024;
  */
 const BOOT_ATTEMPTS = 3;
 const BOOT_RETRY_PAUSE_MS = 10_000;
+/** How long a Podman cgroup janitor waits for conmon to leave a slot: its 300 s exit delay and a margin. */
+const JANITOR_LINGER_S = 330;
 /** The name terminal shells run under in a lab host (ps shows `maillab-shell -l`). */
 const SHELL_NAME = 'maillab-shell';
 
@@ -311,6 +313,8 @@ export class DockerRuntime implements LabRuntime {
               ...(flags.CgroupParent ? { [LABEL.cgroupSlot]: cgroupSlot } : {}),
             },
             Env: ['container=docker'],
+            // The image's own /sbin/init, except where the engine must not know it for systemd.
+            ...(flags.Cmd ? { Cmd: flags.Cmd } : {}),
             StopSignal: 'SIGRTMIN+3',
             HostConfig: {
               NetworkMode: net,
@@ -532,25 +536,29 @@ export class DockerRuntime implements LabRuntime {
   }
 
   /**
-   * Removes the parent cgroups that cgroup v1 Docker hosts are given (systemd-flags.ts): the engine
-   * makes them as bind sources but never removes them, and each left behind holds a cgroup in every
-   * hierarchy (the memory controller allows 65,535). maillab may not be root, so a short-lived
-   * container does it (about 0.3 s), with the host's cgroup tree bound; it runs no student code and
-   * has no network. `rmdir` removes only empty cgroups, so a slot still in use stays. The systemd
-   * driver's slices are systemd's to remove once empty.
+   * Removes the parent cgroups that cgroup v1 hosts are given (systemd-flags.ts): the engine makes
+   * them as bind sources but never removes them (nor, on Podman, the `conmon` cgroup it makes in each
+   * controller below the parent), and each left behind holds a cgroup in every hierarchy (the memory
+   * controller allows 65,535). maillab may not be root, so a short-lived container does it (about
+   * 0.3 s), with the host's cgroup tree bound; it runs no student code and has no network. `rmdir`
+   * removes only empty cgroups, so a slot still in use stays. The systemd driver's slices are
+   * systemd's to remove once empty.
    */
   private async removeCgroupSlots(image: string, slots: string[]): Promise<void> {
     const engine = await this.info();
-    if (engine.product !== 'docker' || engine.cgroupVersion !== '1' || engine.cgroupDriver === 'systemd')
-      return;
+    if (engine.cgroupVersion !== '1' || engine.cgroupDriver === 'systemd') return;
     const paths = slots.map((slot) => ownCgroupV1(slot, engine.cgroupDriver).path);
+    // Podman, unless systemd runs it, keeps each exec's conmon in `<slot>/conmon` of every controller
+    // until its exit_command_delay (300 s by default) has passed: the janitor stays as long, retrying
+    // every 5 s, on its own (AutoRemove), rather than hold up the lab's removal.
+    const lingering = engine.product === 'podman';
     const janitor = await this.docker.createContainer({
       Image: image,
       Entrypoint: ['/bin/sh', '-c'],
       // Deepest first: systemd's own cgroups below a slot, if the engine left any, then the slot.
       Cmd: [
-        'for p in "$@"; do for d in /host-cgroup/*/"$p"; do [ -d "$d" ] && find "$d" -depth -type d -exec rmdir {} + ; done; done 2>/dev/null; exit 0',
-        'maillab-cgroup-janitor',
+        'end=$(( $(date +%s) + $0 )); while :; do left=0; for p in "$@"; do for d in /host-cgroup/*/"$p"; do [ -d "$d" ] || continue; find "$d" -depth -type d -exec rmdir {} + 2>/dev/null; [ -d "$d" ] && left=1; done; done; if [ $left = 0 ] || [ "$(date +%s)" -ge $end ]; then exit 0; fi; sleep 5; done',
+        String(lingering ? JANITOR_LINGER_S : 0),
         ...paths,
       ],
       Labels: { 'maillab.cgroup-janitor': 'true' },
@@ -559,8 +567,15 @@ export class DockerRuntime implements LabRuntime {
         Memory: 64 * 1024 * 1024,
         PidsLimit: 64,
         Binds: ['/sys/fs/cgroup:/host-cgroup:rw'],
+        ...(lingering ? { AutoRemove: true } : {}),
+        // Podman's default rlimits stop any container where root lacks CAP_SYS_RESOURCE (systemd-flags.ts).
+        ...(engine.product === 'podman' ? { Ulimits: PODMAN_ULIMITS.map((u) => ({ ...u })) } : {}),
       },
     });
+    if (lingering) {
+      await janitor.start();
+      return;
+    }
     try {
       await janitor.start();
       await janitor.wait();

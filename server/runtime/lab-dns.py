@@ -3,7 +3,7 @@
 # not know get SERVFAIL, as from an engine DNS whose upstream is unreachable, so postfix defers mail to
 # foreign domains instead of bouncing it.
 # Streamed in by server/runtime/docker-runtime.ts; needs only python3's standard library.
-import socket, struct
+import socket, struct, sys
 def table():
     # Never the grader's own names or address: no name in a lab may lead a student to the checker.
     me = {socket.gethostname().lower().rstrip('.'), 'grader.example.com', 'grader'}
@@ -24,7 +24,10 @@ def table():
 def encode(name):
     return b''.join(bytes([len(p)]) + p.encode() for p in name.rstrip('.').split('.')) + b'\0'
 s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-s.bind(('0.0.0.0', 53))
+# Bound to the grader's own address (argv[1]), so answers come from the address the hosts ask: the
+# judge moves the subnet route's source to a fresh probe address per Check, and answers from that one
+# are dropped by the asking resolver ("communications error ... timed out").
+s.bind((sys.argv[1] if len(sys.argv) > 1 else '0.0.0.0', 53))
 while True:
     q, peer = s.recvfrom(4096)
     try:

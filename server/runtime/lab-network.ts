@@ -155,9 +155,10 @@ export async function serveLabDns(
   const started = await exec(GRADER_HOST, [
     'bash',
     '-c',
-    'systemd-run --quiet --unit=maillab-lab-dns python3 -c "$0" && ' +
+    'systemd-run --quiet --unit=maillab-lab-dns python3 -c "$0" "$1" && ' +
       'for i in $(seq 50); do ss -Hlun "sport = :53" | grep -q . && exit 0; sleep 0.1; done; exit 1',
     LAB_DNS,
+    dns,
   ]);
   if (started.exitCode !== 0)
     throw new Error(`Could not start the lab's name server on the grader: ${started.stderr.trim()}`);
@@ -174,8 +175,10 @@ export async function serveLabDns(
         throw new Error(`Could not write /etc/resolv.conf on ${host}: ${result.stderr.trim()}`);
       // The first packet between two hosts of the lab: where the machine's firewall drops
       // traffic on Podman's bridges, say so now rather than leave a lab whose hosts cannot talk.
-      const asked = await exec(host, ['dig', '+time=1', '+tries=2', '+short', hostNames(host).fqdn]);
-      if (asked.stdout.trim() !== addresses.get(host))
+      // The grader asks for a student host's name, as its own is never answered (LAB_DNS).
+      const named = host === GRADER_HOST ? (hosts.find((h) => h !== GRADER_HOST) ?? host) : host;
+      const asked = await exec(host, ['dig', '+time=1', '+tries=2', '+short', hostNames(named).fqdn]);
+      if (asked.stdout.trim() !== addresses.get(named))
         throw new MaillabError(
           'lab_failed',
           `The hosts of lab ${labId} cannot reach each other on Podman's network (${host} got no answer from the grader at ${dns}). ` +

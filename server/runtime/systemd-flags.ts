@@ -1,10 +1,10 @@
 // How to run systemd as PID 1 without privileged mode, per engine, so that root in a lab host sees
-// and writes no cgroup but its own. cgroup v1 Docker: tmpfs /run and /run/lock, the engine's own
-// read-only cgroup mount, and name=systemd writable only below a parent cgroup made for that one host
-// (see the end of systemdHostConfig). cgroup v2 Docker 28+: a private cgroup namespace with only the
-// container's own cgroup writable. Podman detects /sbin/init and sets systemd up itself; on cgroup
-// v2 its private namespace keeps a host to its own cgroup, on cgroup v1 it binds the whole host tree
-// (measured on Podman 4.3), so that is refused.
+// and writes no cgroup but its own. cgroup v1 (Docker, and Podman with its systemd mode kept off):
+// tmpfs /run and /run/lock, the engine's own read-only cgroup mount, and name=systemd writable only
+// below a parent cgroup made for that one host (see the end of systemdHostConfig). cgroup v2 Docker
+// 28+: a private cgroup namespace with only the container's own cgroup writable. Podman on cgroup v2
+// sets systemd up itself when the command is /sbin/init, and its private namespace keeps a host to
+// its own cgroup.
 import { existsSync } from 'node:fs';
 import { MaillabError } from '../errors.ts';
 import type { EngineInfo } from './runtime.ts';
@@ -19,8 +19,13 @@ export interface SystemdHostConfig {
   Tmpfs: Record<string, string>;
   Binds: string[];
   CgroupnsMode?: 'private' | 'host';
-  /** cgroup v1 Docker: the parent cgroup made for this one host alone (see ownCgroupV1). */
+  /** cgroup v1: the parent cgroup made for this one host alone (see ownCgroupV1). */
   CgroupParent?: string;
+  /**
+   * The container's command, where the image's `/sbin/init` must not be named as such (Podman on
+   * cgroup v1: see PODMAN_V1_INIT). Container config, not HostConfig.
+   */
+  Cmd?: string[];
   Ulimits?: Ulimit[];
   SecurityOpt?: string[];
 }
@@ -32,8 +37,18 @@ const RUN_TMPFS = {
   '/run/lock': 'rw,nosuid,nodev,noexec,size=8m',
 };
 
-/** Podman's systemd mode puts /tmp on a tmpfs (Docker leaves it on the container's disk). */
+/** Podman's systemd mode (cgroup v2) puts /tmp on a tmpfs (Docker leaves it on the container's disk). */
 const PODMAN_TMP_TMPFS = { '/tmp': 'rw,nosuid,nodev,size=128m' };
+
+/**
+ * systemd as PID 1 on Podman on cgroup v1, by a command Podman does not take for systemd. Its Docker
+ * API always asks for its systemd mode ("true", which turns on when the command is /sbin/init,
+ * /usr/sbin/init, /usr/local/sbin/init or ends in /systemd: Podman 4.3 and main alike, in
+ * pkg/specgen/generate/container_create.go), and has no field to say no. On cgroup v1 that mode binds
+ * the machine's whole name=systemd tree writable at /sys/fs/cgroup/systemd, on top of any mount given
+ * there (measured on 4.3: the mount's root was "/"). `env` execs /sbin/init, so systemd is still PID 1.
+ */
+export const PODMAN_V1_INIT = ['/usr/bin/env', '/sbin/init'];
 
 /** Docker Engine 28.0 made the container's own cgroup writable without privileged mode. */
 const WRITABLE_CGROUPS_SINCE = 28;
@@ -42,12 +57,12 @@ export interface SystemdFlagOptions {
   /** MAILLAB_UNSAFE_CGROUP_BIND=1: on older Docker with cgroup v2, bind the host's cgroup tree writable. */
   allowUnsafeCgroupBind?: boolean;
   /**
-   * cgroup v1 Docker: a name for this host's own parent cgroup, unique on the engine (hex: it is also
-   * a systemd slice name, where a dash would mean nesting). Required there.
+   * cgroup v1: a name for this host's own parent cgroup, unique on the engine (hex: it is also a
+   * systemd slice name, where a dash would mean nesting). Required there.
    */
   cgroupSlot?: string;
   /**
-   * cgroup v1 Docker: the machine has the hybrid layout, a cgroup2 tree at /sys/fs/cgroup/unified
+   * cgroup v1: the machine has the hybrid layout, a cgroup2 tree at /sys/fs/cgroup/unified
    * (hostHasHybridCgroups()).
    */
   hybridCgroups?: boolean;
@@ -59,8 +74,9 @@ export function hostHasHybridCgroups(root = '/sys/fs/cgroup'): boolean {
 }
 
 /**
- * Where a cgroup v1 Docker host's own parent cgroup lives, by the engine's cgroup driver: cgroupfs
- * puts a container at `<CgroupParent>/<id>`, the systemd driver at `<slice path>/docker-<id>.scope`.
+ * Where a cgroup v1 host's own parent cgroup lives, by the engine's cgroup driver: cgroupfs puts a
+ * container at `<CgroupParent>/<id>` (Podman: `<CgroupParent>/libpod-<id>`), the systemd driver at
+ * `<slice path>/docker-<id>.scope` (Podman: `libpod-<id>.scope`).
  * `path` is relative to a hierarchy's root (/sys/fs/cgroup/<hierarchy>).
  */
 export function ownCgroupV1(
@@ -92,29 +108,24 @@ export function systemdHostConfig(
     Partial<Pick<EngineInfo, 'version' | 'cgroupDriver'>>,
   options: SystemdFlagOptions = {},
 ): SystemdHostConfig {
-  // Podman mounts what systemd needs itself when the command is /sbin/init, but its tmpfs mounts are
-  // unsized (measured on Podman 4.3: /run and /tmp each as big as half the machine's memory). Mounts
-  // given here replace its own, so they carry the same sizes as on Docker; /tmp, a tmpfs only on
-  // Podman, gets one too.
+  // Podman on cgroup v2 mounts what systemd needs itself when the command is /sbin/init, but its
+  // tmpfs mounts are unsized (measured on Podman 4.3: /run and /tmp each as big as half the machine's
+  // memory). Mounts given here replace its own, so they carry the same sizes as on Docker; /tmp, a
+  // tmpfs only in that mode, gets one too.
   if (engine.product === 'podman') {
-    const podman = {
-      Tmpfs: { ...RUN_TMPFS, ...PODMAN_TMP_TMPFS },
-      Binds: [] as string[],
-      Ulimits: PODMAN_ULIMITS.map((u) => ({ ...u })),
-    };
-    if (engine.cgroupVersion === '2' || options.allowUnsafeCgroupBind) return podman;
-    // Rootful Podman on cgroup v1 binds the host's whole name=systemd tree writable into a systemd
-    // container, and with a private cgroup namespace mounts it from the host's root all the same
-    // (measured on Podman 4.3: the mount's root was "/../.."): root in a lab wrote into other
-    // containers' cgroups, Docker's included. Docker's own-parent layout (below) boots systemd there,
-    // but Podman's runc then cannot exec into the host (it looks for a unified cgroup it never made),
-    // so no lab can start: refused, as older Docker on cgroup v2 is.
-    throw new MaillabError(
-      'lab_failed',
-      'Podman on a cgroup v1 host gives every systemd container the whole host cgroup tree writable, so root in one lab ' +
-        'could kill or freeze other labs. Use Docker (its labs get only their own cgroup), or Podman on a cgroup v2 host. ' +
-        'On a machine only you use, MAILLAB_UNSAFE_CGROUP_BIND=1 allows it anyway.',
-    );
+    const ulimits = PODMAN_ULIMITS.map((u) => ({ ...u }));
+    if (engine.cgroupVersion === '2')
+      return { Tmpfs: { ...RUN_TMPFS, ...PODMAN_TMP_TMPFS }, Binds: [], Ulimits: ulimits };
+    // Rootful Podman on cgroup v1, in its systemd mode, binds the host's whole name=systemd tree
+    // writable into the container, and with a private cgroup namespace mounts it from the host's root
+    // all the same: root in a lab wrote into other containers' cgroups, Docker's included (measured on
+    // 4.3; run under those flags, the isolation test set the machine's maillab cgroup to
+    // cgroup.max.descendants=1 and no lab booted after). With that mode kept off (PODMAN_V1_INIT),
+    // Podman mounts cgroups as Docker does, and Docker's own-parent layout below applies unchanged
+    // (measured on Podman 4.3 with runc 1.1.5, hybrid: systemd 252 boots to `running`, exec works).
+    // MAILLAB_UNSAFE_CGROUP_BIND changes nothing here: nothing needs the host tree any more.
+    const own = ownCgroupV1Flags(options, engine.cgroupDriver);
+    return { ...own, Tmpfs: { ...RUN_TMPFS, ...own.Tmpfs }, Ulimits: ulimits, Cmd: [...PODMAN_V1_INIT] };
   }
   if (engine.cgroupVersion === '2') {
     // A private cgroup namespace does not narrow a bind mount: binding the host's /sys/fs/cgroup
