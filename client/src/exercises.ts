@@ -180,7 +180,7 @@ function exerciseCard(exercise: Exercise, index: number, ctx: ExercisesContext) 
     if (!quizForm) return;
     api.answers(lab.labId, exercise.id).then(
       ({ answers }) => {
-        if (!touched && shownFor === lab.labId) setAnswers(quizForm, answers);
+        if (!touched && shownFor === viewKey(lab)) setAnswers(quizForm, answers);
       },
       () => {}, // Not fatal: the student can still choose and check.
     );

@@ -140,10 +140,9 @@ describe.runIf(canRun)('the instructor dashboard in a real browser', () => {
     await student.screenshot({ path: 'docs/student-after-reset.png' });
 
     // The watch never offers to start a shell; it says why it waits.
+    // The desktop pane's own message: the server pane waits too, hidden behind its tab.
     const watch = instructor.getByTestId('watch-terminal-desktop');
-    await expect
-      .poll(() => instructor.getByTestId('watch-waiting').first().isVisible(), { timeout: 30_000 })
-      .toBe(true);
+    await expect.poll(() => watch.getByTestId('watch-waiting').isVisible(), { timeout: 30_000 }).toBe(true);
     expect(await watch.textContent()).not.toContain('Start a new shell');
     // When the student opens a shell again, the watch attaches by itself.
     await typeInto(student, 'desktop', 'echo AFTER-RESET-$((3*3))');
