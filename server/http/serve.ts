@@ -161,6 +161,16 @@ export async function serve(
   const ws = attachTerminalServer(server, {
     sessions: terminals,
     authorize: async (labId, host, token, req, watch) => {
+      // A lab being made anew (a reset) is no refusal: the socket is told so and its terminal retries,
+      // so an instructor's watch attaches again by itself once the student's new shell opens.
+      const starting = (() => {
+        try {
+          return session.sessionOf(req) !== undefined && labs.get(labId).status === 'starting';
+        } catch {
+          return false;
+        }
+      })();
+      if (starting) throw new Error('the lab is being made anew; this terminal reconnects when it is ready');
       try {
         const lab = labs.get(labId);
         const who = session.sessionOf(req);

@@ -130,6 +130,13 @@ describe.runIf(canRun)('the instructor dashboard in a real browser', () => {
     await instructor.getByTestId(`reset-${studentId}`).click();
     await instructor.getByTestId('confirm-accept').click();
 
+    // The watch never offers to start a shell; it says why it waits, until the student's page opens
+    // shells on the new lab (seconds later). The desktop pane's own message: the server pane waits too,
+    // hidden behind its tab.
+    const watch = instructor.getByTestId('watch-terminal-desktop');
+    await expect.poll(() => watch.getByTestId('watch-waiting').isVisible(), { timeout: 30_000 }).toBe(true);
+    expect(await watch.textContent()).not.toContain('Start a new shell');
+
     const banner = student.getByTestId('reset-banner');
     await expect.poll(() => banner.isVisible(), { timeout: 30_000 }).toBe(true);
     expect(await banner.textContent()).toMatch(/Your instructor reset this lab\s*at \d\d:\d\d UTC/);
@@ -139,11 +146,6 @@ describe.runIf(canRun)('the instructor dashboard in a real browser', () => {
     await waitForLabReady(student);
     await student.screenshot({ path: 'docs/student-after-reset.png' });
 
-    // The watch never offers to start a shell; it says why it waits.
-    // The desktop pane's own message: the server pane waits too, hidden behind its tab.
-    const watch = instructor.getByTestId('watch-terminal-desktop');
-    await expect.poll(() => watch.getByTestId('watch-waiting').isVisible(), { timeout: 30_000 }).toBe(true);
-    expect(await watch.textContent()).not.toContain('Start a new shell');
     // When the student opens a shell again, the watch attaches by itself.
     await typeInto(student, 'desktop', 'echo AFTER-RESET-$((3*3))');
     await waitForTerminal(instructor, 'desktop', /AFTER-RESET-9/);
