@@ -161,19 +161,18 @@ export async function serve(
   const ws = attachTerminalServer(server, {
     sessions: terminals,
     authorize: async (labId, host, token, req, watch) => {
+      let lab: ReturnType<typeof labs.get>;
+      try {
+        lab = labs.get(labId);
+      } catch {
+        return false;
+      }
+      const who = session.sessionOf(req);
       // A lab being made anew (a reset) is no refusal: the socket is told so and its terminal retries,
       // so an instructor's watch attaches again by itself once the student's new shell opens.
-      const starting = (() => {
-        try {
-          return session.sessionOf(req) !== undefined && labs.get(labId).status === 'starting';
-        } catch {
-          return false;
-        }
-      })();
-      if (starting) throw new Error('the lab is being made anew; this terminal reconnects when it is ready');
+      if (who && lab.status === 'starting')
+        throw new Error('the lab is being made anew; this terminal reconnects when it is ready');
       try {
-        const lab = labs.get(labId);
-        const who = session.sessionOf(req);
         // An exam being handed in, or handed in, opens no more shells.
         if (!who || lab.status !== 'ready' || lab.closed || !labs.isStudentHost(labId, host)) return false;
         if (watch)

@@ -171,21 +171,29 @@ binary_genuine() {
 # --- postfix's own answers on port 25: a program in its place gives the same replies, never these lines
 # smtpd_took HOST CLIENT-IP MESSAGE-ID: HOST's smtpd (trusted lines, postfix.service) took the message
 # whose cleanup line carries MESSAGE-ID from CLIENT-IP ("QID: client=…[IP]"). Prints the queue ID.
-smtpd_took() {
-  log_text "$1" postfix "$3" | grep -E "^postfix/smtpd: [0-9A-Za-z]+: client=[^ ]*\[${2//./\\.}\]" | head -n1 | sed -E 's/^postfix\/smtpd: ([0-9A-Za-z]+): .*/\1/' | grep .
+smtpd_took() { log_text "$1" postfix "$3" | __smtpd_client_qid "$2"; }
+# __smtpd_client_qid CLIENT-IP: of postfix's log text on stdin, the first queue ID smtpd opened for
+# CLIENT-IP ("QID: client=…[IP]"); status 1 when none.
+__smtpd_client_qid() {
+  grep -E "^postfix/smtpd: [0-9A-Za-z]+: client=[^ ]*\[${1//./\\.}\]" | head -n1 | sed -E 's/^postfix\/smtpd: ([0-9A-Za-z]+): .*/\1/' | grep .
+}
+# __smtpd_rcpt_refusal CLIENT-IP RCPT CODE: of postfix's log text on stdin, smtpd's last refusal of
+# RCPT TO:<RCPT> from CLIENT-IP with CODE; status 1 when none.
+__smtpd_rcpt_refusal() {
+  grep -E "^postfix/smtpd: NOQUEUE: reject: RCPT from [^ ]*\[${1//./\\.}\]: $3 .*to=<${2//./\\.}>" | tail -n1 | grep .
 }
 # smtpd_refused HOST CLIENT-IP RCPT CODE [AFTER-MESSAGE-ID]: HOST's smtpd itself refused RCPT TO:<RCPT>
 # from CLIENT-IP with CODE ("NOQUEUE: reject: RCPT from …[IP]: CODE … to=<RCPT>"). With
 # AFTER-MESSAGE-ID, only a refusal logged after smtpd took that message (this run's, when the check
 # sent it first) counts: an older run's line does not. Prints the line.
 smtpd_refused() {
-  local host=$1 ip=${2//./\\.} rcpt=${3//./\\.} code=$4 after=${5:-} text qid
+  local host=$1 after=${5:-} text qid
   text=$(log_text "$host" postfix)
   if [ -n "$after" ]; then
     qid=$(smtpd_took "$host" "$2" "$after") || return 1
     text=$(awk -v q="postfix/smtpd: $qid: client=" 'found {print} index($0, q) == 1 {found = 1}' <<<"$text")
   fi
-  grep -E "^postfix/smtpd: NOQUEUE: reject: RCPT from [^ ]*\[$ip\]: $code .*to=<$rcpt>" <<<"$text" | tail -n1 | grep .
+  __smtpd_rcpt_refusal "$2" "$3" "$4" <<<"$text"
 }
 
 
@@ -815,14 +823,8 @@ smtpd_connects() {
 }
 # smtpd_accepted HOST CLIENT-IP: the queue ID smtpd opened for CLIENT-IP during this Check ("QID:
 # client=…[IP]", logged when it accepts the first recipient); status 1 when none.
-smtpd_accepted() {
-  log_text_now "$1" postfix | grep -E "^postfix/smtpd: [0-9A-Za-z]+: client=[^ ]*\[${2//./\\.}\]" | head -n1 |
-    sed -E 's/^postfix\/smtpd: ([0-9A-Za-z]+): .*/\1/' | grep .
-}
+smtpd_accepted() { log_text_now "$1" postfix | __smtpd_client_qid "$2"; }
 # smtpd_refused_now HOST CLIENT-IP RCPT CODE: smtpd_refused, for a refusal logged during this Check.
-smtpd_refused_now() {
-  log_text_now "$1" postfix |
-    grep -E "^postfix/smtpd: NOQUEUE: reject: RCPT from [^ ]*\[${2//./\\.}\]: $4 .*to=<${3//./\\.}>" | tail -n1 | grep .
-}
+smtpd_refused_now() { log_text_now "$1" postfix | __smtpd_rcpt_refusal "$2" "$3" "$4"; }
 # daemon_pids HOST UNIT: UNIT's trusted lines as "pid<US>message<US>µs", to tell which process wrote them.
 daemon_pids() { __maillab_py logpid "$(evidence "$1" /var/log/journal)" "$2"; }
